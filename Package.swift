@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "PoolDesk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pooldesk", targets: ["pooldesk"]),
+        .library(name: "PoolEngine", targets: ["PoolEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "PoolEngine",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "PoolDeskUI",
+            dependencies: ["PoolEngine", "TOMLKit"]
+        ),
+        .target(
+            name: "PoolDeskTerminal",
+            dependencies: ["CNcurses", "PoolDeskUI"]
+        ),
+        .target(
+            name: "PoolDeskCLI",
+            dependencies: [
+                "PoolEngine", "PoolDeskUI", "PoolDeskTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "pooldesk", dependencies: ["PoolDeskCLI"]),
+        .testTarget(
+            name: "PoolEngineTests",
+            dependencies: ["PoolEngine", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Reference"]
+        ),
+        .testTarget(name: "PoolDeskUITests", dependencies: ["PoolDeskUI", "PoolEngine"]),
+        .testTarget(name: "PoolDeskCLITests", dependencies: ["PoolDeskCLI", "PoolEngine", "PoolDeskUI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,157 @@
+import Logging
+import PoolDeskTerminal
+import PoolDeskUI
+import PoolEngine
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The imperative shell around the dashboard: wall clock → engine time, keys → reducer → engine, state → frames.
+final class DashboardSession {
+    var engine: Engine
+    var state: DashboardState
+    let screen: any ScreenBackend
+    let catalog: ThemeCatalog
+    let capability: ColorCapability
+    var context: RenderContext
+    let frameInterval: Double
+    let logger: Logger
+
+    /// Simulated milliseconds owed to the engine (fractions carry over between frames).
+    private var pendingSimulatedMilliseconds = 0.0
+    private var ticksInWindow = 0
+    private var windowStart = 0.0
+
+    /// Longest wall time spent advancing the engine per frame, so keys stay responsive at any speed.
+    static let advanceBudgetSeconds = 0.030
+    /// Backlog beyond which the engine is declared stale and the backlog dropped.
+    static let staleBacklogMilliseconds = 5_000.0
+
+    init(engine: Engine, state: DashboardState, screen: any ScreenBackend, catalog: ThemeCatalog, capability: ColorCapability,
+         context: RenderContext, framesPerSecond: Int, logger: Logger) {
+        self.engine = engine
+        self.state = state
+        self.screen = screen
+        self.catalog = catalog
+        self.capability = capability
+        self.context = context
+        self.frameInterval = 1 / Double(max(1, framesPerSecond))
+        self.logger = logger
+    }
+
+    /// Runs until the user quits or a termination signal arrives.
+    func run() {
+        var lastWall = monotonicSeconds()
+        var lastFrame = -Double.infinity
+        var dirty = true
+        windowStart = lastWall
+        while !state.shouldQuit && !TerminalSignals.pendingTermination {
+            let now = monotonicSeconds()
+            let elapsed = now - lastWall
+            lastWall = now
+            if !state.paused {
+                pendingSimulatedMilliseconds += elapsed * 1000 * state.speed
+                if advanceEngine() { dirty = true }
+            } else {
+                pendingSimulatedMilliseconds = 0
+            }
+            updateTickRate(now: now)
+            if dirty, now - lastFrame >= frameInterval {
+                present()
+                lastFrame = now
+                dirty = false
+            }
+            // Sleep in the key read until the next frame is due; while paused, wake rarely (signals, resize).
+            let untilFrame = max(1, Int(((lastFrame + frameInterval) - monotonicSeconds()) * 1000))
+            let timeout = state.paused && !dirty ? 1000 : untilFrame
+            if let key = screen.readKey(timeoutMilliseconds: timeout) {
+                handle(key)
+                dirty = true
+                // Drain keys typed in a burst before drawing again.
+                while let next = screen.readKey(timeoutMilliseconds: 0) {
+                    handle(next)
+                    if state.shouldQuit { break }
+                }
+            }
+        }
+    }
+
+    /// Advances the engine by whole ticks within the frame budget; returns whether time moved.
+    private func advanceEngine() -> Bool {
+        let tick = Double(engine.configuration.tickInterval.milliseconds)
+        guard pendingSimulatedMilliseconds >= tick else { return false }
+        let started = monotonicSeconds()
+        let startTicks = engine.statistics.ticks
+        var events: [EngineEvent] = []
+        while pendingSimulatedMilliseconds >= tick {
+            // Advance in slices so the budget check runs often even at high speed.
+            let slice = min(pendingSimulatedMilliseconds, tick * 50)
+            let whole = (slice / tick).rounded(.down) * tick
+            engine.advance(to: engine.time + SimDuration(milliseconds: Int64(whole)), into: &events)
+            pendingSimulatedMilliseconds -= whole
+            if monotonicSeconds() - started > Self.advanceBudgetSeconds { break }
+        }
+        state.isStale = pendingSimulatedMilliseconds > Self.staleBacklogMilliseconds
+        if state.isStale {
+            logger.warning("engine behind by \(Int(pendingSimulatedMilliseconds)) ms of simulated time; dropping the backlog")
+            pendingSimulatedMilliseconds = 0
+        }
+        ticksInWindow += engine.statistics.ticks - startTicks
+        EventLogFormatter.receive(events, state: &state, engine: engine)
+        return true
+    }
+
+    private func updateTickRate(now: Double) {
+        let window = now - windowStart
+        guard window >= 1 else { return }
+        state.tickRate = Double(ticksInWindow) / window
+        ticksInWindow = 0
+        windowStart = now
+    }
+
+    private func present() {
+        let size = screen.size
+        let grid = DashboardRenderer.render(state: state, engine: engine, context: context, width: size.width, height: size.height)
+        screen.present(grid)
+    }
+
+    private func handle(_ key: KeyPress) {
+        if key == .resize {
+            screen.requestFullRepaint()
+            return
+        }
+        let effects = DashboardReducer.reduce(&state, key: key, engine: engine)
+        for effect in effects {
+            switch effect {
+            case .engine(let command):
+                let events = engine.apply(command)
+                logger.info("command \(String(describing: command)) → \(events.count) events")
+                EventLogFormatter.receive(events, state: &state, engine: engine)
+            case .applyTheme(let name):
+                do {
+                    let theme = try catalog.load(name)
+                    context.theme = theme.degraded(to: capability)
+                    state.themeName = theme.name
+                    state.status = StatusMessage("theme \(theme.name)")
+                } catch {
+                    state.status = StatusMessage(error.description, role: .danger)
+                    logger.error("theme \(name): \(error.description)")
+                }
+            case .redraw:
+                screen.requestFullRepaint()
+            case .quit:
+                state.shouldQuit = true
+            }
+        }
+    }
+}
+
+/// Seconds on the monotonic clock.
+func monotonicSeconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import PoolEngine
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `pooldesk iv [FILE]`: Black-Scholes implied volatility for each CSV row.
+public struct ImpliedVolCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "iv",
+        abstract: "Solve implied volatilities from CSV (type,spot,strike,t,rate,price).",
+        discussion: """
+            Reads CSV with the header type,spot,strike,t,rate,price and writes the same columns \
+            plus iv,error. iv is the annualised volatility per 1.00; when a price has no solution \
+            (below intrinsic value, at or above the upper bound, t = 0) iv is empty and error says \
+            why. A malformed row is reported on stderr with its line and field and makes the exit \
+            status 2; every valid row is still written.
+            """
+    )
+
+    @Argument(help: "CSV file to read; standard input when omitted or '-'.")
+    public var file: String?
+
+    public init() {}
+
+    public func run() throws {
+        let text = try CSVInput.readAll(file)
+        let parsed = OptionCSV.parseImpliedVol(text)
+        if let issue = parsed.headerIssue { throw PoolDeskError(issue.description) }
+        var output = CSVOutput()
+        output.appendLine(OptionCSV.impliedVolHeader)
+        for case .success(let row) in parsed.lines {
+            let input = row.values
+            let result = ImpliedVolatility.solve(
+                kind: input.kind, spot: input.spot, strike: input.strike,
+                time: input.time, rate: input.rate, price: input.price
+            )
+            output.appendLine(OptionCSV.formatImpliedVol(row, result))
+        }
+        output.flush()
+        try CSVInput.failIfAny(parsed.issues)
+    }
+}
+
+/// Reading the whole CSV input, and turning row issues into the single-line failure.
+enum CSVInput {
+    /// The file's text, or standard input's when `path` is nil or "-".
+    static func readAll(_ path: String?) throws -> String {
+        let descriptor: Int32
+        if let path, path != "-" {
+            descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else {
+                throw PoolDeskError("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+        } else {
+            descriptor = 0
+        }
+        defer { if descriptor != 0 { close(descriptor) } }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                read(descriptor, buffer.baseAddress, buffer.count)
+            }
+            if count > 0 {
+                bytes.append(contentsOf: chunk[0..<count])
+            } else if count == 0 {
+                break
+            } else if errno != EINTR {
+                throw PoolDeskError("cannot read \(path ?? "standard input"): \(String(cString: strerror(errno)))")
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Throws one `PoolDeskError` naming the first issue (and how many more there were).
+    static func failIfAny(_ issues: [OptionCSV.Issue]) throws {
+        guard let first = issues.first else { return }
+        let more = issues.count - 1
+        let suffix = more == 0 ? "" : " (and \(more) more bad row\(more == 1 ? "" : "s"))"
+        throw PoolDeskError(first.description + suffix)
+    }
+}
+
+/// Buffered standard output: one write per 64 KiB instead of one per row.
+struct CSVOutput {
+    private var buffer: [UInt8] = []
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    mutating func appendLine(_ line: String) {
+        buffer.append(contentsOf: line.utf8)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes everything buffered so far, retrying short writes.
+    mutating func flush() {
+        var offset = 0
+        buffer.withUnsafeBytes { bytes in
+            while offset < bytes.count, let base = bytes.baseAddress {
+                let written = write(1, base + offset, bytes.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break   // stdout closed (e.g. a pipe to head): nothing useful left to do.
+                }
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

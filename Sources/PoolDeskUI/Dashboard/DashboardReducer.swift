@@ -1,0 +1,373 @@
+import PoolEngine
+
+/// What the shell must do after a key: send engine commands, switch themes, quit.
+public enum DashboardEffect: Hashable, Sendable {
+    case engine(EngineCommand)
+    /// Load and apply a theme by name (the shell reports failure on the status line).
+    case applyTheme(String)
+    case redraw
+    case quit
+}
+
+/// The dashboard's one place of change: keys in, new UI state and effects out.
+public enum DashboardReducer {
+    /// Handles one key press against the current engine (read-only here).
+    public static func reduce(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        if key == .resize { return [] }
+        if key == .control("c") {
+            state.shouldQuit = true
+            return [.quit]
+        }
+        if state.helpVisible {
+            // Any key closes help; `q` still quits so nobody gets stuck.
+            state.helpVisible = false
+            if key == .character("q") { state.shouldQuit = true; return [.quit] }
+            return []
+        }
+        if state.commandLine != nil { return reduceCommandLine(&state, key: key, engine: engine) }
+        if state.ticket != nil { return reduceTicket(&state, key: key, engine: engine) }
+        if state.liquidityTicket != nil { return reduceLiquidityTicket(&state, key: key, engine: engine) }
+        guard let action = KeyMap.action(for: key) else {
+            if case .character(let character) = key, character != " " {
+                state.status = StatusMessage("no action on \"\(character)\" — press ? for keys", role: .muted)
+            }
+            return []
+        }
+        if state.readOnly && KeyMap.placesOrders(action) {
+            state.status = StatusMessage(state.isReplay ? "replay is read-only" : "read-only mode: order keys are off", role: .warning)
+            return []
+        }
+        return perform(action, state: &state, engine: engine)
+    }
+
+    static func perform(_ action: KeyAction, state: inout DashboardState, engine: Engine) -> [DashboardEffect] {
+        switch action {
+        case .moveUp: move(&state, by: -1, engine: engine)
+        case .moveDown: move(&state, by: 1, engine: engine)
+        case .pageUp: move(&state, by: -8, engine: engine)
+        case .pageDown: move(&state, by: 8, engine: engine)
+        case .moveLeft: if state.focus == .chain { state.chainKind = .call }
+        case .moveRight: if state.focus == .chain { state.chainKind = .put }
+        case .nextPanel, .previousPanel:
+            let panels = DashboardPanel.allCases
+            let index = panels.firstIndex(of: state.focus) ?? 0
+            let step = action == .nextPanel ? 1 : panels.count - 1
+            state.focus = panels[(index + step) % panels.count]
+        case .previousExpiry, .nextExpiry:
+            let boards = state.boards(in: engine)
+            guard !boards.isEmpty else { break }
+            let current = state.currentBoard(in: engine).flatMap { board in boards.firstIndex { $0.id == board.id } } ?? 0
+            let next = min(max(current + (action == .nextExpiry ? 1 : -1), 0), boards.count - 1)
+            state.selectedBoard[state.marketIndex] = boards[next].id
+            state.chainStrikeIndex = nil
+        case .nextMarket:
+            state.marketIndex = (state.marketIndex + 1) % max(1, engine.markets.count)
+            state.chainStrikeIndex = nil
+        case .buy, .sell:
+            let side: Side = action == .buy ? .buy : .sell
+            let series = state.focus == .positions ? state.selectedPosition(in: engine)?.position.series : state.selectedSeries(in: engine)
+            guard let series else {
+                state.status = StatusMessage("no series selected", role: .warning)
+                break
+            }
+            state.ticket = TicketState(side: side, series: series, quantityText: defaultQuantityText(series, engine: engine))
+        case .closePosition:
+            let position = state.focus == .positions
+                ? state.selectedPosition(in: engine)?.position
+                : state.selectedSeries(in: engine).flatMap { engine.position(account: state.deskAccount, series: $0) }
+            guard let position else {
+                state.status = StatusMessage("no position to close here", role: .warning)
+                break
+            }
+            state.ticket = TicketState(
+                side: position.isLong ? .sell : .buy, series: position.series,
+                quantityText: Quantity(micros: abs(position.quantity.micros)).plainText, isClose: true)
+        case .deposit:
+            state.liquidityTicket = LiquidityTicketState(kind: .deposit, amountText: "10000")
+        case .withdraw:
+            let shares = engine.accounts[safe: state.deskAccount.index]?.shares ?? .zero
+            guard shares.isPositive else {
+                state.status = StatusMessage("no LP shares to withdraw — deposit first with d", role: .warning)
+                break
+            }
+            state.liquidityTicket = LiquidityTicketState(kind: .withdraw, amountText: shares.plainText)
+        case .openCommandLine:
+            state.commandLine = CommandLineState()
+        case .togglePause:
+            state.paused.toggle()
+            state.status = StatusMessage(state.paused ? "paused — space resumes" : "running at ×\(speedText(state.speed))")
+        case .faster, .slower:
+            state.speed = nextSpeed(from: state.speed, faster: action == .faster)
+            state.status = StatusMessage("speed ×\(speedText(state.speed))")
+        case .cycleTheme:
+            let themes = state.availableThemes
+            guard !themes.isEmpty else { break }
+            let index = themes.firstIndex(of: state.themeName) ?? -1
+            return [.applyTheme(themes[(index + 1) % themes.count])]
+        case .cycleSort:
+            let sorts = PositionSort.allCases
+            state.positionSort = sorts[((sorts.firstIndex(of: state.positionSort) ?? 0) + 1) % sorts.count]
+            state.status = StatusMessage("positions sorted by \(state.positionSort.rawValue)")
+        case .reverseSort:
+            state.positionSortDescending.toggle()
+        case .toggleHelp:
+            state.helpVisible = true
+        case .redraw:
+            return [.redraw]
+        case .quit:
+            state.shouldQuit = true
+            return [.quit]
+        }
+        return []
+    }
+
+    static func move(_ state: inout DashboardState, by delta: Int, engine: Engine) {
+        switch state.focus {
+        case .chain:
+            guard let board = state.currentBoard(in: engine), let index = state.cursorStrikeIndex(in: engine) else { return }
+            state.chainStrikeIndex = min(max(index + delta, 0), board.strikes.count - 1)
+        case .positions:
+            let count = engine.positionViews(of: state.deskAccount).count
+            state.positionCursor = min(max(state.positionCursor + delta, 0), max(0, count - 1))
+        case .log:
+            state.logScroll = min(max(state.logScroll - delta, 0), max(0, state.log.count - 1))
+        }
+    }
+
+    /// One step up or down the speed ladder.
+    public static func nextSpeed(from speed: Double, faster: Bool) -> Double {
+        let steps = DashboardState.speedSteps
+        if faster { return steps.first { $0 > speed } ?? steps[steps.count - 1] }
+        return steps.last { $0 < speed } ?? steps[0]
+    }
+
+    static func defaultQuantityText(_ series: SeriesID, engine: Engine) -> String {
+        let market = engine.series[series.index].market
+        return sizeStep(engine.marketConfiguration(market)).plainText
+    }
+
+    /// The `+`/`-` step of the ticket: ten minimum order sizes (0.1 BTC, 1 ETH by default).
+    static func sizeStep(_ market: MarketConfiguration) -> Quantity {
+        Quantity(micros: market.minimumOrderSize.micros * 10)
+    }
+
+    // MARK: - Order ticket
+
+    static func reduceTicket(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        guard var ticket = state.ticket else { return [] }
+        if case .character(let character) = key, character.isNumber || character == "." {
+            if ticket.quantityText.count < 12 { ticket.quantityText.append(character) }
+            state.ticket = ticket
+            return []
+        }
+        guard let action = KeyMap.ticketAction(for: key) else { return [] }
+        let market = engine.marketConfiguration(engine.series[ticket.series.index].market)
+        let step = sizeStep(market)
+        switch action {
+        case .cancel:
+            state.ticket = nil
+            state.status = StatusMessage("order cancelled", role: .muted)
+        case .toggleSide:
+            if !ticket.isClose { ticket.side = ticket.side.opposite }
+            state.ticket = ticket
+        case .increase, .decrease:
+            let current = ticket.quantity ?? .zero
+            var next = action == .increase ? current + step : current - step
+            // Snap to the step grid so sizes stay round.
+            next = Quantity(micros: (next.micros / step.micros) * step.micros)
+            if next.micros < market.minimumOrderSize.micros { next = market.minimumOrderSize }
+            if ticket.isClose, let held = engine.position(account: state.deskAccount, series: ticket.series) {
+                next = min(next, Quantity(micros: abs(held.quantity.micros)))
+            }
+            ticket.quantityText = next.plainText
+            state.ticket = ticket
+        case .erase:
+            if !ticket.quantityText.isEmpty { ticket.quantityText.removeLast() }
+            state.ticket = ticket
+        case .confirm:
+            guard let quantity = ticket.quantity else {
+                state.status = StatusMessage("size \"\(ticket.quantityText)\" is not a positive number", role: .danger)
+                return []
+            }
+            state.ticket = nil
+            if ticket.isClose {
+                return [.engine(.closePosition(account: state.deskAccount, series: ticket.series, quantity: quantity))]
+            }
+            return [.engine(.placeOrder(Order(account: state.deskAccount, series: ticket.series, side: ticket.side, quantity: quantity)))]
+        }
+        return []
+    }
+
+    // MARK: - LP prompt
+
+    static func reduceLiquidityTicket(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        guard var ticket = state.liquidityTicket else { return [] }
+        if case .character(let character) = key, character.isNumber || character == "." {
+            if ticket.amountText.count < 14 { ticket.amountText.append(character) }
+            state.liquidityTicket = ticket
+            return []
+        }
+        switch KeyMap.ticketAction(for: key) {
+        case .cancel:
+            state.liquidityTicket = nil
+        case .erase:
+            if !ticket.amountText.isEmpty { ticket.amountText.removeLast() }
+            state.liquidityTicket = ticket
+        case .confirm:
+            state.liquidityTicket = nil
+            switch ticket.kind {
+            case .deposit:
+                guard let amount = Money(decimal: ticket.amountText), amount.isPositive else {
+                    state.status = StatusMessage("deposit \"\(ticket.amountText)\" is not a positive amount", role: .danger)
+                    return []
+                }
+                return [.engine(.deposit(account: state.deskAccount, amount: amount))]
+            case .withdraw:
+                guard let shares = Shares(decimal: ticket.amountText), shares.isPositive else {
+                    state.status = StatusMessage("withdraw \"\(ticket.amountText)\" is not a positive number of shares", role: .danger)
+                    return []
+                }
+                return [.engine(.withdraw(account: state.deskAccount, shares: shares))]
+            }
+        default:
+            break
+        }
+        return []
+    }
+
+    // MARK: - Command line
+
+    static func reduceCommandLine(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        guard var line = state.commandLine else { return [] }
+        switch key {
+        case .escape:
+            state.commandLine = nil
+            return []
+        case .character(let character):
+            line.text.append(character)
+            line.candidates = []
+            line.historyIndex = nil
+        case .backspace, .delete:
+            if line.text.isEmpty { state.commandLine = nil; return [] }
+            line.text.removeLast()
+            line.candidates = []
+        case .control("u"):
+            line.text = ""
+        case .tab:
+            let completion = CommandLineParser.complete(line.text, engine: engine, themes: state.availableThemes)
+            line.text = completion.text
+            line.candidates = completion.candidates
+        case .up, .down:
+            let history = state.commandHistory
+            guard !history.isEmpty else { break }
+            var index = line.historyIndex ?? history.count
+            index += key == .up ? -1 : 1
+            if index >= history.count {
+                line.historyIndex = nil
+                line.text = ""
+            } else {
+                index = max(0, index)
+                line.historyIndex = index
+                line.text = history[index]
+            }
+        case .enter:
+            state.commandLine = nil
+            let text = line.text.trimmingWhitespaceUI()
+            guard !text.isEmpty else { return [] }
+            if state.commandHistory.last != text { state.commandHistory.append(text) }
+            if state.commandHistory.count > 100 { state.commandHistory.removeFirst() }
+            return execute(text, state: &state, engine: engine)
+        default:
+            break
+        }
+        state.commandLine = line
+        return []
+    }
+
+    static func execute(_ text: String, state: inout DashboardState, engine: Engine) -> [DashboardEffect] {
+        let parsed = CommandLineParser.parse(text, engine: engine, selected: state.selectedSeries(in: engine), deskAccount: state.deskAccount)
+        switch parsed {
+        case .failure(let error):
+            state.status = StatusMessage(error.message, role: .danger)
+            return []
+        case .success(let command):
+            if state.readOnly, command.placesOrders {
+                state.status = StatusMessage("read-only: \"\(text)\" not sent", role: .warning)
+                return []
+            }
+            switch command {
+            case .trade(let side, let quantity, let series):
+                return [.engine(.placeOrder(Order(account: state.deskAccount, series: series, side: side, quantity: quantity)))]
+            case .close(let series, let quantity):
+                return [.engine(.closePosition(account: state.deskAccount, series: series, quantity: quantity))]
+            case .deposit(let amount):
+                return [.engine(.deposit(account: state.deskAccount, amount: amount))]
+            case .withdraw(let shares):
+                return [.engine(.withdraw(account: state.deskAccount, shares: shares))]
+            case .withdrawAll:
+                let shares = engine.accounts[safe: state.deskAccount.index]?.shares ?? .zero
+                guard shares.isPositive else {
+                    state.status = StatusMessage("no LP shares to withdraw", role: .warning)
+                    return []
+                }
+                return [.engine(.withdraw(account: state.deskAccount, shares: shares))]
+            case .speed(let value):
+                state.speed = value
+                state.status = StatusMessage("speed ×\(speedText(value))")
+            case .pause:
+                state.paused = true
+            case .resume:
+                state.paused = false
+            case .theme(let name):
+                return [.applyTheme(name)]
+            case .market(let index):
+                state.marketIndex = index
+                state.chainStrikeIndex = nil
+            case .hedging(let enabled):
+                return [.engine(.setHedging(enabled: enabled))]
+            case .help:
+                state.helpVisible = true
+            case .quit:
+                state.shouldQuit = true
+                return [.quit]
+            }
+            return []
+        }
+    }
+}
+
+extension DeskCommand {
+    /// Whether the command places orders or moves money.
+    public var placesOrders: Bool {
+        switch self {
+        case .trade, .close, .deposit, .withdraw, .withdrawAll, .hedging: true
+        default: false
+        }
+    }
+}
+
+/// `60`, `2.5`: the speed multiplier without a trailing `.0`.
+public func speedText(_ speed: Double) -> String {
+    speed == speed.rounded() ? String(Int(speed)) : String(speed)
+}
+
+extension FixedPointAmount {
+    /// Decimal text without grouping and without trailing zeros (`0.1`, `2`, `1250.5`), as typed into a ticket.
+    public var plainText: String {
+        var text = description
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+}
+
+extension String {
+    func trimmingWhitespaceUI() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

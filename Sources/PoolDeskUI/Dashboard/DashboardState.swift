@@ -1,0 +1,210 @@
+import PoolEngine
+
+/// Panels that take keyboard focus (Tab / Shift-Tab cycle them).
+public enum DashboardPanel: String, CaseIterable, Hashable, Sendable {
+    case chain, positions, log
+}
+
+/// Columns the positions panel can sort by (`o` cycles, `O` reverses).
+public enum PositionSort: String, CaseIterable, Hashable, Sendable {
+    case opened, series, size, pnl, delta
+}
+
+/// The order ticket modal: side, series, size as typed.
+public struct TicketState: Hashable, Sendable {
+    public var side: Side
+    public var series: SeriesID
+    public var quantityText: String
+    /// A close ticket reduces an existing position; its side is fixed.
+    public var isClose: Bool
+
+    public init(side: Side, series: SeriesID, quantityText: String, isClose: Bool = false) {
+        self.side = side
+        self.series = series
+        self.quantityText = quantityText
+        self.isClose = isClose
+    }
+
+    /// The typed size, or nil when it is not a valid positive amount.
+    public var quantity: Quantity? {
+        guard let value = Quantity(decimal: quantityText), value.isPositive else { return nil }
+        return value
+    }
+}
+
+/// The LP deposit / withdraw prompt.
+public struct LiquidityTicketState: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case deposit, withdraw }
+    public var kind: Kind
+    public var amountText: String
+
+    public init(kind: Kind, amountText: String) {
+        self.kind = kind
+        self.amountText = amountText
+    }
+}
+
+/// The `:` command line being edited.
+public struct CommandLineState: Hashable, Sendable {
+    public var text: String
+    /// Position in the history while browsing with Up/Down (nil when editing a new line).
+    public var historyIndex: Int?
+    /// Candidates shown after an ambiguous Tab completion.
+    public var candidates: [String]
+
+    public init(text: String = "", historyIndex: Int? = nil, candidates: [String] = []) {
+        self.text = text
+        self.historyIndex = historyIndex
+        self.candidates = candidates
+    }
+}
+
+/// One line of the event log.
+public struct LogEntry: Hashable, Sendable {
+    public var time: SimTime
+    public var text: String
+    public var role: ThemeRole
+    /// Whether it concerns the desk's own account (shown brighter than the crowd's).
+    public var isDesk: Bool
+
+    public init(time: SimTime, text: String, role: ThemeRole, isDesk: Bool) {
+        self.time = time
+        self.text = text
+        self.role = role
+        self.isDesk = isDesk
+    }
+}
+
+/// A transient message on the status line.
+public struct StatusMessage: Hashable, Sendable {
+    public var text: String
+    public var role: ThemeRole
+    public init(_ text: String, role: ThemeRole = .info) {
+        self.text = text
+        self.role = role
+    }
+}
+
+/// Everything the dashboard shows besides the engine itself; changed only by `DashboardReducer`.
+public struct DashboardState: Hashable, Sendable {
+    public var deskAccount: AccountID
+    public var readOnly: Bool
+    public var focus: DashboardPanel = .chain
+    public var marketIndex: Int = 0
+    /// Selected board per market, by board id (nil: the nearest board still open for trading).
+    public var selectedBoard: [BoardID?]
+    /// Chain cursor: strike index and call/put (nil strike: the at-the-money strike).
+    public var chainStrikeIndex: Int?
+    public var chainKind: OptionKind = .call
+    public var positionCursor: Int = 0
+    public var positionSort: PositionSort = .opened
+    public var positionSortDescending = false
+    /// Log lines scrolled back from the newest.
+    public var logScroll: Int = 0
+    public var ticket: TicketState?
+    public var liquidityTicket: LiquidityTicketState?
+    public var commandLine: CommandLineState?
+    public var commandHistory: [String] = []
+    public var helpVisible = false
+    public var paused = false
+    public var speed: Double
+    public var themeName: String
+    public var availableThemes: [String]
+    public var status: StatusMessage?
+    public var log: [LogEntry] = []
+    /// Simulated ticks per wall-clock second, measured by the shell.
+    public var tickRate: Double = 0
+    /// Set by the shell when the engine cannot keep up with the requested speed.
+    public var isStale = false
+    /// Whether the session is a replay (read-only, different header badge).
+    public var isReplay = false
+    public var shouldQuit = false
+
+    public static let maximumLogEntries = 500
+    public static let speedSteps: [Double] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
+
+    public init(deskAccount: AccountID, marketCount: Int, readOnly: Bool = false, speed: Double = 60,
+                themeName: String = "default", availableThemes: [String] = ["default"]) {
+        self.deskAccount = deskAccount
+        self.readOnly = readOnly
+        self.selectedBoard = Array(repeating: nil, count: max(1, marketCount))
+        self.speed = speed
+        self.themeName = themeName
+        self.availableThemes = availableThemes
+    }
+
+    /// Whether a modal or the command line owns the keyboard.
+    public var isCapturingInput: Bool { ticket != nil || liquidityTicket != nil || commandLine != nil || helpVisible }
+}
+
+// MARK: - Selection, derived from the engine
+
+extension DashboardState {
+    /// The selected market's live boards, nearest expiry first.
+    public func boards(in engine: Engine) -> [Board] {
+        let market = MarketID(min(max(marketIndex, 0), engine.markets.count - 1))
+        return engine.liveBoards(market: market)
+    }
+
+    /// The board the chain shows: the chosen one if still live, else the nearest still open for trading.
+    public func currentBoard(in engine: Engine) -> Board? {
+        let live = boards(in: engine)
+        if let chosen = selectedBoard[safe: marketIndex] ?? nil, let board = live.first(where: { $0.id == chosen }) {
+            return board
+        }
+        return live.first { engine.time < $0.tradingCutoff(engine.configuration.amm) } ?? live.first
+    }
+
+    /// The at-the-money strike index of a board at the current spot.
+    public static func atTheMoneyIndex(_ board: Board, spot: Double) -> Int {
+        board.strikes.indices.min { abs(board.strikes[$0].doubleValue - spot) < abs(board.strikes[$1].doubleValue - spot) } ?? 0
+    }
+
+    /// The strike index under the chain cursor, clamped to the board.
+    public func cursorStrikeIndex(in engine: Engine) -> Int? {
+        guard let board = currentBoard(in: engine), !board.strikes.isEmpty else { return nil }
+        if let index = chainStrikeIndex { return min(max(index, 0), board.strikes.count - 1) }
+        return Self.atTheMoneyIndex(board, spot: engine.markets[board.market.index].spot)
+    }
+
+    /// The series under the chain cursor.
+    public func selectedSeries(in engine: Engine) -> SeriesID? {
+        guard let board = currentBoard(in: engine), let index = cursorStrikeIndex(in: engine) else { return nil }
+        return board.series(chainKind, strikeIndex: index)
+    }
+
+    /// The desk's positions in the panel's sort order.
+    public func sortedPositions(in engine: Engine) -> [PositionView] {
+        var views = engine.positionViews(of: deskAccount)
+        switch positionSort {
+        case .opened: break
+        case .series: views.sort { $0.series.name < $1.series.name }
+        case .size: views.sort { abs($0.position.quantity.micros) < abs($1.position.quantity.micros) }
+        case .pnl: views.sort { $0.unrealizedPnL < $1.unrealizedPnL }
+        case .delta: views.sort { $0.greeks.delta < $1.greeks.delta }
+        }
+        if positionSortDescending { views.reverse() }
+        return views
+    }
+
+    /// The position under the positions cursor.
+    public func selectedPosition(in engine: Engine) -> PositionView? {
+        let views = sortedPositions(in: engine)
+        guard !views.isEmpty else { return nil }
+        return views[min(max(positionCursor, 0), views.count - 1)]
+    }
+
+    /// Adds log lines, keeping the newest `maximumLogEntries`.
+    public mutating func appendLog(_ entries: [LogEntry]) {
+        guard !entries.isEmpty else { return }
+        log.append(contentsOf: entries)
+        if log.count > Self.maximumLogEntries { log.removeFirst(log.count - Self.maximumLogEntries) }
+        if logScroll > 0 { logScroll += entries.count }
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? {
+        indices.contains(index) ? self[index] : nil
+    }
+}

@@ -1,0 +1,95 @@
+import PoolEngine
+
+/// Turns engine events into event-log lines and, for the desk's own orders, a status message.
+public enum EventLogFormatter {
+    /// Feeds `events` into the dashboard: log lines for everything worth reading, a status line for the desk's results.
+    public static func receive(_ events: [EngineEvent], state: inout DashboardState, engine: Engine) {
+        var entries: [LogEntry] = []
+        for event in events {
+            guard let entry = entry(for: event, engine: engine, desk: state.deskAccount) else { continue }
+            entries.append(entry)
+            if entry.isDesk, isOrderOutcome(event.payload) {
+                state.status = StatusMessage(entry.text, role: entry.role)
+            }
+        }
+        state.appendLog(entries)
+    }
+
+    static func isOrderOutcome(_ payload: EventPayload) -> Bool {
+        switch payload {
+        case .orderFilled, .orderRejected, .deposited, .withdrawalQueued, .withdrawn: true
+        default: false
+        }
+    }
+
+    /// The log line for one event, or nil for events too routine to show (account openings, listings of bots).
+    public static func entry(for event: EngineEvent, engine: Engine, desk: AccountID) -> LogEntry? {
+        func name(_ account: AccountID) -> String {
+            account == desk ? "you" : (engine.accounts[safe: account.index]?.name ?? "\(account)")
+        }
+        func seriesName(_ id: SeriesID?) -> String {
+            guard let id, engine.isKnownSeries(id) else { return "—" }
+            return engine.series[id.index].name
+        }
+        let time = event.time
+        switch event.payload {
+        case .orderFilled(let fill):
+            let isDesk = fill.account == desk
+            let verb = fill.isLiquidation ? "LIQUIDATED" : (fill.side == .buy ? "bought" : "sold")
+            let total = fill.side == .buy ? fill.premium + fill.fee : fill.premium - fill.fee
+            var text = "\(name(fill.account)) \(verb) \(fill.quantity.plainText) \(seriesName(fill.series)) @ \(NumberFormat.fixed(fill.pricePerContract)) "
+            text += "(\(fill.side == .buy ? "paid" : "got") \(NumberFormat.money(micros: total.micros)), fee \(NumberFormat.money(micros: fill.fee.micros)), "
+            text += "IV \(NumberFormat.percent(fill.volatilityBefore))→\(NumberFormat.percent(fill.volatilityAfter)), util \(NumberFormat.percent(fill.utilizationAfter)))"
+            if !fill.realizedPnL.isZero { text += " P&L \(NumberFormat.signedMoney(micros: fill.realizedPnL.micros))" }
+            let role: ThemeRole = fill.isLiquidation ? .danger : (isDesk ? (fill.side == .buy ? .bid : .ask) : .muted)
+            return LogEntry(time: time, text: text, role: role, isDesk: isDesk)
+        case .orderRejected(let account, let series, let side, let quantity, let rejection):
+            let isDesk = account == desk
+            // The crowd's rejections are counted in `sim`, not shown: they would drown the desk's.
+            guard isDesk else { return nil }
+            var text = "REJECTED"
+            if let side, let quantity { text += " \(side.rawValue) \(quantity.plainText) \(seriesName(series))" }
+            text += ": \(rejection.message)"
+            return LogEntry(time: time, text: text, role: .danger, isDesk: true)
+        case .deposited(let account, let amount, let shares, let price):
+            return LogEntry(time: time, text: "\(name(account)) deposited \(NumberFormat.money(micros: amount.micros)) for \(NumberFormat.money(micros: shares.micros)) shares @ \(NumberFormat.fixed(price, decimals: 4))",
+                            role: account == desk ? .success : .info, isDesk: account == desk)
+        case .withdrawalQueued(let account, let shares):
+            return LogEntry(time: time, text: "\(name(account)) withdrawal of \(NumberFormat.money(micros: shares.micros)) shares queued (liquidity locked)",
+                            role: .warning, isDesk: account == desk)
+        case .withdrawn(let account, let shares, let amount, let fee, _):
+            return LogEntry(time: time, text: "\(name(account)) withdrew \(NumberFormat.money(micros: amount.micros)) for \(NumberFormat.money(micros: shares.micros)) shares (fee \(NumberFormat.money(micros: fee.micros)))",
+                            role: account == desk ? .success : .info, isDesk: account == desk)
+        case .positionSettled(let settlement):
+            let isDesk = settlement.account == desk
+            guard isDesk || !settlement.shortfall.isZero else { return nil }
+            return LogEntry(time: time, text: "\(name(settlement.account)) \(seriesName(settlement.series)) settled at \(NumberFormat.fixed(settlement.spot)): payoff \(NumberFormat.signedMoney(micros: settlement.payoff.micros)), P&L \(NumberFormat.signedMoney(micros: settlement.realizedPnL.micros))",
+                            role: settlement.realizedPnL.isNegative ? .down : .up, isDesk: isDesk)
+        case .boardSettled(let board, let spot, let positions, let payout):
+            let info = engine.boards[board.index]
+            let symbol = engine.markets[info.market.index].symbol
+            return LogEntry(time: time, text: "\(symbol) \(info.tenorLabel) board expired at \(NumberFormat.fixed(spot)): \(positions) positions settled, pool paid \(NumberFormat.signedMoney(micros: payout.micros))",
+                            role: .info, isDesk: false)
+        case .boardListed(let board, let market, let expiry, _, let strikes, let baseIv):
+            let info = engine.boards[board.index]
+            return LogEntry(time: time, text: "listed \(engine.markets[market.index].symbol) \(info.tenorLabel) board expiring \(expiry): \(strikes.count) strikes, base IV \(NumberFormat.percent(baseIv))",
+                            role: .muted, isDesk: false)
+        case .liquidated(let liquidation):
+            return LogEntry(time: time, text: "\(name(liquidation.account)) short \(seriesName(liquidation.series)) liquidated: collateral \(NumberFormat.money(micros: liquidation.collateral.micros)) < minimum \(NumberFormat.money(micros: liquidation.minimumCollateral.micros)), penalty \(NumberFormat.money(micros: liquidation.penalty.micros))",
+                            role: .danger, isDesk: liquidation.account == desk)
+        case .hedged(let market, let size, let price, let cost, _, let newSize):
+            return LogEntry(time: time, text: "pool hedged \(NumberFormat.signed(size, decimals: 3)) \(engine.markets[market.index].symbol) @ \(NumberFormat.fixed(price)) (cost \(NumberFormat.money(micros: cost.micros)), hedge now \(NumberFormat.signed(newSize, decimals: 3)))",
+                            role: .muted, isDesk: false)
+        case .haltStarted(let halt):
+            return LogEntry(time: time, text: "HALT: \(halt.reason.description)", role: .danger, isDesk: false)
+        case .haltEnded(let halt):
+            return LogEntry(time: time, text: "halt lifted: \(halt.reason.description)", role: .success, isDesk: false)
+        case .hedgingChanged(let enabled):
+            return LogEntry(time: time, text: "pool hedging \(enabled ? "on" : "off")", role: .info, isDesk: true)
+        case .insolvency(let amount, let detail):
+            return LogEntry(time: time, text: "INSOLVENCY \(NumberFormat.money(micros: amount.micros)): \(detail)", role: .danger, isDesk: false)
+        case .accountOpened, .accountFunded:
+            return nil
+        }
+    }
+}

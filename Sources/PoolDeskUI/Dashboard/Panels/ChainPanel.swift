@@ -1,0 +1,129 @@
+import PoolEngine
+
+/// The option chain of the selected expiry: calls left, strikes centre, puts right; ATM marked, ITM shaded.
+enum ChainPanel {
+    struct Column {
+        var title: String
+        var width: Int
+        var value: (ChainQuote) -> String
+    }
+
+    static func draw(_ grid: inout CellGrid, rect: Rect, state: DashboardState, engine: Engine, context: RenderContext) {
+        let theme = context.theme
+        let focused = state.focus == .chain
+        guard let board = state.currentBoard(in: engine) else {
+            _ = Panel(title: "Chain", focused: focused).draw(in: &grid, rect: rect, theme: theme, glyphs: context.glyphs)
+            return
+        }
+        let market = engine.markets[board.market.index]
+        let cutoff = board.tradingCutoff(engine.configuration.amm)
+        let title = "\(market.symbol)"
+        let inner = Panel(title: title, info: nil, focused: focused)
+            .draw(in: &grid, rect: rect, theme: theme, glyphs: context.glyphs)
+        guard inner.width > 20, inner.height > 2 else { return }
+
+        // Expiry tabs with time left ride on the top border; base IV and the cutoff on the bottom one.
+        let boards = state.boards(in: engine)
+        let labels = boards.map { "\($0.tenorLabel) \(NumberFormat.duration(seconds: max(0, ($0.expiry - engine.time).seconds), units: 2))" }
+        let tabsX = rect.x + title.count + 6
+        _ = Tabs(labels: labels, activeIndex: boards.firstIndex { $0.id == board.id } ?? 0)
+            .draw(in: &grid, rect: Rect(x: tabsX, y: rect.y, width: max(0, rect.maxX - tabsX - 2), height: 1), theme: theme, glyphs: context.glyphs)
+        let footer = " base IV \(NumberFormat.percent(board.baseIv)) · \(engine.time < cutoff ? "trading until \(shortTime(cutoff))" : "trading closed") "
+        grid.drawText(footer, x: rect.x + 2, y: rect.maxY - 1, width: max(0, rect.width - 4), alignment: .right,
+                      style: theme.style(engine.time < cutoff ? .muted : .warning))
+
+        let rows = engine.chain(board: board.id)
+        let priceDecimals = market.spot >= 1000 ? 1 : 2
+        let narrow = inner.width < 56
+        let priceWidth = narrow ? 7 : 8
+        let bid = Column(title: "Bid", width: priceWidth) { $0.bid > 0 ? NumberFormat.fixed($0.bid, decimals: narrow ? 0 : priceDecimals) : "—" }
+        let ask = Column(title: "Ask", width: priceWidth) { NumberFormat.fixed($0.ask, decimals: narrow ? 0 : priceDecimals) }
+        let iv = Column(title: "IV", width: 6) { NumberFormat.percent($0.volatility) }
+        let delta = Column(title: "Δ", width: 6) { NumberFormat.fixed($0.delta, decimals: 2) }
+        let strikeWidth = 9
+        // Pick the richest column set that fits: Δ IV Bid Ask | K | Bid Ask IV Δ.
+        var side: [Column] = [delta, iv, bid, ask]
+        func totalWidth(_ columns: [Column]) -> Int { 2 * columns.reduce(0) { $0 + $1.width + 1 } + strikeWidth + 2 }
+        while totalWidth(side) > inner.width, side.count > 2 { side.removeFirst() }
+        if totalWidth(side) > inner.width, side.count > 1 { side.removeFirst() }
+        let callColumns = side
+        // Puts mirror the calls around the strike but keep Bid before Ask.
+        let putOrder: [Column] = side.filter { $0.title == "Bid" || $0.title == "Ask" } + side.filter { $0.title != "Bid" && $0.title != "Ask" }.reversed()
+        let used = totalWidth(side)
+        let left = inner.x + max(0, (inner.width - used) / 2)
+
+        // Header row: CALLS and PUTS over their sides, the strike in the middle.
+        let headerY = inner.y
+        var x = left
+        let headerStyle = theme.style(.muted).adding(.bold)
+        for column in callColumns {
+            grid.drawText(column.title, x: x, y: headerY, width: column.width, alignment: .right, style: headerStyle)
+            x += column.width + 1
+        }
+        grid.drawText("Strike", x: x, y: headerY, width: strikeWidth + 2, alignment: .center, style: headerStyle)
+        x += strikeWidth + 2
+        for column in putOrder {
+            grid.drawText(column.title, x: x, y: headerY, width: column.width, alignment: .right, style: headerStyle)
+            x += column.width + 1
+        }
+        if left - inner.x >= 6 {
+            grid.drawText("CALLS", x: inner.x, y: headerY, width: 5, style: theme.style(state.chainKind == .call ? .title : .muted))
+            grid.drawText("PUTS", x: inner.maxX - 4, y: headerY, width: 4, style: theme.style(state.chainKind == .put ? .title : .muted))
+        }
+
+        // Strike rows, scrolled so the cursor stays visible.
+        let visible = inner.height - 1
+        guard visible > 0, !rows.isEmpty else { return }
+        let cursor = state.cursorStrikeIndex(in: engine) ?? 0
+        let offset = min(max(0, cursor - visible / 2), max(0, rows.count - visible))
+        let positions = Set(engine.positionViews(of: state.deskAccount).map(\.position.series))
+        for (line, row) in rows.dropFirst(offset).prefix(visible).enumerated() {
+            let y = inner.y + 1 + line
+            var x = left
+            let callSelected = row.strikeIndex == cursor && state.chainKind == .call
+            let putSelected = row.strikeIndex == cursor && state.chainKind == .put
+            x = drawSide(&grid, x: x, y: y, quote: row.call, columns: callColumns, selected: callSelected, focused: focused, context: context)
+            let strikeRole: ThemeRole = row.isAtTheMoney ? .atm : .text
+            let marker = { (held: Bool) -> String in held ? String(Character(context.glyphs.bullet)) : " " }
+            let strikeText = marker(positions.contains(row.call.series)) + NumberFormat.fixed(row.strike.doubleValue, decimals: row.strike.micros % 1_000_000 == 0 ? 0 : 2)
+            grid.drawText(strikeText, x: x, y: y, width: strikeWidth + 1, alignment: .center, style: theme.style(strikeRole).adding(row.isAtTheMoney ? .bold : []))
+            grid.drawText(marker(positions.contains(row.put.series)), x: x + strikeWidth + 1, y: y, width: 1, style: theme.style(.atm))
+            x += strikeWidth + 2
+            _ = drawSide(&grid, x: x, y: y, quote: row.put, columns: putOrder, selected: putSelected, focused: focused, context: context)
+        }
+    }
+
+    /// Draws one side's cells; returns the x after it.
+    static func drawSide(_ grid: inout CellGrid, x start: Int, y: Int, quote: ChainQuote, columns: [Column], selected: Bool, focused: Bool, context: RenderContext) -> Int {
+        let theme = context.theme
+        var x = start
+        let width = columns.reduce(0) { $0 + $1.width + 1 }
+        let base: CellStyle
+        if selected {
+            base = theme.style(focused ? .selected : .selectedInactive)
+        } else if quote.isInTheMoney {
+            base = theme.style(.itm)
+        } else {
+            base = theme.baseStyle
+        }
+        grid.fill(Rect(x: x, y: y, width: width, height: 1), with: Cell(" ", style: base))
+        for column in columns {
+            var role: ThemeRole = .text
+            if column.title == "Bid" { role = .bid }
+            if column.title == "Ask" { role = .ask }
+            if quote.restriction != nil { role = .muted }
+            var style = selected ? base : theme.style(role)
+            if !selected {
+                style.background = base.background
+            }
+            grid.drawText(column.value(quote), x: x, y: y, width: column.width, alignment: .right, style: style)
+            x += column.width + 1
+        }
+        return x
+    }
+
+    static func shortTime(_ time: SimTime) -> String {
+        let civil = time.civil
+        return "\(twoDigit(civil.hour)):\(twoDigit(civil.minute))"
+    }
+}

@@ -1,0 +1,117 @@
+import PoolEngine
+
+/// The order ticket: side, series, size and a live pre-trade preview from a copy of the engine.
+enum OrderTicketView {
+    static func draw(_ grid: inout CellGrid, state: DashboardState, engine: Engine, context: RenderContext) {
+        guard let ticket = state.ticket, engine.isKnownSeries(ticket.series) else { return }
+        let theme = context.theme
+        let option = engine.series[ticket.series.index]
+        let verb = ticket.isClose ? "Close" : (ticket.side == .buy ? "Buy" : "Sell")
+        let modal = Modal(title: "\(verb) \(option.name)", info: ticket.isClose ? "close" : "Tab: buy/sell", width: 64, height: 15)
+        let inner = modal.draw(in: &grid, theme: theme, glyphs: context.glyphs)
+        guard inner.height > 4 else { return }
+        var y = inner.y
+        func line(_ label: String, _ value: String, _ role: ThemeRole = .text) {
+            guard y < inner.maxY else { return }
+            grid.drawText(label, x: inner.x + 1, y: y, width: 18, style: theme.style(.muted))
+            grid.drawText(value, x: inner.x + 19, y: y, width: inner.width - 20, style: theme.style(role))
+            y += 1
+        }
+        let sideRole: ThemeRole = ticket.side == .buy ? .bid : .ask
+        line("Side", ticket.side == .buy ? "BUY  (trader pays premium + fee)" : "SELL (trader receives premium − fee)", sideRole)
+        let cursor = context.glyphs.supportsBraille ? "▏" : "_"
+        line("Size", "\(ticket.quantityText)\(cursor) contracts", .input)
+        guard let quantity = ticket.quantity else {
+            line("", "type a size (digits and .), +/- to step", .warning)
+            return
+        }
+        let order = Order(account: state.deskAccount, series: ticket.series, side: ticket.side, quantity: quantity)
+        let preview = engine.preview(order)
+        let before = engine.accountSnapshot(state.deskAccount)
+        if let quote = preview.quote {
+            let total = ticket.side == .buy ? quote.premium + quote.fee : max(quote.premium - quote.fee, 0)
+            line("Premium", "\(NumberFormat.fixed(quote.premium))  (\(NumberFormat.fixed(quote.premium / max(quantity.doubleValue, 1e-12))) each)")
+            line("Fee", NumberFormat.fixed(quote.fee), .muted)
+            line(ticket.side == .buy ? "Total to pay" : "Total to receive", NumberFormat.fixed(total), sideRole)
+            var ivText = "\(NumberFormat.percent(quote.volatilityBefore)) → \(NumberFormat.percent(quote.volatilityAfter))"
+            if quote.utilizationMultiplier > 1 { ivText += "  (utilization ×\(NumberFormat.fixed(quote.utilizationMultiplier)))" }
+            line("IV move", ivText)
+        }
+        line("Pool utilization", "\(NumberFormat.percent(engine.utilization)) → \(NumberFormat.percent(preview.utilizationAfter))  (cap \(NumberFormat.percent(engine.configuration.pool.utilizationCap)))",
+             preview.utilizationAfter > engine.configuration.pool.utilizationCap ? .danger : .text)
+        if let before {
+            let after = preview.accountGreeksAfter
+            line("Your Δ$ / Γ", "\(NumberFormat.compact(before.greeks.delta)) → \(NumberFormat.compact(after.delta))   \(NumberFormat.compact(before.greeks.gamma)) → \(NumberFormat.compact(after.gamma))")
+            line("Your ν / Θ", "\(NumberFormat.compact(before.greeks.vega)) → \(NumberFormat.compact(after.vega))   \(NumberFormat.compact(before.greeks.theta)) → \(NumberFormat.compact(after.theta))")
+            line("Balance after", NumberFormat.money(micros: preview.balanceAfter.micros))
+        }
+        y = max(y, inner.maxY - 1)
+        if let rejection = preview.rejection {
+            grid.drawText("✗ would be rejected: \(rejection.message)", x: inner.x + 1, y: inner.maxY - 1, width: inner.width - 2, style: theme.style(.danger).adding(.bold))
+        } else {
+            grid.drawText("Enter confirm   Esc cancel   +/- size", x: inner.x + 1, y: inner.maxY - 1, width: inner.width - 2, alignment: .center, style: theme.style(.keyHint))
+        }
+    }
+}
+
+/// The LP deposit / withdraw prompt.
+enum LiquidityTicketView {
+    static func draw(_ grid: inout CellGrid, state: DashboardState, engine: Engine, context: RenderContext) {
+        guard let ticket = state.liquidityTicket else { return }
+        let theme = context.theme
+        let deposit = ticket.kind == .deposit
+        let inner = Modal(title: deposit ? "Deposit into the pool" : "Withdraw from the pool", width: 56, height: 9)
+            .draw(in: &grid, theme: theme, glyphs: context.glyphs)
+        guard inner.height > 3 else { return }
+        let snapshot = engine.poolSnapshot()
+        let account = engine.accounts[safe: state.deskAccount.index]
+        let cursor = context.glyphs.supportsBraille ? "▏" : "_"
+        var lines: [(String, String, ThemeRole)] = [
+            (deposit ? "Amount (USD)" : "Shares", ticket.amountText + cursor, .input),
+            ("Share price", NumberFormat.fixed(snapshot.sharePrice, decimals: 6), .text),
+        ]
+        if deposit {
+            lines.append(("Balance", NumberFormat.money(micros: account?.balance.micros ?? 0), .text))
+            if let amount = Money(decimal: ticket.amountText), snapshot.sharePrice > 0 {
+                lines.append(("Shares minted ≈", NumberFormat.fixed(amount.doubleValue / snapshot.sharePrice, decimals: 4), .text))
+            }
+        } else {
+            lines.append(("Held", NumberFormat.money(micros: account?.shares.micros ?? 0), .text))
+            if let shares = Shares(decimal: ticket.amountText) {
+                let gross = shares.doubleValue * snapshot.sharePrice
+                let fee = gross * engine.configuration.pool.withdrawalFee
+                lines.append(("You receive ≈", "\(NumberFormat.fixed(gross - fee)) (fee \(NumberFormat.fixed(fee)))", .text))
+                if gross > snapshot.freeLiquidity.doubleValue {
+                    lines.append(("", "exceeds free liquidity: the rest is queued", .warning))
+                }
+            }
+        }
+        for (offset, entry) in lines.enumerated() where offset < inner.height - 1 {
+            grid.drawText(entry.0, x: inner.x + 1, y: inner.y + offset, width: 16, style: theme.style(.muted))
+            grid.drawText(entry.1, x: inner.x + 18, y: inner.y + offset, width: inner.width - 19, style: theme.style(entry.2))
+        }
+        grid.drawText("Enter confirm   Esc cancel", x: inner.x, y: inner.maxY - 1, width: inner.width, alignment: .center, style: theme.style(.keyHint))
+    }
+}
+
+/// The `?` overlay, generated from the live key map.
+enum HelpOverlay {
+    static func draw(_ grid: inout CellGrid, state: DashboardState, context: RenderContext) {
+        let theme = context.theme
+        var lines: [(String, String, Bool)] = KeyMap.main.map { ($0.label, $0.summary, $0.placesOrders) }
+        lines.append(("", "", false))
+        lines.append(("Order ticket", "", false))
+        lines += KeyMap.ticket.map { ($0.label, $0.summary, false) }
+        lines.append(("", "", false))
+        lines.append(("Commands", CommandLineParser.commands.joined(separator: " "), false))
+        let height = min(grid.height - 2, lines.count + 3)
+        let inner = Modal(title: "Keys", info: "any key closes", width: min(grid.width - 4, 78), height: height)
+            .draw(in: &grid, theme: theme, glyphs: context.glyphs)
+        for (offset, entry) in lines.enumerated() where offset < inner.height {
+            let disabled = entry.2 && state.readOnly
+            grid.drawText(entry.0, x: inner.x + 1, y: inner.y + offset, width: 14, style: theme.style(entry.1.isEmpty ? .title : .keyHint))
+            grid.drawText(entry.1 + (disabled ? "  (read-only: off)" : ""), x: inner.x + 16, y: inner.y + offset, width: inner.width - 17,
+                          style: theme.style(disabled ? .muted : .text))
+        }
+    }
+}

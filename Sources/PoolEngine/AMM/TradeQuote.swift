@@ -1,0 +1,139 @@
+/// The AMM's price for one trade, before any money moves: premium and fee at model prices,
+/// and where IV and skew end up after the trade walks them (Lyra's iterations).
+public struct TradeQuote: Hashable, Sendable {
+    /// Total model premium for the whole quantity.
+    public var premium: Double
+    /// Total fee: option-price fee + spot fee + vega-utilization fee.
+    public var fee: Double
+    public var volatilityBefore: Double
+    public var volatilityAfter: Double
+    /// Hegic-style multiplier applied to IV because of utilization (1 when below the threshold).
+    public var utilizationMultiplier: Double
+    public var baseIvAfter: Double
+    public var skewAfter: Double
+    public var iterations: Int
+    /// Delta of one contract at the quote's starting vol.
+    public var delta: Double
+
+    /// Premium plus fee per contract for a buyer, or premium minus fee (floored at zero) for a seller.
+    public func perContract(side: Side, quantity: Double) -> Double {
+        guard quantity > 0 else { return 0 }
+        return side == .buy ? (premium + fee) / quantity : max(premium - fee, 0) / quantity
+    }
+}
+
+/// Lyra's standardized vega: vega per 1% normalised across expiries by sqrt(30 / max(days, 7)).
+@inlinable
+public func standardizedVega(rawVega: Double, years: Double) -> Double {
+    let days = years * 365
+    return rawVega * (30 / max(days, 7)).squareRoot() / 100
+}
+
+extension Engine {
+    /// Prices a trade of `quantity` in `seriesID` from the trader's `side`, walking IV and skew in
+    /// iterations of at most one standard size each, with fees and the utilization premium.
+    public func quoteTrade(series seriesID: SeriesID, side: Side, quantity: Quantity) -> TradeQuote {
+        let option = series[seriesID.index]
+        let board = boards[option.board.index]
+        let market = markets[option.market.index]
+        let marketConfig = configuration.markets[option.market.index]
+        let amm = configuration.amm
+        let years = yearsToExpiry(seriesID)
+        let amount = quantity.doubleValue
+        let standard = marketConfig.standardSize.doubleValue
+        let iterations = max(1, min(100, Int((amount / standard).rounded(.up))))
+        let slice = amount / Double(iterations)
+        let direction: Double = side == .buy ? 1 : -1
+
+        // Utilization premium applies only when the pool writes more (its locked collateral grows).
+        var multiplier = 1.0
+        if side == .buy {
+            let netAfter = pool.netPosition[seriesID.index] - quantity
+            let lockAfter = lockRequirement(seriesID, net: netAfter)
+            let lockedAfter = pool.lockedCollateral - pool.lockedBySeries[seriesID.index] + lockAfter
+            if lockAfter > pool.lockedBySeries[seriesID.index] {
+                let assets = max(pool.cash.doubleValue, 1e-9)
+                let utilization = lockedAfter.doubleValue / assets
+                let threshold = amm.utilizationPremiumThreshold
+                if utilization > threshold { multiplier = 1 + (utilization - threshold) / threshold }
+            }
+        }
+
+        var baseIv = board.baseIv
+        var skew = board.skews[option.strikeIndex]
+        var stdVegaNet = poolStdVega[option.market.index]
+        let nav = max(cachedNAV, 1)
+        var premium = 0.0, fee = 0.0
+        let volBefore = clampVolatility(baseIv * skew * multiplier)
+        var delta = 0.0
+        for iteration in 0..<iterations {
+            let vol = clampVolatility(baseIv * skew * multiplier)
+            let valuation = BlackScholes.valuation(
+                kind: option.kind, spot: market.spot, strike: option.strike.doubleValue,
+                time: years, volatility: vol, rate: configuration.rate)
+            if iteration == 0 { delta = valuation.delta }
+            let slicePremium = valuation.price * slice
+            premium += slicePremium
+            let stdVega = standardizedVega(rawVega: valuation.vega, years: years)
+            let postStdVega = stdVegaNet - direction * stdVega * slice
+            var sliceFee = amm.optionPriceFeeCoefficient * slicePremium + amm.spotPriceFeeCoefficient * market.spot * slice
+            if abs(postStdVega) > abs(stdVegaNet) {
+                sliceFee += amm.vegaFeeCoefficient * vol * abs(postStdVega) / nav * slice
+            }
+            fee += sliceFee
+            stdVegaNet = postStdVega
+            let move = (slice / standard) / 100
+            baseIv = min(max(baseIv + direction * move, amm.baseIvBounds.lowerBound), amm.baseIvBounds.upperBound)
+            skew = min(max(skew + direction * move * amm.skewAdjustmentFactor, amm.skewBounds.lowerBound), amm.skewBounds.upperBound)
+        }
+        return TradeQuote(
+            premium: premium, fee: fee, volatilityBefore: volBefore,
+            volatilityAfter: clampVolatility(baseIv * skew), utilizationMultiplier: multiplier,
+            baseIvAfter: baseIv, skewAfter: skew, iterations: iterations, delta: delta)
+    }
+
+    /// Collateral the pool must lock for a signed net holding in a series: a put locks strike × contracts,
+    /// a call spot × scale × contracts (re-checked as spot moves); nothing when the pool is long.
+    public func lockRequirement(_ seriesID: SeriesID, net: Quantity) -> Money {
+        guard net.micros < 0 else { return .zero }
+        let option = series[seriesID.index]
+        let contracts = Quantity(micros: -net.micros)
+        switch option.kind {
+        case .put:
+            return Money.notional(option.strike, contracts, rounding: .up)
+        case .call:
+            let perUnit = Money(rounding: markets[option.market.index].spot * configuration.pool.callCollateralPerSpot, .up)
+            return Money.notional(perUnit, contracts, rounding: .up)
+        }
+    }
+
+    /// Full collateral for a trader's short: strike per put, spot per call.
+    public func fullShortCollateral(_ seriesID: SeriesID, quantity: Quantity) -> Money {
+        let option = series[seriesID.index]
+        switch option.kind {
+        case .put: return Money.notional(option.strike, quantity, rounding: .up)
+        case .call:
+            return Money.notional(Money(rounding: markets[option.market.index].spot, .up), quantity, rounding: .up)
+        }
+    }
+
+    /// Minimum collateral per contract for a trader's short: the option's value under a spot and vol shock
+    /// (Lyra style), at least a floor share of spot, at most the full collateral.
+    public func minimumShortCollateralPerContract(_ seriesID: SeriesID) -> Double {
+        let option = series[seriesID.index]
+        let rules = configuration.shorts
+        let spot = markets[option.market.index].spot
+        let shockedSpot = spot * (option.kind == .call ? rules.callSpotShock : rules.putSpotShock)
+        let vol = max(tradedVolatility(seriesID), rules.shockVolatility)
+        let shocked = BlackScholes.price(
+            kind: option.kind, spot: shockedSpot, strike: option.strike.doubleValue,
+            time: yearsToExpiry(seriesID), volatility: vol, rate: configuration.rate)
+        let full = option.kind == .put ? option.strike.doubleValue : spot
+        return min(max(shocked, rules.minimumShareOfSpot * spot), full)
+    }
+
+    /// Minimum collateral for `quantity` contracts short.
+    public func minimumShortCollateral(_ seriesID: SeriesID, quantity: Quantity) -> Money {
+        Money.fromPricing(perUnit: minimumShortCollateralPerContract(seriesID), quantity: quantity, rounding: .up)
+    }
+}

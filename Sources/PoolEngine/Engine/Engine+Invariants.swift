@@ -1,0 +1,105 @@
+/// A broken invariant, named and explained.
+public struct InvariantViolation: Hashable, Sendable, CustomStringConvertible {
+    public var name: String
+    public var detail: String
+    public var description: String { "\(name): \(detail)" }
+}
+
+extension Engine {
+    /// Checks every invariant the real protocols test (DOMAIN.md) against a full recomputation.
+    ///
+    /// Cost grows with positions and series; tests call it after every command.
+    public func checkInvariants() -> [InvariantViolation] {
+        var violations: [InvariantViolation] = []
+        func fail(_ name: String, _ detail: String) { violations.append(InvariantViolation(name: name, detail: detail)) }
+
+        // 1. No negative balances; locked never exceeds assets.
+        for account in accounts {
+            if account.balance.isNegative { fail("negativeBalance", "\(account.name) balance \(account.balance)") }
+            if account.collateral.isNegative { fail("negativeCollateral", "\(account.name) collateral \(account.collateral)") }
+            if account.shares.isNegative { fail("negativeShares", "\(account.name) shares \(account.shares)") }
+        }
+        if pool.cash.isNegative { fail("negativePoolCash", "\(pool.cash)") }
+        if pool.reserve.isNegative { fail("negativeReserve", "\(pool.reserve)") }
+        if pool.lockedCollateral > pool.cash { fail("lockedExceedsAssets", "locked \(pool.lockedCollateral) > cash \(pool.cash)") }
+
+        // 2. Exact conservation of money.
+        var total = pool.cash + pool.reserve
+        for account in accounts { total += account.balance + account.collateral }
+        if total != externalNet { fail("conservation", "held \(total) ≠ external net \(externalNet)") }
+
+        // 3. Shares add up.
+        var shares = pool.queuedShares
+        for account in accounts { shares += account.shares }
+        if shares != pool.shareSupply { fail("shareSupply", "held \(shares) ≠ supply \(pool.shareSupply)") }
+        var queued = Shares.zero
+        for entry in pool.withdrawalQueue { queued += entry.shares }
+        if queued != pool.queuedShares { fail("withdrawalQueue", "queue \(queued) ≠ \(pool.queuedShares)") }
+
+        // 4. Pool net positions, locks and collateral agree with the positions.
+        var net = Array(repeating: Quantity.zero, count: series.count)
+        var collateral = Array(repeating: Money.zero, count: accounts.count)
+        for position in positions.values {
+            if position.quantity.isZero { fail("flatPosition", "position \(position.id.index) is flat") }
+            if boards[series[position.series.index].board.index].isSettled {
+                fail("settledTwice", "position \(position.id.index) in settled \(series[position.series.index].name)")
+            }
+            net[position.series.index] -= position.quantity
+            collateral[position.account.index] += position.collateral
+            if position.isLong && !position.collateral.isZero { fail("longCollateral", "position \(position.id.index)") }
+            if positionLookup[PositionKey(account: position.account, series: position.series)] != position.id {
+                fail("positionIndex", "position \(position.id.index) missing from lookup")
+            }
+        }
+        if positionLookup.count != positions.count { fail("positionIndex", "\(positionLookup.count) keys for \(positions.count) positions") }
+        var locked = Money.zero
+        for index in series.indices {
+            if net[index] != pool.netPosition[index] {
+                fail("poolNet", "\(series[index].name): pool \(pool.netPosition[index]) ≠ positions \(net[index])")
+            }
+            locked += pool.lockedBySeries[index]
+            let expected = lockRequirementAtRefresh(SeriesID(index))
+            if pool.lockedBySeries[index] < expected.minimum {
+                fail("underCollateralized", "\(series[index].name): locked \(pool.lockedBySeries[index]) < \(expected.minimum)")
+            }
+        }
+        if locked != pool.lockedCollateral { fail("lockedTotal", "sum \(locked) ≠ total \(pool.lockedCollateral)") }
+        for account in accounts where collateral[account.id.index] != account.collateral {
+            fail("accountCollateral", "\(account.name): positions \(collateral[account.id.index]) ≠ \(account.collateral)")
+        }
+
+        // 5. Cached pool Greeks equal a recomputation from positions (same marks).
+        var recomputed = Array(repeating: NetGreeks(), count: markets.count)
+        for position in positions.values {
+            let option = series[position.series.index]
+            recomputed[option.market.index].add(valuations[position.series.index], quantity: -position.quantity.doubleValue)
+        }
+        for index in markets.indices {
+            let cached = poolGreeks[index], fresh = recomputed[index]
+            for (name, a, b) in [("delta", cached.delta, fresh.delta), ("gamma", cached.gamma, fresh.gamma),
+                                 ("vega", cached.vega, fresh.vega), ("theta", cached.theta, fresh.theta)] {
+                if abs(a - b) > 1e-7 * max(1, abs(b)) {
+                    fail("cachedGreeks", "\(markets[index].symbol) \(name) cached \(a) ≠ recomputed \(b)")
+                }
+            }
+        }
+
+        // 6. IV and skew within bounds.
+        let amm = configuration.amm
+        for id in liveBoards {
+            let board = boards[id.index]
+            if !amm.baseIvBounds.contains(board.baseIv) { fail("baseIvBounds", "board \(id.index) base IV \(board.baseIv)") }
+            for skew in board.skews where !amm.skewBounds.contains(skew) { fail("skewBounds", "board \(id.index) skew \(skew)") }
+        }
+        return violations
+    }
+
+    /// The lock a series must carry: puts exactly strike × contracts; calls at least at the spot of the last re-check
+    /// (call locks follow spot only at risk refreshes, so any positive lock is accepted for them).
+    func lockRequirementAtRefresh(_ id: SeriesID) -> (minimum: Money, Void) {
+        let net = pool.netPosition[id.index]
+        guard net.micros < 0 else { return (.zero, ()) }
+        if series[id.index].kind == .put { return (lockRequirement(id, net: net), ()) }
+        return (Money(micros: 1), ())
+    }
+}

@@ -1,0 +1,270 @@
+/// A validated order with every amount computed, ready to commit.
+struct PlannedTrade {
+    var order: Order
+    var quote: TradeQuote
+    var existing: Position?
+    var closingQuantity: Quantity
+    var openingQuantity: Quantity
+    var premium: Money
+    var fee: Money
+    /// Buy: what the trader pays. Sell: what the trader receives.
+    var cashFlow: Money
+    var collateralPosted: Money
+    var collateralReleased: Money
+    var reserveCut: Money
+    var poolNetAfter: Quantity
+    var lockAfter: Money
+}
+
+extension Engine {
+    /// Validates and prices an order; nothing changes.
+    func planTrade(_ order: Order, forced: Bool = false) -> Result<PlannedTrade, Rejection> {
+        guard isKnownAccount(order.account) else { return .failure(Rejection(.unknownAccount, "\(order.account)")) }
+        guard isKnownSeries(order.series) else { return .failure(Rejection(.unknownSeries)) }
+        let option = series[order.series.index]
+        let board = boards[option.board.index]
+        let marketConfig = configuration.markets[option.market.index]
+        let quantity = order.quantity
+        guard !board.isSettled, time < option.expiry else { return .failure(Rejection(.expired, option.name)) }
+        guard quantity.micros > 0 else { return .failure(Rejection(.invalidQuantity, "quantity must be positive")) }
+        guard quantity >= marketConfig.minimumOrderSize else {
+            return .failure(Rejection(.invalidQuantity, "minimum order is \(marketConfig.minimumOrderSize) contracts"))
+        }
+        if !forced {
+            guard quantity <= marketConfig.maximumOrderSize else {
+                return .failure(Rejection(.sizeLimit, "maximum order is \(marketConfig.maximumOrderSize) contracts"))
+            }
+            guard time < board.tradingCutoff(configuration.amm) else {
+                return .failure(Rejection(.tradingCutoff, "\(option.name) stopped trading at \(board.tradingCutoff(configuration.amm))"))
+            }
+        }
+        let account = accounts[order.account.index]
+        let existing = position(account: order.account, series: order.series)
+        var closing = Quantity.zero
+        if let existing, (order.side == .buy && existing.isShort) || (order.side == .sell && existing.isLong) {
+            closing = Quantity(micros: min(quantity.micros, abs(existing.quantity.micros)))
+        }
+        let opening = quantity - closing
+
+        if opening.isPositive && !forced {
+            if let halt = activeHalt(for: board.id) {
+                return .failure(Rejection(.marketHalted, halt.reason.description))
+            }
+            if cachedNAV <= 0 { return .failure(Rejection(.poolInsolvent)) }
+            let delta = abs(markValuation(order.series).delta)
+            if delta < configuration.amm.minimumAbsoluteDelta {
+                return .failure(Rejection(.deltaCutoff, String(format2(delta)) + " < " + format2(configuration.amm.minimumAbsoluteDelta)))
+            }
+        }
+
+        let quote = quoteTrade(series: order.series, side: order.side, quantity: quantity)
+        let premium = Money.fromPricing(perUnit: quote.premium, quantity: Quantity(1), rounding: order.side == .buy ? .up : .down)
+        let fee = Money(rounding: quote.fee, .up)
+        let reserveCut = fee.scaled(
+            by: Int64((configuration.pool.reserveShareOfFees * 1_000_000).rounded()), over: 1_000_000, rounding: .down)
+        let poolNetAfter = pool.netPosition[order.series.index] + (order.side == .buy ? -quantity : quantity)
+        let lockBefore = pool.lockedBySeries[order.series.index]
+        let lockAfter = lockRequirement(order.series, net: poolNetAfter)
+        let lockedTotalAfter = pool.lockedCollateral - lockBefore + lockAfter
+        let queuedValue = queuedWithdrawalValue()
+
+        var plan = PlannedTrade(
+            order: order, quote: quote, existing: existing, closingQuantity: closing, openingQuantity: opening,
+            premium: premium, fee: fee, cashFlow: .zero, collateralPosted: .zero, collateralReleased: .zero,
+            reserveCut: reserveCut, poolNetAfter: poolNetAfter, lockAfter: lockAfter)
+
+        if let existing, closing.isPositive, existing.isShort {
+            plan.collateralReleased = closing == Quantity(micros: abs(existing.quantity.micros))
+                ? existing.collateral
+                : existing.collateral.scaled(by: closing.micros, over: abs(existing.quantity.micros), rounding: .down)
+        }
+
+        switch order.side {
+        case .buy:
+            plan.cashFlow = premium + fee
+            if plan.cashFlow.micros <= 0 { return .failure(Rejection(.invalidQuantity, "zero-cost trade")) }
+            if !forced, lockAfter > lockBefore {
+                let assetsAfter = pool.cash + plan.cashFlow - reserveCut
+                let cap = Money(rounding: assetsAfter.doubleValue * configuration.pool.utilizationCap, .down)
+                if lockedTotalAfter > cap {
+                    let utilization = lockedTotalAfter.doubleValue / max(assetsAfter.doubleValue, 1e-9)
+                    return .failure(Rejection(.utilizationCap, "utilization would be \(percent(utilization)) > cap \(percent(configuration.pool.utilizationCap))"))
+                }
+                if lockedTotalAfter + queuedValue > assetsAfter {
+                    return .failure(Rejection(.insufficientLiquidity, "queued withdrawals hold the free liquidity"))
+                }
+            }
+            if !forced, account.balance + plan.collateralReleased < plan.cashFlow {
+                return .failure(Rejection(.insufficientBalance, "needs \(plan.cashFlow) USD, has \(account.balance + plan.collateralReleased)"))
+            }
+            if let limit = order.limitPremium, plan.cashFlow > limit {
+                return .failure(Rejection(.limitPrice, "costs \(plan.cashFlow) > limit \(limit)"))
+            }
+        case .sell:
+            plan.cashFlow = premium - fee
+            if plan.cashFlow.micros <= 0 {
+                return .failure(Rejection(.invalidQuantity, "premium \(premium) does not cover the fee \(fee)"))
+            }
+            if opening.isPositive {
+                let minimum = minimumShortCollateral(order.series, quantity: opening)
+                plan.collateralPosted = order.collateral ?? max(fullShortCollateral(order.series, quantity: opening), minimum)
+                if plan.collateralPosted < minimum {
+                    return .failure(Rejection(.insufficientCollateral, "posts \(plan.collateralPosted) USD, minimum \(minimum)"))
+                }
+                if account.balance + plan.cashFlow < plan.collateralPosted {
+                    return .failure(Rejection(.insufficientBalance, "collateral \(plan.collateralPosted) USD exceeds balance"))
+                }
+            }
+            let freeAfter = pool.cash - plan.cashFlow - reserveCut - lockedTotalAfter - queuedValue
+            if freeAfter.isNegative {
+                return .failure(Rejection(.insufficientLiquidity, "pool cannot pay \(plan.cashFlow) USD"))
+            }
+            if let limit = order.limitPremium, plan.cashFlow < limit {
+                return .failure(Rejection(.limitPrice, "pays \(plan.cashFlow) < limit \(limit)"))
+            }
+        }
+        return .success(plan)
+    }
+
+    /// Moves the money and positions of a planned trade and returns its fill.
+    mutating func commitTrade(_ plan: PlannedTrade, isLiquidation: Bool = false) -> Fill {
+        let order = plan.order
+        let index = order.series.index
+        let option = series[index]
+        let quantity = order.quantity
+        var realized = Money.zero
+
+        // Trader cash and collateral.
+        accounts[order.account.index].balance += plan.collateralReleased
+        accounts[order.account.index].collateral -= plan.collateralReleased
+        switch order.side {
+        case .buy:
+            accounts[order.account.index].balance -= plan.cashFlow
+            pool.cash += plan.cashFlow - plan.reserveCut
+        case .sell:
+            accounts[order.account.index].balance += plan.cashFlow
+            pool.cash -= plan.cashFlow + plan.reserveCut
+            accounts[order.account.index].balance -= plan.collateralPosted
+            accounts[order.account.index].collateral += plan.collateralPosted
+        }
+        pool.reserve += plan.reserveCut
+        pool.feesEarned += plan.fee - plan.reserveCut
+        accounts[order.account.index].feesPaid += plan.fee
+
+        // Split the cash flow between the closing and the opening part, by quantity.
+        let closingFlow = plan.cashFlow.scaled(by: plan.closingQuantity.micros, over: quantity.micros, rounding: .down)
+        let openingFlow = plan.cashFlow - closingFlow
+
+        var position = plan.existing ?? Position(
+            id: PositionID(nextPositionIndex), account: order.account, series: order.series,
+            quantity: .zero, costBasis: .zero, collateral: .zero, openedAt: time)
+        if plan.existing == nil { nextPositionIndex += 1 }
+        if plan.closingQuantity.isPositive {
+            let held = abs(position.quantity.micros)
+            let basisShare = plan.closingQuantity.micros == held
+                ? position.costBasis
+                : position.costBasis.scaled(by: plan.closingQuantity.micros, over: held, rounding: .down)
+            position.costBasis -= basisShare
+            position.collateral -= plan.collateralReleased
+            // Long closed by selling: proceeds − basis. Short closed by buying: premium received − paid.
+            realized = order.side == .sell ? closingFlow - basisShare : basisShare - closingFlow
+            position.quantity.micros += order.side == .buy ? plan.closingQuantity.micros : -plan.closingQuantity.micros
+        }
+        if plan.openingQuantity.isPositive {
+            if position.quantity.isZero { position.openedAt = time }
+            position.costBasis += openingFlow
+            position.collateral += plan.collateralPosted
+            position.quantity.micros += order.side == .buy ? plan.openingQuantity.micros : -plan.openingQuantity.micros
+        }
+        accounts[order.account.index].realizedPnL += realized
+        storePosition(position)
+
+        // Pool side: net holding, locked collateral, incremental Greeks.
+        let netChange = plan.poolNetAfter - pool.netPosition[index]
+        pool.netPosition[index] = plan.poolNetAfter
+        pool.lockedCollateral += plan.lockAfter - pool.lockedBySeries[index]
+        pool.lockedBySeries[index] = plan.lockAfter
+        adjustPoolGreeks(series: order.series, netChange: netChange)
+
+        // The trade walks IV and skew.
+        let boardIndex = option.board.index
+        boards[boardIndex].baseIv = plan.quote.baseIvAfter
+        boards[boardIndex].skews[option.strikeIndex] = plan.quote.skewAfter
+
+        statistics.trades += 1
+        statistics.contractsTraded += quantity.doubleValue
+        statistics.premiumVolume += plan.premium
+        return Fill(
+            account: order.account, series: order.series, side: order.side, quantity: quantity,
+            premium: plan.premium, fee: plan.fee, pricePerContract: plan.premium.doubleValue / quantity.doubleValue,
+            volatilityBefore: plan.quote.volatilityBefore, volatilityAfter: plan.quote.volatilityAfter,
+            utilizationAfter: utilization, closedQuantity: plan.closingQuantity, realizedPnL: realized,
+            collateralChange: plan.collateralPosted - plan.collateralReleased, isLiquidation: isLiquidation)
+    }
+
+    /// Saves a position, or removes it when flat (returning any leftover collateral).
+    mutating func storePosition(_ position: Position) {
+        let key = PositionKey(account: position.account, series: position.series)
+        if position.quantity.isZero {
+            if !position.collateral.isZero {
+                accounts[position.account.index].balance += position.collateral
+                accounts[position.account.index].collateral -= position.collateral
+            }
+            if !position.costBasis.isZero {
+                // Rounding dust of a fully closed position belongs to its realized P&L.
+                accounts[position.account.index].realizedPnL -= position.costBasis
+            }
+            positions.removeValue(forKey: position.id)
+            positionLookup.removeValue(forKey: key)
+            seriesPositions[position.series.index].removeAll { $0 == position.id }
+        } else {
+            if positions[position.id] == nil {
+                positionLookup[key] = position.id
+                seriesPositions[position.series.index].append(position.id)
+            }
+            positions[position.id] = position
+        }
+    }
+
+    mutating func adjustPoolGreeks(series seriesID: SeriesID, netChange: Quantity) {
+        guard !netChange.isZero else { return }
+        let option = series[seriesID.index]
+        let valuation = valuations[seriesID.index]
+        poolGreeks[option.market.index].add(valuation, quantity: netChange.doubleValue)
+        let years = max(0, time.years(until: option.expiry))
+        poolStdVega[option.market.index] += standardizedVega(rawVega: valuation.vega, years: years) * netChange.doubleValue
+    }
+
+    /// Places an order: exactly one fill or one rejection event.
+    mutating func placeOrder(_ order: Order, into events: inout [EngineEvent]) {
+        switch planTrade(order) {
+        case .success(let plan):
+            let fill = commitTrade(plan)
+            emit(.orderFilled(fill), into: &events)
+            payQueuedWithdrawals(into: &events)
+        case .failure(let rejection):
+            statistics.countRejection(rejection.reason)
+            emit(.orderRejected(account: order.account, series: isKnownSeries(order.series) ? order.series : nil,
+                                side: order.side, quantity: order.quantity, rejection: rejection), into: &events)
+        }
+    }
+
+    /// The active halt that stops opening trades on `board`, if any.
+    public func activeHalt(for board: BoardID) -> Halt? {
+        halts.first { halt in
+            switch halt.reason {
+            case .lowFreeLiquidity: true
+            case .volatilityDeviation(let halted): halted == board
+            }
+        }
+    }
+}
+
+func format2(_ value: Double) -> String {
+    let scaled = (value * 100).rounded()
+    let whole = Int(scaled) / 100
+    let fraction = abs(Int(scaled) % 100)
+    return "\(scaled < 0 && whole == 0 ? "-" : "")\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+}
+
+func percent(_ value: Double) -> String { format2(value * 100) + "%" }

@@ -1,0 +1,78 @@
+/// Something that happened in the engine, numbered and timed; complete enough to journal and replay.
+public struct EngineEvent: Codable, Hashable, Sendable {
+    /// Position in the engine's event sequence, starting at 1.
+    public var sequence: UInt64
+    public var time: SimTime
+    public var payload: EventPayload
+}
+
+/// What happened.
+public enum EventPayload: Codable, Hashable, Sendable {
+    case accountOpened(account: AccountID, name: String, role: AccountRole, funding: Money)
+    case accountFunded(account: AccountID, amount: Money)
+    case boardListed(board: BoardID, market: MarketID, expiry: SimTime, tenor: SimDuration, strikes: [Money], baseIv: Double)
+    case orderFilled(Fill)
+    case orderRejected(account: AccountID, series: SeriesID?, side: Side?, quantity: Quantity?, rejection: Rejection)
+    case deposited(account: AccountID, amount: Money, shares: Shares, sharePrice: Double)
+    case withdrawalQueued(account: AccountID, shares: Shares)
+    case withdrawn(account: AccountID, shares: Shares, amount: Money, fee: Money, sharePrice: Double)
+    case positionSettled(PositionSettlement)
+    case boardSettled(board: BoardID, spot: Double, positions: Int, poolPayout: Money)
+    case liquidated(Liquidation)
+    case hedged(market: MarketID, size: Double, price: Double, cost: Money, realizedPnL: Money, newSize: Double)
+    case haltStarted(Halt)
+    case haltEnded(Halt)
+    case hedgingChanged(enabled: Bool)
+    case insolvency(amount: Money, detail: String)
+}
+
+/// An executed order: price, fee, IV before and after, utilization after.
+public struct Fill: Codable, Hashable, Sendable {
+    public var account: AccountID
+    public var series: SeriesID
+    public var side: Side
+    public var quantity: Quantity
+    /// Total premium at model prices (fees excluded).
+    public var premium: Money
+    public var fee: Money
+    /// Average premium per contract.
+    public var pricePerContract: Double
+    public var volatilityBefore: Double
+    public var volatilityAfter: Double
+    public var utilizationAfter: Double
+    /// Contracts of an existing opposite position that this fill closed.
+    public var closedQuantity: Quantity
+    /// P&L realized by the closing part.
+    public var realizedPnL: Money
+    /// Collateral posted (opening a short) or released (closing one).
+    public var collateralChange: Money
+    /// Whether this fill was a forced close.
+    public var isLiquidation: Bool
+}
+
+/// A position paid out at expiry.
+public struct PositionSettlement: Codable, Hashable, Sendable {
+    public var account: AccountID
+    public var series: SeriesID
+    public var quantity: Quantity
+    public var spot: Double
+    /// Payoff received (long, positive) or paid (short, negative).
+    public var payoff: Money
+    public var collateralReleased: Money
+    public var realizedPnL: Money
+    /// What a short could not cover from its collateral.
+    public var shortfall: Money
+}
+
+/// A short forced closed below its minimum collateral.
+public struct Liquidation: Codable, Hashable, Sendable {
+    public var account: AccountID
+    public var series: SeriesID
+    public var quantity: Quantity
+    public var collateral: Money
+    public var minimumCollateral: Money
+    public var buybackCost: Money
+    public var penalty: Money
+    public var returned: Money
+    public var shortfall: Money
+}

@@ -1,0 +1,63 @@
+/// Identifies a market (an underlying) by its index in the configuration.
+public struct MarketID: Hashable, Comparable, Codable, Sendable {
+    public var index: Int
+    public init(_ index: Int) { self.index = index }
+    public static func < (lhs: MarketID, rhs: MarketID) -> Bool { lhs.index < rhs.index }
+    public init(from decoder: any Decoder) throws { index = try decoder.singleValueContainer().decode(Int.self) }
+    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(index) }
+}
+
+/// Volatility regime of the simulated price process.
+public enum VolatilityRegime: String, Codable, Hashable, Sendable {
+    case calm, stressed
+}
+
+/// The live state of one underlying's simulated price.
+public struct MarketState: Codable, Hashable, Sendable {
+    public var id: MarketID
+    public var symbol: String
+    public var spot: Double
+    /// Spot at the start of the simulated day, for the header's change figure.
+    public var openingSpot: Double
+    public var regime: VolatilityRegime
+    /// Recent spot samples, oldest first, at `priceHistoryInterval` spacing.
+    public var history: [Double]
+    /// Smoothed base IV level new boards are listed at (tracks the regime).
+    public var impliedVolatilityLevel: Double
+
+    /// Current regime volatility under `configuration`.
+    public func regimeVolatility(_ configuration: MarketConfiguration) -> Double {
+        regime == .calm ? configuration.calmVolatility : configuration.stressedVolatility
+    }
+}
+
+/// The seeded price process: one step of lognormal diffusion with regime-switching vol and compound-Poisson jumps.
+enum PriceProcess {
+    static func step(_ market: inout MarketState, configuration: MarketConfiguration, years dt: Double, random: inout SeededRandom) {
+        // Regime switching as a two-state Markov chain in continuous time.
+        let meanDuration = market.regime == .calm ? configuration.meanCalmDuration.years : configuration.meanStressedDuration.years
+        if meanDuration > 0, random.uniform() < dt / meanDuration {
+            market.regime = market.regime == .calm ? .stressed : .calm
+        }
+        let sigma = market.regimeVolatility(configuration)
+        // Jump compensation keeps the expected return equal to the drift.
+        let jumpCompensation = configuration.jumpsPerYear
+            * (_exp(configuration.jumpMean + 0.5 * configuration.jumpStandardDeviation * configuration.jumpStandardDeviation) - 1)
+        var logReturn = (configuration.drift - jumpCompensation - 0.5 * sigma * sigma) * dt + sigma * dt.squareRoot() * random.normal()
+        if random.uniform() < configuration.jumpsPerYear * dt {
+            // A jump in the stressed regime is twice as violent.
+            let scale = market.regime == .stressed ? 2.0 : 1.0
+            logReturn += configuration.jumpMean * scale + configuration.jumpStandardDeviation * scale * random.normal()
+        }
+        market.spot *= _exp(logReturn)
+        if !market.spot.isFinite || market.spot <= 0 { market.spot = configuration.initialSpot * 1e-6 }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
+#elseif canImport(Darwin)
+import Darwin
+@inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
+#endif

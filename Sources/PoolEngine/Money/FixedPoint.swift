@@ -1,0 +1,178 @@
+/// An exact amount with six decimals, stored as an integer count of millionths.
+///
+/// Money, option quantities and LP shares all use this representation so that balances add up to the
+/// last unit; `Double` only appears in pricing and crosses into these types at one rounding boundary.
+public protocol FixedPointAmount: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+    /// Count of millionths.
+    var micros: Int64 { get set }
+    init(micros: Int64)
+}
+
+/// Millionths per whole unit.
+public let fixedPointScale: Int64 = 1_000_000
+
+extension FixedPointAmount {
+    @inlinable public static var zero: Self { Self(micros: 0) }
+
+    /// A whole number of units.
+    @inlinable public init(_ whole: Int) { self.init(micros: Int64(whole) * fixedPointScale) }
+
+    /// Converts a `Double` at the pricing boundary with an explicit rounding rule (never silently).
+    @inlinable
+    public init(rounding value: Double, _ rule: FloatingPointRoundingRule) {
+        let scaled = (value * Double(fixedPointScale)).rounded(rule)
+        if scaled.isNaN {
+            self.init(micros: 0)
+        } else if scaled >= 9.2e18 {
+            self.init(micros: Int64.max / 2)
+        } else if scaled <= -9.2e18 {
+            self.init(micros: Int64.min / 2)
+        } else {
+            self.init(micros: Int64(scaled))
+        }
+    }
+
+    /// Parses a decimal string such as `"1250.5"` exactly; nil when it is not a plain decimal with at most six places.
+    public init?(decimal text: String) {
+        var text = Substring(text.trimmingWhitespace())
+        var negative = false
+        if text.hasPrefix("-") { negative = true; text = text.dropFirst() } else if text.hasPrefix("+") { text = text.dropFirst() }
+        let text2 = text.replacingUnderscoresAndCommas()
+        let parts = text2.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let wholePart = parts.first, !(wholePart.isEmpty && parts.count == 1) else { return nil }
+        guard wholePart.allSatisfy(\.isASCIIDigit), wholePart.count <= 12 else { return nil }
+        let whole = Int64(wholePart) ?? 0
+        var fraction: Int64 = 0
+        if parts.count == 2 {
+            let fractionPart = parts[1]
+            guard fractionPart.count <= 6, fractionPart.allSatisfy(\.isASCIIDigit) else { return nil }
+            guard !(wholePart.isEmpty && fractionPart.isEmpty) else { return nil }
+            let padded = fractionPart + String(repeating: "0", count: 6 - fractionPart.count)
+            fraction = Int64(padded) ?? 0
+        }
+        let magnitude = whole * fixedPointScale + fraction
+        self.init(micros: negative ? -magnitude : magnitude)
+    }
+
+    /// The amount as a `Double`, for pricing and display only.
+    @inlinable public var doubleValue: Double { Double(micros) / Double(fixedPointScale) }
+
+    @inlinable public var isZero: Bool { micros == 0 }
+    @inlinable public var isNegative: Bool { micros < 0 }
+    @inlinable public var isPositive: Bool { micros > 0 }
+    @inlinable public var magnitude: Self { Self(micros: micros.magnitude > UInt64(Int64.max) ? Int64.max : abs(micros)) }
+
+    @inlinable public static func < (lhs: Self, rhs: Self) -> Bool { lhs.micros < rhs.micros }
+    @inlinable public static func + (lhs: Self, rhs: Self) -> Self { Self(micros: lhs.micros + rhs.micros) }
+    @inlinable public static func - (lhs: Self, rhs: Self) -> Self { Self(micros: lhs.micros - rhs.micros) }
+    @inlinable public static prefix func - (value: Self) -> Self { Self(micros: -value.micros) }
+    @inlinable public static func += (lhs: inout Self, rhs: Self) { lhs.micros += rhs.micros }
+    @inlinable public static func -= (lhs: inout Self, rhs: Self) { lhs.micros -= rhs.micros }
+
+    /// Exact decimal text with trailing zeros trimmed to at least two places (`"1250.50"`, `"0.000001"`).
+    public var description: String {
+        let negative = micros < 0
+        let absolute = micros.magnitude
+        let whole = absolute / UInt64(fixedPointScale)
+        var fraction = String(absolute % UInt64(fixedPointScale))
+        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+        while fraction.count > 2, fraction.hasSuffix("0") { fraction.removeLast() }
+        return (negative ? "-" : "") + "\(whole).\(fraction)"
+    }
+
+    /// `self × numerator ÷ denominator` computed exactly in 128 bits, rounded as asked.
+    @inlinable
+    public func scaled(by numerator: Int64, over denominator: Int64, rounding rule: FixedPointRounding) -> Self {
+        Self(micros: FixedPointMath.mulDiv(micros, numerator, denominator, rule))
+    }
+
+    /// Codable as a bare integer of millionths, so journals are exact and compact.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self.init(micros: try container.decode(Int64.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(micros)
+    }
+}
+
+/// Which way an exact division rounds; the engine always picks the pool's favour.
+public enum FixedPointRounding: Sendable {
+    case down, up
+}
+
+/// Exact 128-bit helpers behind the fixed-point types.
+public enum FixedPointMath {
+    /// `a × b ÷ c` with 128-bit intermediate, floor or ceiling; saturates instead of trapping.
+    @inlinable
+    public static func mulDiv(_ a: Int64, _ b: Int64, _ c: Int64, _ rule: FixedPointRounding) -> Int64 {
+        guard c != 0 else { return 0 }
+        let product = Int128(a) * Int128(b)
+        var quotient = product / Int128(c)
+        let remainder = product % Int128(c)
+        if remainder != 0 {
+            let negative = (remainder < 0) != (c < 0)
+            switch rule {
+            case .down: if negative { quotient -= 1 }
+            case .up: if !negative { quotient += 1 }
+            }
+        }
+        if quotient > Int128(Int64.max) { return Int64.max }
+        if quotient < Int128(Int64.min) { return Int64.min }
+        return Int64(quotient)
+    }
+}
+
+/// An amount of the quote stablecoin (USD), exact to 1e-6.
+public struct Money: FixedPointAmount {
+    public var micros: Int64
+    @inlinable public init(micros: Int64) { self.micros = micros }
+}
+
+/// A number of option contracts (one contract is one unit of the underlying), exact to 1e-6.
+public struct Quantity: FixedPointAmount {
+    public var micros: Int64
+    @inlinable public init(micros: Int64) { self.micros = micros }
+}
+
+/// Liquidity-provider shares of the pool, exact to 1e-6.
+public struct Shares: FixedPointAmount {
+    public var micros: Int64
+    @inlinable public init(micros: Int64) { self.micros = micros }
+}
+
+extension Money {
+    /// The cost of `quantity` contracts at `perUnit` each, exact, rounded as asked.
+    @inlinable
+    public static func notional(_ perUnit: Money, _ quantity: Quantity, rounding rule: FixedPointRounding) -> Money {
+        Money(micros: FixedPointMath.mulDiv(perUnit.micros, quantity.micros, fixedPointScale, rule))
+    }
+
+    /// Converts a per-unit `Double` price times a quantity into money at the single pricing boundary.
+    @inlinable
+    public static func fromPricing(perUnit price: Double, quantity: Quantity, rounding rule: FixedPointRounding) -> Money {
+        let value = max(0, price.isFinite ? price : 0) * quantity.doubleValue
+        return Money(rounding: value, rule == .up ? .up : .down)
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}
+
+extension Substring {
+    func replacingUnderscoresAndCommas() -> Substring {
+        Substring(self.filter { $0 != "_" && $0 != "," })
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

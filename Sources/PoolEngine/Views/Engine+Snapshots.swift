@@ -1,0 +1,201 @@
+/// The pool at a glance: what the dashboard's pool panel and `sim`'s summary show.
+public struct PoolSnapshot: Hashable, Sendable {
+    public var nav: Double
+    public var sharePrice: Double
+    public var shareSupply: Shares
+    public var cash: Money
+    public var utilization: Double
+    public var utilizationCap: Double
+    public var lockedCollateral: Money
+    public var freeLiquidity: Money
+    public var feesEarned: Money
+    public var reserve: Money
+    public var penaltiesEarned: Money
+    public var insolvency: Money
+    /// Net Greeks of the options the pool holds, per market, raw units.
+    public var greeksByMarket: [NetGreeks]
+    /// Net Greeks in USD-comparable trader units summed over markets: delta in USD, gamma in USD per 1% move,
+    /// vega per vol point, theta per day.
+    public var totalGreeksUSD: NetGreeks
+    public var hedges: [HedgePosition]
+    public var hedgingEnabled: Bool
+    public var halts: [Halt]
+    public var queuedWithdrawals: Int
+    public var queuedShares: Shares
+    public var queuedValue: Money
+}
+
+/// One trader's account at a glance.
+public struct AccountSnapshot: Hashable, Sendable {
+    public var account: Account
+    public var unrealizedPnL: Double
+    /// Net Greeks of the account's positions, trader units summed over markets in USD terms.
+    public var greeks: NetGreeks
+    public var shareValue: Double
+    public var positions: [PositionView]
+}
+
+/// One open position with its mark and Greeks (trader units: vega per 1%, theta per day).
+public struct PositionView: Hashable, Sendable {
+    public var position: Position
+    public var series: OptionSeries
+    public var mark: Double
+    public var markValue: Double
+    public var unrealizedPnL: Double
+    public var greeks: NetGreeks
+}
+
+/// One strike row of the option chain.
+public struct ChainRow: Hashable, Sendable {
+    public var strike: Money
+    public var strikeIndex: Int
+    public var call: ChainQuote
+    public var put: ChainQuote
+    public var isAtTheMoney: Bool
+}
+
+/// Bid, ask, IV and delta of one series, as the chain shows it.
+public struct ChainQuote: Hashable, Sendable {
+    public var series: SeriesID
+    public var name: String
+    public var bid: Double
+    public var ask: Double
+    public var volatility: Double
+    public var delta: Double
+    public var isInTheMoney: Bool
+    /// Nil when a new position can be opened; otherwise why not.
+    public var restriction: RejectionReason?
+    /// The pool's net holding (negative: the pool is short).
+    public var poolNet: Quantity
+}
+
+/// What an order would do, computed on a copy of the engine: the fill or the rejection, and the after-state.
+public struct OrderPreview: Hashable, Sendable {
+    public var fill: Fill?
+    public var rejection: Rejection?
+    public var balanceAfter: Money
+    public var collateralAfter: Money
+    public var accountGreeksAfter: NetGreeks
+    public var utilizationAfter: Double
+    public var quote: TradeQuote?
+}
+
+extension Engine {
+    /// Converts raw per-contract Greeks to trader units in USD terms: delta × spot (USD), gamma × spot² / 100
+    /// (USD delta change per 1% move), vega / 100 (per vol point), theta / 365 (per day), rho / 100.
+    static func usdGreeks(_ greeks: NetGreeks, spot: Double) -> NetGreeks {
+        NetGreeks(delta: greeks.delta * spot, gamma: greeks.gamma * spot * spot / 100,
+                  vega: greeks.vega / 100, theta: greeks.theta / 365, rho: greeks.rho / 100)
+    }
+
+    /// The pool panel's figures, computed now.
+    public func poolSnapshot() -> PoolSnapshot {
+        let nav = netAssetValue()
+        var total = NetGreeks()
+        for (index, greeks) in poolGreeks.enumerated() {
+            var withHedge = greeks
+            withHedge.delta += pool.hedges[index].size
+            total = total + Self.usdGreeks(withHedge, spot: markets[index].spot)
+        }
+        return PoolSnapshot(
+            nav: nav, sharePrice: sharePrice(nav: nav), shareSupply: pool.shareSupply, cash: pool.cash,
+            utilization: utilization, utilizationCap: configuration.pool.utilizationCap,
+            lockedCollateral: pool.lockedCollateral, freeLiquidity: freeLiquidity, feesEarned: pool.feesEarned,
+            reserve: pool.reserve, penaltiesEarned: pool.penaltiesEarned, insolvency: pool.insolvency,
+            greeksByMarket: poolGreeks, totalGreeksUSD: total, hedges: pool.hedges, hedgingEnabled: pool.hedgingEnabled,
+            halts: halts, queuedWithdrawals: pool.withdrawalQueue.count, queuedShares: pool.queuedShares,
+            queuedValue: queuedWithdrawalValue())
+    }
+
+    /// Positions of an account with marks from the last risk refresh.
+    public func positionViews(of account: AccountID) -> [PositionView] {
+        positions.values.compactMap { position in
+            guard position.account == account else { return nil }
+            return positionView(position)
+        }
+    }
+
+    func positionView(_ position: Position) -> PositionView {
+        let option = series[position.series.index]
+        let valuation = valuations[position.series.index]
+        let quantity = position.quantity.doubleValue
+        var raw = NetGreeks()
+        raw.add(valuation, quantity: quantity)
+        let markValue = valuation.price * quantity
+        // Long: value − paid. Short: received − cost to buy back (markValue is negative).
+        let unrealized = position.isLong ? markValue - position.costBasis.doubleValue : position.costBasis.doubleValue + markValue
+        return PositionView(
+            position: position, series: option, mark: valuation.price, markValue: markValue, unrealizedPnL: unrealized,
+            greeks: Self.usdGreeks(raw, spot: markets[option.market.index].spot))
+    }
+
+    /// An account's balance, P&L and Greeks.
+    public func accountSnapshot(_ id: AccountID) -> AccountSnapshot? {
+        guard isKnownAccount(id) else { return nil }
+        let views = positionViews(of: id)
+        var greeks = NetGreeks()
+        for view in views { greeks = greeks + view.greeks }
+        let nav = cachedNAV
+        let account = accounts[id.index]
+        return AccountSnapshot(
+            account: account, unrealizedPnL: views.reduce(0) { $0 + $1.unrealizedPnL }, greeks: greeks,
+            shareValue: account.shares.doubleValue * sharePrice(nav: nav), positions: views)
+    }
+
+    /// The option chain of a board: per strike, call and put bid/ask per contract for `quoteSize` contracts.
+    public func chain(board boardID: BoardID, quoteSize: Quantity? = nil) -> [ChainRow] {
+        let board = boards[boardID.index]
+        let spot = markets[board.market.index].spot
+        let size = quoteSize ?? configuration.markets[board.market.index].minimumOrderSize
+        let atmIndex = board.strikes.indices.min { abs(board.strikes[$0].doubleValue - spot) < abs(board.strikes[$1].doubleValue - spot) }
+        let pastCutoff = time >= board.tradingCutoff(configuration.amm) || board.isSettled
+        let halted = activeHalt(for: boardID) != nil
+        return board.strikes.indices.map { index in
+            func quote(_ kind: OptionKind) -> ChainQuote {
+                let id = board.series(kind, strikeIndex: index)
+                let valuation = markValuation(id)
+                let buy = quoteTrade(series: id, side: .buy, quantity: size)
+                let sell = quoteTrade(series: id, side: .sell, quantity: size)
+                let strike = board.strikes[index].doubleValue
+                var restriction: RejectionReason?
+                if pastCutoff { restriction = .tradingCutoff }
+                else if halted { restriction = .marketHalted }
+                else if abs(valuation.delta) < configuration.amm.minimumAbsoluteDelta { restriction = .deltaCutoff }
+                return ChainQuote(
+                    series: id, name: series[id.index].name,
+                    bid: sell.perContract(side: .sell, quantity: size.doubleValue),
+                    ask: buy.perContract(side: .buy, quantity: size.doubleValue),
+                    volatility: tradedVolatility(id), delta: valuation.delta,
+                    isInTheMoney: kind == .call ? spot > strike : spot < strike,
+                    restriction: restriction, poolNet: pool.netPosition[id.index])
+            }
+            return ChainRow(strike: board.strikes[index], strikeIndex: index, call: quote(.call), put: quote(.put), isAtTheMoney: index == atmIndex)
+        }
+    }
+
+    /// What `order` would do, without changing anything: the engine is a value, so this runs on a copy.
+    public func preview(_ order: Order) -> OrderPreview {
+        var copy = self
+        let events = copy.apply(.placeOrder(order))
+        var fill: Fill?
+        var rejection: Rejection?
+        for event in events {
+            switch event.payload {
+            case .orderFilled(let f): fill = f
+            case .orderRejected(_, _, _, _, let r): rejection = r
+            default: break
+            }
+        }
+        let account = copy.isKnownAccount(order.account) ? copy.accounts[order.account.index] : nil
+        var greeks = NetGreeks()
+        if account != nil {
+            for view in copy.positionViews(of: order.account) { greeks = greeks + view.greeks }
+        }
+        let quote = isKnownSeries(order.series) && order.quantity.isPositive
+            ? quoteTrade(series: order.series, side: order.side, quantity: order.quantity) : nil
+        return OrderPreview(
+            fill: fill, rejection: rejection, balanceAfter: account?.balance ?? .zero,
+            collateralAfter: account?.collateral ?? .zero, accountGreeksAfter: greeks,
+            utilizationAfter: copy.utilization, quote: quote)
+    }
+}

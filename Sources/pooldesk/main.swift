@@ -1,0 +1,3 @@
+import PoolDeskCLI
+
+PoolDeskMain.run(arguments: Array(CommandLine.arguments.dropFirst()))

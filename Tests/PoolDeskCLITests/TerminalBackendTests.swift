@@ -1,0 +1,254 @@
+import Foundation
+import PoolDeskTerminal
+import PoolDeskUI
+import Testing
+
+@Suite("Color degradation")
+struct ColorDegradationTests {
+    @Test func colorDepthFromTerminfoColorCount() {
+        #expect(TerminalColorDepth(colorCount: 0) == .monochrome)
+        #expect(TerminalColorDepth(colorCount: 2) == .monochrome)
+        #expect(TerminalColorDepth(colorCount: 8) == .ansi8)
+        #expect(TerminalColorDepth(colorCount: 16) == .ansi16)
+        #expect(TerminalColorDepth(colorCount: 88) == .ansi16)
+        #expect(TerminalColorDepth(colorCount: 256) == .indexed256)
+        #expect(TerminalColorDepth(colorCount: 0x100_0000) == .direct)
+    }
+
+    @Test func rgbToXterm256() {
+        // Pure primaries are cube corners: 16 + 36r + 6g + b with r, g, b in 0...5.
+        #expect(ColorDegradation.nearest256(red: 0xFF, green: 0, blue: 0) == 196)
+        #expect(ColorDegradation.nearest256(red: 0, green: 0xFF, blue: 0) == 46)
+        #expect(ColorDegradation.nearest256(red: 0, green: 0, blue: 0xFF) == 21)
+        #expect(ColorDegradation.nearest256(red: 0, green: 0, blue: 0) == 16)
+        #expect(ColorDegradation.nearest256(red: 0xFF, green: 0xFF, blue: 0xFF) == 231)
+        // 128 is grey step 12 exactly (8 + 10·12), closer than the cube's 135.
+        #expect(ColorDegradation.nearest256(red: 0x80, green: 0x80, blue: 0x80) == 244)
+        // 0x12 = 18: grey 232 is 8 (distance 300), cube 16 is 0 (972) -> 233 (18) exact.
+        #expect(ColorDegradation.nearest256(red: 0x12, green: 0x12, blue: 0x12) == 233)
+        // (255, 135, 0): cube (5, 2, 0) = 16 + 180 + 12 = 208, xterm's orange.
+        #expect(ColorDegradation.nearest256(red: 0xFF, green: 0x87, blue: 0x00) == 208)
+        // 114 is just below the 95/135 midpoint (115), 115 just at it.
+        #expect(ColorDegradation.nearest256(red: 114, green: 0, blue: 0) == 16 + 36)
+        #expect(ColorDegradation.nearest256(red: 115, green: 0, blue: 0) == 16 + 72)
+    }
+
+    @Test func rgbToSixteenAndEight() {
+        #expect(ColorDegradation.nearest16(red: 0xFF, green: 0, blue: 0) == 9)
+        #expect(ColorDegradation.nearest16(red: 0x80, green: 0, blue: 0) == 1)
+        #expect(ColorDegradation.nearest16(red: 0x80, green: 0x80, blue: 0x80) == 8)
+        // xterm's blue (0, 0, 238) is nearer to pure blue than bright blue (92, 92, 255).
+        #expect(ColorDegradation.nearest16(red: 0, green: 0, blue: 0xFF) == 4)
+        #expect(ColorDegradation.nearest8(red: 0xFF, green: 0, blue: 0) == 1)
+        #expect(ColorDegradation.nearest8(red: 0x80, green: 0x80, blue: 0x80) == 7)
+        #expect(ColorDegradation.nearest8(red: 0x20, green: 0x20, blue: 0x20) == 0)
+        #expect(ColorDegradation.nearest8(red: 100, green: 0, blue: 0) == 1)
+        // Steel blue (70, 130, 180): threshold 90 -> green and blue on -> cyan.
+        #expect(ColorDegradation.nearest8(red: 70, green: 130, blue: 180) == 6)
+        #expect(ColorDegradation.nearest8(red: 0xFF, green: 0x87, blue: 0) == 3)
+    }
+
+    @Test func colorNumbersPerDepth() {
+        typealias D = ColorDegradation
+        #expect(D.colorNumber(for: .terminalDefault, depth: .indexed256) == -1)
+        #expect(D.colorNumber(for: .rgb(255, 0, 0), depth: .monochrome) == -1)
+        #expect(D.colorNumber(for: .ansi(3), depth: .monochrome) == -1)
+        #expect(D.colorNumber(for: .rgb(255, 0, 0), depth: .indexed256) == 196)
+        #expect(D.colorNumber(for: .rgb(255, 0, 0), depth: .ansi16) == 9)
+        #expect(D.colorNumber(for: .rgb(255, 0, 0), depth: .ansi8) == 1)
+        #expect(D.colorNumber(for: .rgb(0x12, 0x34, 0x56), depth: .direct) == 0x123456)
+        #expect(D.colorNumber(for: .ansi(12), depth: .indexed256) == 12)
+        #expect(D.colorNumber(for: .ansi(12), depth: .ansi16) == 12)
+        #expect(D.colorNumber(for: .ansi(12), depth: .ansi8) == 4)
+        #expect(D.colorNumber(for: .ansi(2), depth: .direct) == 2)
+        #expect(D.colorNumber(for: .ansi(9), depth: .direct) == 0xFF0000)
+        #expect(D.colorNumber(for: .indexed(196), depth: .indexed256) == 196)
+        #expect(D.colorNumber(for: .indexed(196), depth: .ansi16) == 9)
+        #expect(D.colorNumber(for: .indexed(196), depth: .ansi8) == 1)
+        #expect(D.colorNumber(for: .indexed(244), depth: .ansi16) == 8)
+        #expect(D.colorNumber(for: .indexed(5), depth: .ansi16) == 5)
+        #expect(D.colorNumber(for: .indexed(13), depth: .ansi8) == 5)
+        #expect(D.colorNumber(for: .indexed(21), depth: .direct) == 0x0000FF)
+    }
+
+    @Test func xtermPaletteRoundTripsThroughNearest256() {
+        for index in UInt8(16)...UInt8(255) {
+            let rgb = ColorDegradation.xtermRGB(index)
+            #expect(ColorDegradation.nearest256(red: rgb.red, green: rgb.green, blue: rgb.blue) == index)
+        }
+    }
+}
+
+@Suite("Key decoding")
+struct KeyDecoderTests {
+    private func char(_ code: Int32) -> KeyPress? { KeyDecoder.decode(code: code, isFunctionKey: false) }
+    private func function(_ code: Int32) -> KeyPress? { KeyDecoder.decode(code: code, isFunctionKey: true) }
+
+    @Test func printableCharacters() {
+        #expect(char(0x61) == .character("a"))
+        #expect(char(0x51) == .character("Q"))
+        #expect(char(0x20) == .character(" "))
+        #expect(char(0x2F) == .character("/"))
+        #expect(char(0xE9) == .character("é"))
+        #expect(char(0x0394) == .character("Δ"))
+    }
+
+    @Test func controlCharacters() {
+        #expect(char(13) == .enter)
+        #expect(char(10) == .enter)
+        #expect(char(27) == .escape)
+        #expect(char(9) == .tab)
+        #expect(char(127) == .backspace)
+        #expect(char(8) == .backspace)
+        #expect(char(3) == .control("c"))
+        #expect(char(1) == .control("a"))
+        #expect(char(12) == .control("l"))
+        #expect(char(26) == .control("z"))
+        #expect(char(0) == nil)
+        #expect(char(28) == nil)
+        #expect(char(0x85) == nil)
+    }
+
+    @Test func ncursesKeyCodes() {
+        // Values from ncurses' curses.h (octal), stable across releases.
+        #expect(function(0o402) == .down)
+        #expect(function(0o403) == .up)
+        #expect(function(0o404) == .left)
+        #expect(function(0o405) == .right)
+        #expect(function(0o406) == .home)
+        #expect(function(0o550) == .end)
+        #expect(function(0o522) == .pageDown)
+        #expect(function(0o523) == .pageUp)
+        #expect(function(0o407) == .backspace)
+        #expect(function(0o512) == .delete)
+        #expect(function(0o527) == .enter)
+        #expect(function(0o541) == .backTab)
+        #expect(function(0o632) == .resize)
+        #expect(function(0o410 + 1) == .function(1))
+        #expect(function(0o410 + 12) == .function(12))
+        #expect(function(0o410) == nil)
+        #expect(function(0o777) == nil)
+    }
+
+    @Test func shimConstantsMatchCurses() {
+        #expect(KeyDecoder.Code.down == 0o402)
+        #expect(KeyDecoder.Code.resize == 0o632)
+        #expect(KeyDecoder.Code.f0 == 0o410)
+        #expect(KeyDecoder.Code.backTab == 0o541)
+    }
+}
+
+@Suite("Grid diff")
+struct GridDiffTests {
+    private let red = CellStyle(foreground: .ansi(1))
+    private let bold = CellStyle(attributes: [.bold])
+
+    private func grid(_ rows: [String], style: CellStyle = .plain) -> CellGrid {
+        var grid = CellGrid(width: rows.first?.unicodeScalars.count ?? 0, height: rows.count)
+        for (y, row) in rows.enumerated() { grid.put(row, x: 0, y: y, style: style) }
+        return grid
+    }
+
+    private func summary(_ runs: [GridDiff.Run]) -> [String] {
+        runs.map { "\($0.y):\($0.x):\($0.text)" }
+    }
+
+    @Test func identicalGridsHaveNoRuns() {
+        let a = grid(["abc", "def"])
+        #expect(GridDiff.changedRuns(old: a, new: a).isEmpty)
+    }
+
+    @Test func firstFrameRepaintsEveryCellGroupedByStyle() {
+        var b = grid(["abcd", "efgh"])
+        b[2, 0] = Cell("C", style: red)
+        let runs = GridDiff.changedRuns(old: nil, new: b)
+        #expect(summary(runs) == ["0:0:ab", "0:2:C", "0:3:d", "1:0:efgh"])
+        #expect(runs[1].style == red)
+        #expect(runs.reduce(0) { $0 + $1.cells.count } == 8)
+    }
+
+    @Test func sizeChangeRepaintsEverything() {
+        let a = grid(["ab", "cd"])
+        let b = grid(["abc", "cde"])
+        #expect(summary(GridDiff.changedRuns(old: a, new: b)) == ["0:0:abc", "1:0:cde"])
+    }
+
+    @Test func changedCellsFormContiguousRuns() {
+        let a = grid(["hello world", "0123456789x", "unchanged!!"])
+        let b = grid(["jelly world", "0123456789y", "unchanged!!"])
+        // "h"->"j" and "o"->"y" are separate runs: "ell" in between did not change.
+        #expect(summary(GridDiff.changedRuns(old: a, new: b)) == ["0:0:j", "0:4:y", "1:10:y"])
+    }
+
+    @Test func styleOnlyChangeIsARunAndStyleSplitsRuns() {
+        let a = grid(["abcdef"])
+        var b = a
+        for x in 1...4 { b[x, 0] = Cell(b[x, 0].scalar, style: x < 3 ? bold : red) }
+        let runs = GridDiff.changedRuns(old: a, new: b)
+        #expect(summary(runs) == ["0:1:bc", "0:3:de"])
+        #expect(runs.map(\.style) == [bold, red])
+    }
+
+    @Test func bottomRightCellIsIncluded() {
+        let a = grid(["ab", "cd"])
+        var b = a
+        b[1, 1] = Cell("Z")
+        #expect(summary(GridDiff.changedRuns(old: a, new: b)) == ["1:1:Z"])
+    }
+}
+
+@Suite("Self-test frame")
+struct SelfTestFrameTests {
+    @Test func frameHasBorderSizeAndKey() {
+        let grid = TerminalSelfTest.frame(
+            size: TerminalSize(width: 60, height: 14), lastKey: "Ctrl-C", keyCount: 3,
+            colorCount: 256, depth: .indexed256, changedCells: 0)
+        #expect(grid.line(0).hasPrefix("┌─ PoolDesk terminal self-test "))
+        #expect(grid.line(0).hasSuffix("─┐"))
+        #expect(grid.line(13) == "└" + String(repeating: "─", count: 58) + "┘")
+        #expect(grid.line(2).contains("size 60x14"))
+        #expect(grid.line(3).contains("last key: Ctrl-C  (keys: 3)"))
+    }
+
+    @Test func tinyTerminalsDoNotCrash() {
+        for width in 0...3 {
+            for height in 0...3 {
+                let grid = TerminalSelfTest.frame(
+                    size: TerminalSize(width: width, height: height), lastKey: "none", keyCount: 0,
+                    colorCount: 0, depth: .monochrome, changedCells: 0)
+                #expect(grid.width == width && grid.height == height)
+            }
+        }
+    }
+}
+
+@Suite("tmux harness", .serialized, .timeLimit(.minutes(1)))
+struct TmuxSessionTests {
+    @Test func capturesKeysAndExitStatus() throws {
+        let session = try TmuxSession(command: ["/bin/sh", "-c", "printf 'ready\\n'; read line; echo \"got:$line\"; exit 7"])
+        defer { session.kill() }
+        #expect(session.waitFor("ready"))
+        #expect(session.isAlive)
+        try session.sendText("Enter q")
+        try session.sendKeys("Enter")
+        #expect(session.waitFor("got:Enter q"))
+        #expect(session.waitForExit() == .exited(7))
+        #expect(session.exitStatus == 7)
+    }
+
+    @Test func paneEnvironmentAndSize() throws {
+        let session = try TmuxSession(command: ["/bin/sh", "-c", "echo \"term=$TERM lang=$LANG\"; stty size; sleep 30"])
+        defer { session.kill() }
+        #expect(session.waitFor("term=xterm-256color lang=C.UTF-8"))
+        #expect(session.waitFor("40 120"))
+        try session.resize(width: 80, height: 24)
+        let size = try session.paneSize()
+        #expect(size.width == 80 && size.height == 24)
+    }
+
+    @Test func reportsDeathBySignal() throws {
+        let session = try TmuxSession(command: ["/bin/sh", "-c", "kill -TERM $$"])
+        defer { session.kill() }
+        #expect(session.waitForExit() == .signaled(15))
+    }
+}

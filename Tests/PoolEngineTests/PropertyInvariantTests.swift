@@ -1,0 +1,95 @@
+import PoolEngine
+import PropertyBased
+import Testing
+
+/// Long random command sequences (valid and invalid) interleaved with random advances: every invariant holds after
+/// every single command and advance.
+@Suite("Property: invariants under random sessions")
+struct PropertyInvariantTests {
+    /// Runs one session and checks everything after each step; stops at the first broken step.
+    static func run(_ session: inout RandomSession, steps: Int, seed: UInt64) {
+        for _ in 0..<steps {
+            let step = session.step()
+            let violations = session.engine.checkInvariants()
+            if !violations.isEmpty {
+                Issue.record("seed \(seed), step \(session.steps) (\(step.description)): \(violations.prefix(3))")
+                return
+            }
+            // Exact conservation against the events alone, not the engine's own counter.
+            if session.engine.totalHeld != session.expectedExternal {
+                Issue.record("seed \(seed), step \(session.steps): held \(session.engine.totalHeld) ≠ funded \(session.expectedExternal)")
+                return
+            }
+            switch step.command {
+            case .placeOrder?, .closePosition?:
+                // Exactly one fill or one rejection for the order itself (liquidations only happen while advancing).
+                let outcomes = step.events.filter {
+                    switch $0.payload {
+                    case .orderFilled, .orderRejected: true
+                    default: false
+                    }
+                }
+                if outcomes.count != 1 {
+                    Issue.record("seed \(seed), step \(session.steps) (\(step.description)): \(outcomes.count) outcomes")
+                    return
+                }
+            case .deposit?, .withdraw?, .fund?:
+                // A rejection or the matching effect, never both.
+                let rejected = step.events.contains { if case .orderRejected = $0.payload { true } else { false } }
+                if rejected && step.events.count != 1 {
+                    Issue.record("seed \(seed), step \(session.steps): rejection with side effects \(step.events)")
+                    return
+                }
+            default:
+                break
+            }
+            if let twice = session.settledPairs.first(where: { $0.value > 1 }) {
+                Issue.record("seed \(seed): position \(twice.key) settled \(twice.value) times")
+                return
+            }
+            // Sequence numbers strictly increase and time never goes back.
+            for (a, b) in zip(step.events, step.events.dropFirst()) where !(a.sequence < b.sequence && a.time <= b.time) {
+                Issue.record("seed \(seed): events out of order \(a.sequence) → \(b.sequence)")
+                return
+            }
+        }
+    }
+
+    @Test func coarseTicksLongSessions() async {
+        await propertyCheck(count: 60, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+            var session = RandomSession(configuration: TestMarkets.fast(), seed: seed,
+                                        participants: Int(seed % 12), maximumAdvance: .hours(6))
+            Self.run(&session, steps: 250, seed: seed)
+            #expect(session.fills > 0)
+            #expect(session.rejections > 0)
+            #expect(session.advances > 20)
+        }
+    }
+
+    @Test func defaultTicksShortSessions() async {
+        await propertyCheck(count: 20, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+            var configuration = EngineConfiguration()
+            configuration.hedging.enabled = seed % 2 == 0
+            var session = RandomSession(configuration: configuration, seed: seed,
+                                        participants: Int(seed % 8), maximumAdvance: .minutes(20))
+            Self.run(&session, steps: 150, seed: seed)
+            #expect(session.fills > 0)
+        }
+    }
+
+    /// A stressed market (huge volatility and jumps) with lean short sellers: liquidations, insolvency and bank-run
+    /// queues happen, and the books still balance.
+    @Test func stressedMarketSessions() async {
+        await propertyCheck(count: 15, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+            var configuration = TestMarkets.fast()
+            for index in configuration.markets.indices {
+                configuration.markets[index].calmVolatility = 2.5
+                configuration.markets[index].stressedVolatility = 4.0
+                configuration.markets[index].jumpsPerYear = 2_000
+                configuration.markets[index].jumpStandardDeviation = 0.05
+            }
+            var session = RandomSession(configuration: configuration, seed: seed, participants: 20, maximumAdvance: .hours(4))
+            Self.run(&session, steps: 200, seed: seed)
+        }
+    }
+}
