@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "pooldesk", targets: ["pooldesk"]),
         .library(name: "PoolEngine", targets: ["PoolEngine"]),
+        .library(name: "PoolDeskCLI", targets: ["PoolDeskCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -14,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,9 +40,13 @@ let package = Package(
             dependencies: ["CNcurses", "PoolDeskUI"]
         ),
         .target(
+            name: "PoolDeskJournal",
+            dependencies: ["PoolEngine", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
             name: "PoolDeskCLI",
             dependencies: [
-                "PoolEngine", "PoolDeskUI", "PoolDeskTerminal",
+                "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -51,8 +57,9 @@ let package = Package(
             dependencies: ["PoolEngine", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Reference"]
         ),
-        .testTarget(name: "PoolDeskUITests", dependencies: ["PoolDeskUI", "PoolEngine"]),
-        .testTarget(name: "PoolDeskCLITests", dependencies: ["PoolDeskCLI", "PoolEngine", "PoolDeskUI"]),
+        .testTarget(name: "PoolDeskUITests", dependencies: ["PoolDeskUI", "PoolEngine"], exclude: ["Golden"]),
+        .testTarget(name: "PoolDeskCLITests", dependencies: ["PoolDeskCLI", "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal"]),
+        .testTarget(name: "PoolDeskJournalTests", dependencies: ["PoolDeskJournal", "PoolEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -136,18 +136,29 @@ static inline void pd_sig_hard_restore(void) {
     if (pd_sig_have_termios) tcsetattr(STDIN_FILENO, TCSAFLUSH, &pd_sig_state->saved_termios);
 }
 
-/// Crash signals: restore, then let the previous disposition (SIG_DFL, or Swift's backtracer)
-/// handle the signal so the process still dies with it and any backtrace lands on the main screen.
+/// Crash signals: restore, then die with the signal. A real fault is handed to the previous
+/// disposition (SIG_DFL, or Swift's backtracer, whose report then lands on the main screen).
 static inline void pd_sig_crash_handler(int sig, siginfo_t *info, void *context) {
     (void)context;
     pd_sig_hard_restore();
+    int sent_by_process = info == NULL || info->si_code <= 0;  // kill(2), raise(3), abort(3)
+#if defined(__x86_64__) || defined(__i386__)
+    int resumes_after_trap = sig == SIGTRAP;  // x86 int3 resumes after the instruction
+#else
+    int resumes_after_trap = 0;
+#endif
+    if ((sent_by_process && sig != SIGABRT) || resumes_after_trap) {
+        // Nothing would re-deliver it (Swift's backtracer just returns for a kill(2)ed SIGSEGV),
+        // so die by the default action.
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
     struct sigaction previous = pd_sig_state->previous[sig];
     if (!(previous.sa_flags & SA_SIGINFO) && previous.sa_handler == SIG_IGN) previous.sa_handler = SIG_DFL;
     sigaction(sig, &previous, NULL);
-    // A fault raised by the CPU re-executes its instruction on return and faults again under the
-    // previous action, with its real context. Signals sent by kill/raise (si_code <= 0), abort,
-    // and x86 int3 traps (which resume after the instruction) must be raised again explicitly.
-    if (info == NULL || info->si_code <= 0 || sig == SIGABRT || sig == SIGTRAP) raise(sig);
+    // A CPU fault re-executes its instruction on return and faults again under the previous
+    // action, with its real context. abort() re-raises SIGABRT itself once the handler returns.
 }
 
 /// Termination signals: the first one only sets a flag for the run loop, which restores with

@@ -34,15 +34,22 @@ public struct BenchCommand: ParsableCommand {
         record("openPositions10k", "open positions (10k run)", Double(engine10k.positions.count), "positions")
         record("ticksPerSecond10k", "engine ticks, 10k positions, 8 boards", EngineBenchmarks.ticksPerSecond(engine10k), "ticks/s")
         record("ordersPerSecond", "orders through the engine", EngineBenchmarks.ordersPerSecond(engine10k), "orders/s")
+        let chain = EngineBenchmarks.chainRevaluation(engine10k)
+        record("chainSeries", "live series (all markets × expiries)", Double(chain.seriesCount), "series")
+        record("chainRevaluationUs", "full chain revaluation, batched", chain.batchMicroseconds, "µs/tick")
+        record("chainRevaluationScalarUs", "full chain revaluation, markValuation", chain.scalarMicroseconds, "µs/tick")
         let frame = EngineBenchmarks.frame(engine10k)
         record("frameMs", "compose 200×60 frame", frame.composeMilliseconds, "ms")
         record("frameDiffMs", "diff 200×60 frame against the last", frame.diffMilliseconds, "ms")
+        record("frameFlushMs", "flush: diff + encode escape sequences", frame.flushMilliseconds, "ms")
+        record("frameTotalMs", "compose + flush", frame.composeMilliseconds + frame.flushMilliseconds, "ms")
         record("changedCellsPerTick", "cells changed per tick (prices only)", Double(frame.changedCellsPerTick), "cells")
-        record("bytesPerTickEstimate", "bytes to the terminal per tick (estimate)", Double(frame.estimatedBytesPerTick), "bytes")
+        record("bytesPerTickEstimate", "bytes to the terminal per tick (encoded)", Double(frame.estimatedBytesPerTick), "bytes")
         if !quick {
             let engine100k = EngineBenchmarks.engineWithPositions(100_000)
             record("ticksPerSecond100k", "engine ticks, 100k positions", EngineBenchmarks.ticksPerSecond(engine100k), "ticks/s")
         }
+        record("journalWritesPerSecond", "orders journaled (fsynced transactions)", JournalBenchmarks.journalWritesPerSecond(), "orders/s")
         record("peakMemoryMB", "peak memory", EngineBenchmarks.peakMemoryMegabytes(), "MB")
         if json {
             var object: [String: Double] = [:]

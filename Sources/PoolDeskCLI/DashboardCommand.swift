@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PoolDeskJournal
 import PoolDeskTerminal
 import PoolDeskUI
 import PoolEngine
@@ -10,8 +12,14 @@ public struct DashboardCommand: ParsableCommand {
         abstract: "Open the live dashboard (the default when no subcommand is given)."
     )
 
-    @Option(help: "Seed of the simulation; the same seed replays the same market.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of the simulation (default 1); giving one starts a new journaled session.")
+    var seed: UInt64?
+
+    @Option(help: "Session journal to resume, or to create when missing (default: the last session under $XDG_DATA_HOME/pooldesk/sessions).")
+    var journal: String?
+
+    @Flag(help: "Start a new session instead of resuming the last one.")
+    var new = false
 
     @Option(help: "Simulated seconds per wall-clock second (1–3600).")
     var speed: Double?
@@ -53,15 +61,19 @@ public struct DashboardCommand: ParsableCommand {
         }
         var participants = ParticipantConfiguration(count: bots ?? (demo ? 40 : 20))
         if demo { participants.meanActionInterval = .minutes(4) }
-        let scenario = Scenario(seed: seed, participants: participants)
+        let opened = try openJournal(participants: participants)
         let glyphs = ascii ? GlyphSet.ascii : GlyphSet.detect(environment: environment)
         var state = DashboardState(
-            deskAccount: scenario.deskAccount, marketCount: scenario.engine.markets.count, readOnly: readOnly,
+            deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
             speed: speed ?? (demo ? 120 : 60), themeName: loadedTheme.name,
             availableThemes: catalog.list().map(\.name))
-        state.status = StatusMessage("seed \(seed) · b buys the selected series · ? shows every key", role: .info)
+        // A resumed session's newest events refill the log; the status line then says where the session stands.
+        if opened.resumed { EventLogFormatter.receive(opened.recentEvents, state: &state, engine: opened.engine) }
+        state.status = StatusMessage(opened.resumed
+            ? opened.note + ((bots != nil || demo) ? " · --bots/--demo apply to new sessions (--new)" : "")
+            : "seed \(opened.journal.parameters.seed) · b buys the selected series · ? shows every key", role: .info)
         let logger = SessionLog.open(environment: environment)
-        logger.info("dashboard starting: seed=\(seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name)")
+        logger.info("dashboard starting: journal=\(opened.journal.path) seed=\(opened.journal.parameters.seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name)")
         let screen = TerminalScreen()
         do {
             try screen.start()
@@ -70,13 +82,40 @@ public struct DashboardCommand: ParsableCommand {
         }
         let capability = ColorCapability.detect(environment: environment, colorCount: screen.colorCount)
         let session = DashboardSession(
-            engine: scenario.engine, state: state, screen: screen, catalog: catalog, capability: capability,
+            engine: opened.engine, state: state, screen: screen, catalog: catalog, capability: capability,
             context: RenderContext(theme: loadedTheme.degraded(to: capability), glyphs: glyphs,
                                    chartStyle: glyphs.supportsBraille ? .braille : .ascii),
             framesPerSecond: fps, logger: logger)
+        session.journal = opened.journal
         session.run()
         screen.restore()
+        if let failure = session.journalFailure { throw PoolDeskError(failure) }
+        do {
+            try opened.journal.close(engine: session.engine)
+        } catch {
+            throw PoolDeskError("\(error)")
+        }
         logger.info("dashboard stopped")
         if TerminalSignals.pendingTermination { TerminalSignals.exitForPendingSignal() }
+    }
+
+    /// The journaled session to run: `--journal PATH` (resumed or created), a new one for `--new`/`--seed`,
+    /// else the last session. A bad journal is one line and exit code 2, and is never overwritten.
+    private func openJournal(participants: ParticipantConfiguration) throws -> OpenedSession {
+        let parameters = SessionParameters(seed: seed ?? 1, participants: participants)
+        let path: String
+        if let journal {
+            if FileManager.default.fileExists(atPath: journal) && (new || seed != nil) {
+                throw PoolDeskError("\(journal) already holds a session; --new and --seed start fresh ones: choose another --journal path")
+            }
+            path = journal
+        } else if new || seed != nil {
+            path = SessionLocation.newPath(seed: seed ?? 1)
+        } else {
+            path = SessionLocation.lastSession() ?? SessionLocation.newPath(seed: 1)
+        }
+        let opened = try JournalOpening.openOrCreate(path: path, parameters: parameters, createdBy: "pooldesk dashboard")
+        SessionLocation.remember(path)
+        return opened
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import PoolDeskJournal
 import PoolDeskTerminal
 import PoolDeskUI
 import PoolEngine
@@ -19,6 +20,10 @@ final class DashboardSession {
     var context: RenderContext
     let frameInterval: Double
     let logger: Logger
+    /// The session's journal (nil: not journaled). Commands are written before their events are shown.
+    var journal: SessionJournal?
+    /// Set when a journal write failed; the session then stops rather than show unrecorded results.
+    private(set) var journalFailure: String?
 
     /// Simulated milliseconds owed to the engine (fractions carry over between frames).
     private var pendingSimulatedMilliseconds = 0.0
@@ -100,6 +105,7 @@ final class DashboardSession {
             pendingSimulatedMilliseconds = 0
         }
         ticksInWindow += engine.statistics.ticks - startTicks
+        journalAdvance(events)
         EventLogFormatter.receive(events, state: &state, engine: engine)
         return true
     }
@@ -127,7 +133,11 @@ final class DashboardSession {
         for effect in effects {
             switch effect {
             case .engine(let command):
-                let events = engine.apply(command)
+                // Applied to a copy and journaled first: the desk sees a result only once it is on disk.
+                var next = engine
+                let events = next.apply(command)
+                guard journalCommand(command, events: events, engine: next) else { return }
+                engine = next
                 logger.info("command \(String(describing: command)) → \(events.count) events")
                 EventLogFormatter.receive(events, state: &state, engine: engine)
             case .applyTheme(let name):
@@ -146,6 +156,38 @@ final class DashboardSession {
                 state.shouldQuit = true
             }
         }
+    }
+}
+
+extension DashboardSession {
+    /// Journals simulation events (batched by the journal); a failure stops the session.
+    func journalAdvance(_ events: [EngineEvent]) {
+        guard let journal, journalFailure == nil else { return }
+        do {
+            try journal.recordAdvance(events, engine: engine)
+            try journal.flushIfDue(engine: engine)
+        } catch {
+            stopForJournal(error)
+        }
+    }
+
+    /// Journals a command and its events in one transaction; false (and the session stops) when that failed.
+    func journalCommand(_ command: EngineCommand, events: [EngineEvent], engine next: Engine) -> Bool {
+        guard let journal else { return true }
+        guard journalFailure == nil else { return false }
+        do {
+            try journal.recordCommand(command, events: events, engine: next)
+            return true
+        } catch {
+            stopForJournal(error)
+            return false
+        }
+    }
+
+    private func stopForJournal(_ error: any Error) {
+        journalFailure = "\(error) (the order shown last was not recorded)"
+        logger.error("journal: \(error)")
+        state.shouldQuit = true
     }
 }
 

@@ -80,44 +80,185 @@ public enum EngineBenchmarks {
         return Double(orders) / max(elapsed, 1e-9)
     }
 
-    /// Frame figures at `width` × `height`: compose ms (render into the grid), diff ms, and the cells
-    /// that change between two frames one tick apart (what reaches the terminal when only prices move).
+    /// Frame figures at `width` × `height`: compose ms (render into the grid), diff ms, flush ms (diff
+    /// plus encoding the changed runs as the escape sequences a terminal receives), and the cells that
+    /// change between two frames one tick apart (what reaches the terminal when only prices move).
     public struct FrameFigures: Sendable {
+        /// Best time to render the dashboard into a grid.
         public var composeMilliseconds: Double
+        /// Best time to diff the grid against the previous frame.
         public var diffMilliseconds: Double
+        /// Best time to diff and encode the changed runs into terminal bytes (ncurses' own `doupdate` excluded).
+        public var flushMilliseconds: Double
+        /// Cells changed between the last two frames.
         public var changedCellsPerTick: Int
+        /// Bytes an escape-sequence writer emits for those cells (measured by `FrameEncoder`).
         public var estimatedBytesPerTick: Int
     }
 
+    /// Composes, diffs and encodes `frames` frames, one engine tick apart, and keeps the best times.
     public static func frame(_ engine: Engine, width: Int = 200, height: Int = 60, frames: Int = 200) -> FrameFigures {
-        var copy = engine
-        let state = DashboardState(deskAccount: AccountID(1), marketCount: copy.markets.count)
-        let context = RenderContext(theme: Theme.compiledInDefault, glyphs: .unicode, chartStyle: .braille)
-        var previous = DashboardRenderer.render(state: state, engine: copy, context: context, width: width, height: height)
+        let bench = FrameBench(engine: engine, width: width, height: height)
         var bestCompose = Double.infinity
         var bestDiff = Double.infinity
-        var changed = 0
-        var bytes = 0
-        for frame in 0..<frames {
-            _ = copy.advance(to: copy.time + copy.configuration.tickInterval)
+        var bestFlush = Double.infinity
+        for _ in 0..<frames {
+            bench.tick()
             let start = monotonicSeconds()
-            let grid = DashboardRenderer.render(state: state, engine: copy, context: context, width: width, height: height)
+            bench.compose()
             let rendered = monotonicSeconds()
-            let runs = GridDiff.changedRuns(old: previous, new: grid)
+            let runs = bench.diff()
             let diffed = monotonicSeconds()
+            _ = bench.flush()
+            let flushed = monotonicSeconds()
             bestCompose = min(bestCompose, rendered - start)
             bestDiff = min(bestDiff, diffed - rendered)
-            if frame == frames - 1 {
-                changed = runs.reduce(0) { $0 + $1.cells.count }
-                // Per run: a cursor move (~8 bytes) and a style change (~14 bytes), then the glyphs' UTF-8.
-                bytes = runs.reduce(0) { total, run in
-                    total + 22 + run.cells.reduce(0) { $0 + String($1.scalar).utf8.count }
+            bestFlush = min(bestFlush, flushed - diffed)   // flush() diffs again, then encodes
+            blackHole(runs)
+        }
+        return FrameFigures(
+            composeMilliseconds: bestCompose * 1000, diffMilliseconds: bestDiff * 1000, flushMilliseconds: bestFlush * 1000,
+            changedCellsPerTick: bench.lastChangedCells, estimatedBytesPerTick: bench.lastFlushBytes
+        )
+    }
+
+    /// One dashboard frame at a time, for `frame(_:)` and the ordo-one suite: tick, compose, diff, flush.
+    public final class FrameBench {
+        private var engine: Engine
+        private let state: DashboardState
+        private let context: RenderContext
+        private let width: Int
+        private let height: Int
+        private var previous: CellGrid
+        private var current: CellGrid
+        private var encoder = FrameEncoder()
+        /// Cells in the runs of the last `diff()`.
+        public private(set) var lastChangedCells = 0
+        /// Bytes produced by the last `flush()`.
+        public private(set) var lastFlushBytes = 0
+
+        /// A dashboard on a copy of `engine`, with the first frame already composed.
+        public init(engine: Engine, width: Int = 200, height: Int = 60) {
+            self.engine = engine
+            self.width = width
+            self.height = height
+            state = DashboardState(deskAccount: AccountID(1), marketCount: engine.markets.count)
+            context = RenderContext(theme: Theme.compiledInDefault, glyphs: .unicode, chartStyle: .braille)
+            current = DashboardRenderer.render(state: state, engine: engine, context: context, width: width, height: height)
+            previous = current
+        }
+
+        /// Advances the engine by one tick.
+        public func tick() {
+            _ = engine.advance(to: engine.time + engine.configuration.tickInterval)
+        }
+
+        /// Renders the dashboard into a new grid (the previous one is kept for the diff).
+        public func compose() {
+            previous = current
+            current = DashboardRenderer.render(state: state, engine: engine, context: context, width: width, height: height)
+        }
+
+        /// The changed runs between the last two composed grids.
+        public func diff() -> [GridDiff.Run] {
+            let runs = GridDiff.changedRuns(old: previous, new: current)
+            lastChangedCells = runs.reduce(0) { $0 + $1.cells.count }
+            return runs
+        }
+
+        /// Diffs and encodes the changed runs into terminal bytes; returns the byte count.
+        @discardableResult
+        public func flush() -> Int {
+            lastFlushBytes = encoder.encode(diff())
+            return lastFlushBytes
+        }
+    }
+
+    /// All live series of every market and expiry, revalued (price and five Greeks) at the engine's
+    /// current spot, time and traded vols: what a full chain refresh costs per tick.
+    public struct ChainFigures: Sendable {
+        /// Live series revalued per pass (calls and puts of every live board).
+        public var seriesCount: Int
+        /// Live boards (markets × expiries) in the pass.
+        public var boardCount: Int
+        /// Best µs per full pass, gathering inputs and batch-pricing them (`BlackScholes.valuations`).
+        public var batchMicroseconds: Double
+        /// Best µs per full pass through `Engine.markValuation`, one series at a time.
+        public var scalarMicroseconds: Double
+    }
+
+    /// Times full chain revaluations on a copy of `engine`, one engine tick between passes (untimed).
+    public static func chainRevaluation(_ engine: Engine, passes: Int = 300) -> ChainFigures {
+        var copy = engine
+        var revaluer = ChainRevaluer()
+        var bestBatch = Double.infinity
+        var bestScalar = Double.infinity
+        var checksum = 0.0
+        for _ in 0..<passes {
+            _ = copy.advance(to: copy.time + copy.configuration.tickInterval)
+            let start = monotonicSeconds()
+            checksum += revaluer.revalue(copy)
+            let batched = monotonicSeconds()
+            checksum += ChainRevaluer.revalueScalar(copy)
+            let scalar = monotonicSeconds()
+            bestBatch = min(bestBatch, batched - start)
+            bestScalar = min(bestScalar, scalar - batched)
+        }
+        blackHole(checksum)
+        return ChainFigures(
+            seriesCount: revaluer.seriesCount, boardCount: copy.liveBoards.count,
+            batchMicroseconds: bestBatch * 1e6, scalarMicroseconds: bestScalar * 1e6
+        )
+    }
+
+    /// Reusable buffers for revaluing every live series (no allocation once warm).
+    public struct ChainRevaluer {
+        private var batch = PricingBatch()
+        private var output = ValuationBatch()
+
+        /// An empty revaluer.
+        public init() {}
+
+        /// Series revalued by the last `revalue`.
+        public var seriesCount: Int { batch.count }
+
+        /// Gathers every live series' inputs and batch-prices them; returns a checksum of the results.
+        public mutating func revalue(_ engine: Engine) -> Double {
+            batch.removeAll(keepingCapacity: true)
+            let rate = engine.configuration.rate
+            for boardID in engine.liveBoards {
+                let board = engine.boards[boardID.index]
+                let spot = engine.markets[board.market.index].spot
+                for side in 0..<2 {
+                    let ids = side == 0 ? board.calls : board.puts
+                    for id in ids {
+                        let option = engine.series[id.index]
+                        batch.append(kind: option.kind, spot: spot, strike: option.strike.doubleValue,
+                                     time: engine.yearsToExpiry(id), volatility: engine.tradedVolatility(id), rate: rate)
+                    }
                 }
             }
-            previous = grid
+            BlackScholes.valuations(batch, into: &output)
+            var checksum = 0.0
+            for index in 0..<output.count { checksum += output.prices[index] + output.deltas[index] }
+            return checksum
         }
-        return FrameFigures(composeMilliseconds: bestCompose * 1000, diffMilliseconds: bestDiff * 1000,
-                            changedCellsPerTick: changed, estimatedBytesPerTick: bytes)
+
+        /// The same pass through `Engine.markValuation`, one series at a time.
+        public static func revalueScalar(_ engine: Engine) -> Double {
+            var checksum = 0.0
+            for boardID in engine.liveBoards {
+                let board = engine.boards[boardID.index]
+                for side in 0..<2 {
+                    let ids = side == 0 ? board.calls : board.puts
+                    for id in ids {
+                        let value = engine.markValuation(id)
+                        checksum += value.price + value.delta
+                    }
+                }
+            }
+            return checksum
+        }
     }
 
     /// Peak resident memory of this process in MB.
@@ -125,6 +266,68 @@ public enum EngineBenchmarks {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return Double(usage.ru_maxrss) / 1024
+    }
+}
+
+/// Encodes changed runs the way a direct terminal writer would: a cursor move per run, an SGR
+/// sequence when the style changes, then the glyphs as UTF-8 (the flush half of a frame, minus the write).
+struct FrameEncoder {
+    private(set) var bytes: [UInt8] = []
+
+    /// Replaces `bytes` with the encoding of `runs` and returns its length.
+    mutating func encode(_ runs: [GridDiff.Run]) -> Int {
+        bytes.removeAll(keepingCapacity: true)
+        var style: CellStyle?
+        for run in runs {
+            bytes.append(contentsOf: [0x1B, 0x5B])   // ESC [
+            appendDecimal(run.y + 1)
+            bytes.append(0x3B)
+            appendDecimal(run.x + 1)
+            bytes.append(0x48)                       // H
+            if style != run.style {
+                style = run.style
+                appendStyle(run.style)
+            }
+            for cell in run.cells { bytes.append(contentsOf: String(cell.scalar).utf8) }
+        }
+        return bytes.count
+    }
+
+    private mutating func appendStyle(_ style: CellStyle) {
+        bytes.append(contentsOf: [0x1B, 0x5B, 0x30])   // ESC [ 0
+        for bit in 0..<5 where style.attributes.rawValue & (1 << bit) != 0 {
+            bytes.append(0x3B)
+            appendDecimal([1, 4, 7, 2, 3][bit])
+        }
+        appendColor(style.foreground, base: 38)
+        appendColor(style.background, base: 48)
+        bytes.append(0x6D)   // m
+    }
+
+    private mutating func appendColor(_ color: TerminalColor, base: Int) {
+        switch color {
+        case .terminalDefault:
+            bytes.append(0x3B)
+            appendDecimal(base + 1)
+        case .ansi(let index), .indexed(let index):
+            bytes.append(0x3B)
+            appendDecimal(base)
+            bytes.append(contentsOf: [0x3B, 0x35, 0x3B])   // ;5;
+            appendDecimal(Int(index))
+        case .rgb(let red, let green, let blue):
+            bytes.append(0x3B)
+            appendDecimal(base)
+            bytes.append(contentsOf: [0x3B, 0x32])          // ;2
+            for component in [red, green, blue] {
+                bytes.append(0x3B)
+                appendDecimal(Int(component))
+            }
+        }
+    }
+
+    private mutating func appendDecimal(_ value: Int) {
+        if value >= 10 { appendDecimal(value / 10) }
+        bytes.append(UInt8(0x30 + value % 10))
     }
 }
 

@@ -25,10 +25,10 @@ public struct GreeksCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let text = try CSVInput.readAll(file)
+        let text = try OptionCSVInput.readAll(file)
         let parsed = OptionCSV.parseGreeks(text)
         if let issue = parsed.headerIssue { throw PoolDeskError(issue.description) }
-        var output = CSVOutput()
+        var output = OptionCSVOutput()
         output.appendLine(OptionCSV.greeksHeader)
         for case .success(let row) in parsed.lines {
             let input = row.values
@@ -39,6 +39,6 @@ public struct GreeksCommand: ParsableCommand {
             output.appendLine(OptionCSV.formatGreeks(row, raw ? valuation : valuation.traderUnits))
         }
         output.flush()
-        try CSVInput.failIfAny(parsed.issues)
+        try OptionCSVInput.failIfAny(parsed.issues)
     }
 }

@@ -29,10 +29,10 @@ public struct ImpliedVolCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let text = try CSVInput.readAll(file)
+        let text = try OptionCSVInput.readAll(file)
         let parsed = OptionCSV.parseImpliedVol(text)
         if let issue = parsed.headerIssue { throw PoolDeskError(issue.description) }
-        var output = CSVOutput()
+        var output = OptionCSVOutput()
         output.appendLine(OptionCSV.impliedVolHeader)
         for case .success(let row) in parsed.lines {
             let input = row.values
@@ -43,12 +43,12 @@ public struct ImpliedVolCommand: ParsableCommand {
             output.appendLine(OptionCSV.formatImpliedVol(row, result))
         }
         output.flush()
-        try CSVInput.failIfAny(parsed.issues)
+        try OptionCSVInput.failIfAny(parsed.issues)
     }
 }
 
 /// Reading the whole CSV input, and turning row issues into the single-line failure.
-enum CSVInput {
+enum OptionCSVInput {
     /// The file's text, or standard input's when `path` is nil or "-".
     static func readAll(_ path: String?) throws -> String {
         let descriptor: Int32
@@ -88,7 +88,7 @@ enum CSVInput {
 }
 
 /// Buffered standard output: one write per 64 KiB instead of one per row.
-struct CSVOutput {
+struct OptionCSVOutput {
     private var buffer: [UInt8] = []
 
     init() { buffer.reserveCapacity(1 << 16) }

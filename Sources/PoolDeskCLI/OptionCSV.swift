@@ -51,14 +51,54 @@ public enum OptionCSV {
 
     /// Inputs of one `greeks` row.
     public struct GreeksInput: Hashable, Sendable {
+        /// Call or put.
         public var kind: OptionKind
-        public var spot, strike, time, volatility, rate: Double
+        /// Spot price, > 0.
+        public var spot: Double
+        /// Strike, > 0.
+        public var strike: Double
+        /// Years to expiry (ACT/365), ≥ 0.
+        public var time: Double
+        /// Volatility per 1.00, ≥ 0.
+        public var volatility: Double
+        /// Continuously compounded rate per 1.00.
+        public var rate: Double
+
+        /// Creates a row's inputs.
+        public init(kind: OptionKind, spot: Double, strike: Double, time: Double, volatility: Double, rate: Double) {
+            self.kind = kind
+            self.spot = spot
+            self.strike = strike
+            self.time = time
+            self.volatility = volatility
+            self.rate = rate
+        }
     }
 
     /// Inputs of one `iv` row.
     public struct ImpliedVolInput: Hashable, Sendable {
+        /// Call or put.
         public var kind: OptionKind
-        public var spot, strike, time, rate, price: Double
+        /// Spot price, > 0.
+        public var spot: Double
+        /// Strike, > 0.
+        public var strike: Double
+        /// Years to expiry (ACT/365), ≥ 0 (0 has no implied volatility).
+        public var time: Double
+        /// Continuously compounded rate per 1.00.
+        public var rate: Double
+        /// Option price whose volatility is sought.
+        public var price: Double
+
+        /// Creates a row's inputs.
+        public init(kind: OptionKind, spot: Double, strike: Double, time: Double, rate: Double, price: Double) {
+            self.kind = kind
+            self.spot = spot
+            self.strike = strike
+            self.time = time
+            self.rate = rate
+            self.price = price
+        }
     }
 
     /// The outcome of parsing a whole input: a header issue stops everything, line issues do not.

@@ -17,7 +17,9 @@ public struct PoolDeskCommand: ParsableCommand {
             GreeksCommand.self,
             ImpliedVolCommand.self,
             BenchCommand.self,
+            BenchCompareCommand.self,
             ThemesCommand.self,
+            VerifyCommand.self, ExportCommand.self, ReplayCommand.self, JournalDrillCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -10,10 +10,11 @@ import Darwin
 
 /// Micro-benchmarks of the pricing kernel, reported by `pooldesk bench` (run a release build).
 ///
-/// Each runs a deterministic mixed book like a listed market (calls and puts, expiries 1 hour to
-/// 2 years, vols 5–300%, strikes spread ±3 standard deviations around spot and kept within
-/// 0.3–3× spot), takes the best of several repetitions on the monotonic clock, and folds every
-/// result into a checksum that is published, so the optimizer cannot drop the work.
+/// Each runs a deterministic mixed book like a listed market (chains of 16 strikes per expiry,
+/// calls and puts, expiries 1 hour to 2 years, vols 5–300%, strikes ±3 standard deviations
+/// around spot within 0.3–3× spot), takes the best of several repetitions on the monotonic
+/// clock, and folds every result into a checksum that is published, so the optimizer cannot
+/// drop the work.
 public enum PricingBenchmarks {
     /// Options per repetition for the pricing benchmarks.
     static let optionCount = 400_000
@@ -101,28 +102,36 @@ public enum PricingBenchmarks {
         var count: Int { spots.count }
     }
 
-    /// A listed-market book; `uniformMoneyness` instead draws strikes 0.3–3× spot regardless of
-    /// expiry, which makes most options (1-hour, 5% vol, 3× strike) absurdly far out of the money.
-    static func makeBook(count: Int, uniformMoneyness: Bool = false) -> Book {
-        var generator = SplitMix64(seed: 0x5EED_0F_B00C)
+    /// Strikes listed per expiry in the benchmark book.
+    static let strikesPerExpiry = 16
+
+    /// A listed-market book: chains of `strikesPerExpiry` strikes sharing spot, expiry and rate,
+    /// strikes spread ±3 standard deviations (kept within 0.3–3× spot), each with its own vol
+    /// (a smile around the chain's at-the-money vol), calls and puts mixed. No two options repeat.
+    static func makeBook(count: Int) -> Book {
+        var generator = BenchmarkRandom(seed: 0x5EED_0F_B00C)
         var book = Book()
-        for _ in 0..<count {
-            let spot = logUniform(&generator, 100, 100_000)
-            let time = logUniform(&generator, 1.0 / 8760, 2)
-            let volatility = logUniform(&generator, 0.05, 3)
-            let spread = volatility * time.squareRoot() * (6 * generator.nextUnit() - 3)
-            let moneyness = uniformMoneyness ? logUniform(&generator, 0.3, 3) : min(max(exp(spread), 0.3), 3)
+        var spot = 0.0, time = 0.0, atmVolatility = 0.0, rate = 0.0
+        for index in 0..<count {
+            if index % strikesPerExpiry == 0 {
+                spot = logUniform(&generator, 100, 100_000)
+                time = logUniform(&generator, 1.0 / 8760, 2)
+                atmVolatility = logUniform(&generator, 0.05, 2)
+                rate = 0.1 * generator.nextUnit()
+            }
+            let standardDeviations = 6 * generator.nextUnit() - 3
+            let moneyness = min(max(exp(standardDeviations * atmVolatility * time.squareRoot()), 0.3), 3)
             book.kinds.append(generator.nextUnit() < 0.5 ? .call : .put)
             book.spots.append(spot)
             book.strikes.append(spot * moneyness)
             book.times.append(time)
-            book.volatilities.append(volatility)
-            book.rates.append(0.1 * generator.nextUnit())
+            book.volatilities.append(min(atmVolatility * (1 + 0.05 * standardDeviations * standardDeviations), 3))
+            book.rates.append(rate)
         }
         return book
     }
 
-    private static func logUniform(_ generator: inout SplitMix64, _ low: Double, _ high: Double) -> Double {
+    private static func logUniform(_ generator: inout BenchmarkRandom, _ low: Double, _ high: Double) -> Double {
         low * exp(log(high / low) * generator.nextUnit())
     }
 
@@ -153,7 +162,7 @@ public enum PricingBenchmarks {
 }
 
 /// A tiny deterministic generator (SplitMix64) so the benchmark book is the same on every run.
-struct SplitMix64 {
+struct BenchmarkRandom {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }

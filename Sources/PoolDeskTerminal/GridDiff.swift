@@ -11,6 +11,7 @@ public enum GridDiff {
         /// The new cells, left to right; all have the same style.
         public var cells: [Cell]
 
+        /// A run of `cells` starting at column `x` of row `y`.
         public init(y: Int, x: Int, cells: [Cell]) {
             self.y = y
             self.x = x

@@ -2,9 +2,12 @@ import PoolDeskUI
 
 /// A terminal's size in character cells.
 public struct TerminalSize: Hashable, Sendable {
+    /// Columns.
     public var width: Int
+    /// Rows.
     public var height: Int
 
+    /// A size of `width` columns by `height` rows.
     public init(width: Int, height: Int) {
         self.width = width
         self.height = height
@@ -40,9 +43,11 @@ public struct TerminalError: Error, CustomStringConvertible, Sendable {
     /// The one-line explanation.
     public var message: String
 
+    /// An error carrying the one-line `message`.
     public init(_ message: String) {
         self.message = message
     }
 
+    /// The message itself, so `"\(error)"` prints just the line.
     public var description: String { message }
 }

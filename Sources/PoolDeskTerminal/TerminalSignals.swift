@@ -14,9 +14,11 @@ import Darwin
 /// (``exitForPendingSignal()``). A second one restores the terminal directly and kills the process.
 ///
 /// This is the only Swift file that may call the `pd_sig_*` shim functions: their state is
-/// `static` in the C header, and every object file that calls them gets its own copy.
+/// `static` in the C header, and every object file that calls them gets its own copy. Every
+/// member is `@inline(never)` so an optimized build cannot inline a call into another file.
 public enum TerminalSignals {
     /// Installs the handlers; idempotent. ``TerminalScreen/start()`` calls it before `newterm`.
+    @inline(never)
     public static func install() {
         guard pd_sig_is_installed() == 0 else { return }
         // The handlers' state lives in memory Swift owns (see shim.h); it is never freed
@@ -27,9 +29,11 @@ public enum TerminalSignals {
     }
 
     /// True once SIGTERM, SIGHUP or SIGINT arrived while the screen was up: restore and exit.
+    @inline(never)
     public static var pendingTermination: Bool { pd_sig_pending_signal() != 0 }
 
     /// The termination signal waiting to be acted on, if any.
+    @inline(never)
     public static var pendingSignal: Int32? {
         let signal = pd_sig_pending_signal()
         return signal == 0 ? nil : signal
@@ -37,6 +41,7 @@ public enum TerminalSignals {
 
     /// Exits the way the pending signal would have by default (so the parent sees "killed by SIGTERM");
     /// call after `restore()`. Exits with status 0 when no signal is pending.
+    @inline(never)
     public static func exitForPendingSignal() -> Never {
         if let signal = pendingSignal {
             pd_sig_raise_default(signal)
@@ -47,11 +52,13 @@ public enum TerminalSignals {
     }
 
     /// Saves the shell's termios for the crash path; must run before curses changes the modes.
+    @inline(never)
     static func saveTerminalModes() {
         pd_sig_save_terminal_modes()
     }
 
     /// Tells the handlers whether curses owns the terminal (and escape sequences may be written).
+    @inline(never)
     static func setScreenActive(_ active: Bool) {
         pd_sig_set_screen_active(active ? 1 : 0)
     }

@@ -154,7 +154,7 @@ struct AMMQuotingTests {
 
     @Test func multiplierIsTwoAtTheCap() throws {
         // Hand check of Hegic's rule at U = 0.8: 1 + (0.8 − 0.4) / 0.4 = 2.
-        var (engine, trader) = Self.market(pool: Money(100_000), traderFunding: Money(10_000_000))
+        let (engine, _) = Self.market(pool: Money(100_000), traderFunding: Money(10_000_000))
         let board = try #require(engine.liveBoard("ETH", tenor: .days(7)))
         let call = engine.series(board, .call)
         let spot = engine.markets[1].spot
@@ -166,7 +166,6 @@ struct AMMQuotingTests {
         let quote = engine.quoteTrade(series: call, side: .buy, quantity: contracts)
         #expect(abs(quote.utilizationMultiplier - (1 + (utilization - 0.4) / 0.4)) < 1e-6)
         #expect(abs(quote.utilizationMultiplier - 2) < 1e-3)
-        _ = trader
     }
 
     @Test func tradePastUtilizationCapIsRejected() throws {

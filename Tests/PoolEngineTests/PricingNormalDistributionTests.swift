@@ -1,5 +1,5 @@
 import Foundation
-import PoolEngine
+@testable import PoolEngine
 import Testing
 
 @Suite("Normal distribution")
@@ -40,5 +40,23 @@ struct PricingNormalDistributionTests {
         #expect(NormalDistribution.quantile(0) == -.infinity)
         #expect(NormalDistribution.quantile(1) == .infinity)
         #expect(NormalDistribution.quantile(2).isNaN)
+    }
+}
+
+@Suite("Inlined exponential")
+struct PricingExponentialTests {
+    @Test("matches libm exp within 2 ulps on [−708, 0], and clamps outside it")
+    func matchesLibm() {
+        var a = -708.0
+        while a <= 0 {
+            let expected = exp(a)
+            #expect(abs(negativeExponential(a) - expected) <= 2 * expected.ulp, "a=\(a)")
+            a += 0.0137
+        }
+        #expect(negativeExponential(0) == 1)
+        #expect(negativeExponential(-1e-300) == 1)
+        #expect(negativeExponential(5) == 1)
+        #expect(negativeExponential(-800) == negativeExponential(-708))
+        #expect(negativeExponential(.nan) == negativeExponential(-708))
     }
 }

@@ -20,6 +20,7 @@ public enum DashboardRenderer {
         var grid = CellGrid(width: width, height: height, fill: Cell(" ", style: context.theme.baseStyle))
         guard let layout = DashboardLayout(width: width, height: height) else {
             drawTooSmall(&grid, context: context)
+            if !context.glyphs.supportsBraille { grid.replaceNonASCII() }
             return grid
         }
         HeaderView.draw(&grid, rect: layout.header, state: state, engine: engine, context: context)
@@ -33,6 +34,7 @@ public enum DashboardRenderer {
         if state.ticket != nil { OrderTicketView.draw(&grid, state: state, engine: engine, context: context) }
         if state.liquidityTicket != nil { LiquidityTicketView.draw(&grid, state: state, engine: engine, context: context) }
         if state.helpVisible { HelpOverlay.draw(&grid, state: state, context: context) }
+        if !context.glyphs.supportsBraille { grid.replaceNonASCII() }
         return grid
     }
 

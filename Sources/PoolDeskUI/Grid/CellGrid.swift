@@ -42,7 +42,7 @@ public struct CellGrid: Hashable, Sendable {
     public private(set) var width: Int
     public private(set) var height: Int
     /// The cells row by row.
-    public private(set) var cells: [Cell]
+    public internal(set) var cells: [Cell]
 
     public init(width: Int, height: Int, fill: Cell = .blank) {
         self.width = max(0, width)

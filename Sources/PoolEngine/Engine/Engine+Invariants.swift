@@ -68,6 +68,15 @@ extension Engine {
             fail("accountCollateral", "\(account.name): positions \(collateral[account.id.index]) ≠ \(account.collateral)")
         }
 
+        // 4b. The liquidation scan's per-series collateral floors match the positions.
+        var floors = Array(repeating: Double.infinity, count: series.count)
+        for position in positions.values where position.isShort {
+            floors[position.series.index] = min(floors[position.series.index], position.collateral.doubleValue / abs(position.quantity.doubleValue))
+        }
+        for index in series.indices where floors[index] != shortCollateralFloor[index] {
+            fail("shortCollateralFloor", "\(series[index].name): cached \(shortCollateralFloor[index]) ≠ \(floors[index])")
+        }
+
         // 5. Cached pool Greeks equal a recomputation from positions (same marks).
         var recomputed = Array(repeating: NetGreeks(), count: markets.count)
         for position in positions.values {

@@ -30,9 +30,15 @@ extension Engine {
         return Money(rounding: pool.queuedShares.doubleValue * max(cachedNAV, 0) / pool.shareSupply.doubleValue, .up)
     }
 
-    /// Quote the pool could pay out right now without touching locked collateral.
+    /// Quote the pool could pay out right now: cash beyond what its locked collateral needs at the utilization cap.
+    ///
+    /// Withdrawals never push utilization past the cap, like trades: call locks follow spot, and a pool drained to
+    /// 100% would owe more collateral than it holds on the next uptick.
     func availableForWithdrawal() -> Money {
-        max(.zero, pool.cash - pool.lockedCollateral)
+        let capPPM = Int64((configuration.pool.utilizationCap * 1_000_000).rounded())
+        guard capPPM > 0 else { return max(.zero, pool.cash - pool.lockedCollateral) }
+        let needed = pool.lockedCollateral.scaled(by: 1_000_000, over: capPPM, rounding: .up)
+        return max(.zero, pool.cash - needed)
     }
 
     /// Free liquidity: cash − locked collateral − value of queued withdrawals.
@@ -48,7 +54,11 @@ extension Engine {
         }
         let nav = netAssetValue()
         let minted: Shares
+        var orphaned = Money.zero
         if pool.shareSupply.isZero {
+            // A pool without shares belongs to no LP: what it still holds (the last withdrawal's fee, rounding dust)
+            // goes to the protocol reserve, so the first depositor mints at 1.0 without a windfall.
+            orphaned = min(max(.zero, pool.cash - pool.lockedCollateral), Money(rounding: max(nav, 0), .down))
             minted = Shares(micros: amount.micros)
         } else {
             guard nav > 0 else { return reject(.poolInsolvent, account, into: &events) }
@@ -57,11 +67,13 @@ extension Engine {
             minted = Shares(micros: FixedPointMath.mulDiv(amount.micros, pool.shareSupply.micros, navMoney.micros, .down))
         }
         guard minted.isPositive else { return reject(.invalidQuantity, account, "deposit too small for one share unit", into: &events) }
+        pool.cash -= orphaned
+        pool.reserve += orphaned
         accounts[account.index].balance -= amount
         accounts[account.index].shares += minted
         pool.cash += amount
         pool.shareSupply += minted
-        cachedNAV = nav + amount.doubleValue
+        cachedNAV = nav - orphaned.doubleValue + amount.doubleValue
         statistics.deposits += 1
         emit(.deposited(account: account, amount: amount, shares: minted, sharePrice: sharePrice(nav: cachedNAV)), into: &events)
     }

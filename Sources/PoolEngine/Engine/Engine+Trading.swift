@@ -178,6 +178,7 @@ extension Engine {
         }
         accounts[order.account.index].realizedPnL += realized
         storePosition(position)
+        updateShortCollateralFloor(order.series)
 
         // Pool side: net holding, locked collateral, incremental Greeks.
         let netChange = plan.poolNetAfter - pool.netPosition[index]
@@ -223,6 +224,25 @@ extension Engine {
                 seriesPositions[position.series.index].append(position.id)
             }
             positions[position.id] = position
+        }
+    }
+
+    /// Recomputes the lowest collateral per contract among the shorts of one series (after a trade in it).
+    mutating func updateShortCollateralFloor(_ seriesID: SeriesID) {
+        var floor = Double.infinity
+        for id in seriesPositions[seriesID.index] {
+            guard let position = positions[id], position.isShort else { continue }
+            floor = min(floor, position.collateral.doubleValue / abs(position.quantity.doubleValue))
+        }
+        shortCollateralFloor[seriesID.index] = floor
+    }
+
+    /// Rebuilds every series' short-collateral floor from the positions (after decoding a snapshot).
+    mutating func rebuildShortCollateralFloors() {
+        shortCollateralFloor = Array(repeating: .infinity, count: series.count)
+        for position in positions.values where position.isShort {
+            let perContract = position.collateral.doubleValue / abs(position.quantity.doubleValue)
+            shortCollateralFloor[position.series.index] = min(shortCollateralFloor[position.series.index], perContract)
         }
     }
 

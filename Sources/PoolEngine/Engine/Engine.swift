@@ -47,6 +47,10 @@ public struct Engine: Sendable {
     var nextHistorySample: SimTime
     var nextHedge: SimTime
     var botSchedule: Heap<BotWakeUp> = []
+    /// Lowest collateral per contract among trader shorts in each series (infinity when none), so the
+    /// liquidation scan can skip a whole series with one comparison and cost grows with series, not positions.
+    /// Derived from positions; rebuilt on decode.
+    var shortCollateralFloor: [Double] = []
     var participantActionInterval: SimDuration = .minutes(10)
 
     struct PositionKey: Hashable, Sendable {
@@ -215,6 +219,7 @@ public struct Engine: Sendable {
                 pool.netPosition.append(.zero)
                 pool.lockedBySeries.append(.zero)
                 seriesPositions.append([])
+                shortCollateralFloor.append(.infinity)
                 valuations.append(.zero)
                 markVolatility.append(baseIv)
             }

@@ -158,6 +158,58 @@ extension Money {
     }
 }
 
+extension Money {
+    /// Cash-settlement payoff `max(spot − strike, 0) × quantity` (call) or `max(strike − spot, 0) × quantity` (put),
+    /// computed exactly from the binary value of `spot` and rounded once, as asked.
+    public static func payoff(kind: OptionKind, spot: Double, strike: Money, quantity: Quantity, rounding rule: FixedPointRounding) -> Money {
+        guard spot.isFinite, spot >= 0, quantity.micros > 0 else { return .zero }
+        if let micros = FixedPointMath.exactPayoffMicros(call: kind == .call, spot: spot, strikeMicros: strike.micros,
+                                                         quantityMicros: quantity.micros, rule) {
+            return Money(micros: micros)
+        }
+        // Only for spots beyond 128-bit exact arithmetic (absurd magnitudes): the rounded `Double` product.
+        let intrinsic = kind == .call ? max(spot - strike.doubleValue, 0) : max(strike.doubleValue - spot, 0)
+        return fromPricing(perUnit: intrinsic, quantity: quantity, rounding: rule)
+    }
+}
+
+extension FixedPointMath {
+    /// `(spot·10⁶ − strikeMicros) × quantityMicros / 10⁶` (negated for puts), floored at zero, with `spot` taken as the exact
+    /// fraction `m / 2^k` it is in binary; nil when that does not fit 128 bits.
+    static func exactPayoffMicros(call: Bool, spot: Double, strikeMicros: Int64, quantityMicros: Int64, _ rule: FixedPointRounding) -> Int64? {
+        var numerator: Int128 = 0
+        var shift = 0
+        if spot > 0 {
+            // spot = significand × 2^exponent, the significand holding `significandWidth` fractional bits.
+            let width = Int(spot.significandWidth)
+            let mantissa = Int128(spot.significand * Double(sign: .plus, exponent: width, significand: 1))
+            shift = width - Int(spot.exponent)
+            if shift < 0 {
+                guard -shift < 60 else { return nil }
+                numerator = mantissa << -shift
+                shift = 0
+            } else {
+                guard shift <= 80 else { return nil }
+                numerator = mantissa
+            }
+        }
+        let scale = Int128(1) << shift
+        let (spotMicros, o1) = numerator.multipliedReportingOverflow(by: 1_000_000)
+        let (strikeScaled, o2) = Int128(strikeMicros).multipliedReportingOverflow(by: scale)
+        guard !o1, !o2 else { return nil }
+        var difference = spotMicros - strikeScaled
+        if !call { difference = -difference }
+        guard difference > 0 else { return 0 }
+        let (product, o3) = difference.multipliedReportingOverflow(by: Int128(quantityMicros))
+        guard !o3 else { return nil }
+        let denominator = scale * 1_000_000
+        var quotient = product / denominator
+        if rule == .up, product % denominator != 0 { quotient += 1 }
+        guard quotient <= Int128(Int64.max) else { return nil }
+        return Int64(quotient)
+    }
+}
+
 extension String {
     func trimmingWhitespace() -> String {
         var scalars = Substring(self)

@@ -113,12 +113,14 @@ public struct ValuationBatch: Sendable, Hashable {
 extension BlackScholes {
     /// Values every option of `batch` into `output` (resized to match; no allocation once it is large enough).
     ///
-    /// Element i equals `valuation(...)` of option i exactly. The loop runs over raw buffers with the
-    /// kernel inlined and no per-option struct traffic, so independent options overlap in the
-    /// pipeline; the calls into libm (log, expm1, exp) are what keeps it from vectorising fully.
+    /// Element i equals `valuation(...)` of option i exactly. The loop runs over raw columns with
+    /// the kernel inlined and no per-option struct traffic, and it computes the (time, rate) terms
+    /// (e^(−rT) − 1 and √T) once per run of options that share them, as the strikes of one expiry
+    /// do, which leaves one log and one exp per option.
     public static func valuations(_ batch: PricingBatch, into output: inout ValuationBatch) {
         let count = batch.count
         output.resize(to: count)
+        guard count > 0 else { return }
         batch.kinds.withUnsafeBufferPointer { kinds in
         batch.spots.withUnsafeBufferPointer { spots in
         batch.strikes.withUnsafeBufferPointer { strikes in
@@ -131,19 +133,43 @@ extension BlackScholes {
         output.vegas.withUnsafeMutableBufferPointer { vegas in
         output.thetas.withUnsafeMutableBufferPointer { thetas in
         output.rhos.withUnsafeMutableBufferPointer { rhos in
-            for index in 0..<count {
-                let value = kernel(
-                    isCall: kinds[index] == .call, spot: spots[index], strike: strikes[index],
-                    time: times[index], volatility: volatilities[index], rate: rates[index]
-                )
-                prices[index] = value.price
-                deltas[index] = value.delta
-                gammas[index] = value.gamma
-                vegas[index] = value.vega
-                thetas[index] = value.theta
-                rhos[index] = value.rho
-            }
+            valueAll(
+                kinds: kinds, spots: spots, strikes: strikes, times: times, volatilities: volatilities, rates: rates,
+                prices: prices, deltas: deltas, gammas: gammas, vegas: vegas, thetas: thetas, rhos: rhos
+            )
         }}}}}}}}}}}}
+    }
+
+    /// The loop itself, outside the closures so the optimizer inlines the whole kernel into it.
+    @inline(never)
+    static func valueAll(
+        kinds: UnsafeBufferPointer<OptionKind>, spots: UnsafeBufferPointer<Double>, strikes: UnsafeBufferPointer<Double>,
+        times: UnsafeBufferPointer<Double>, volatilities: UnsafeBufferPointer<Double>, rates: UnsafeBufferPointer<Double>,
+        prices: UnsafeMutableBufferPointer<Double>, deltas: UnsafeMutableBufferPointer<Double>,
+        gammas: UnsafeMutableBufferPointer<Double>, vegas: UnsafeMutableBufferPointer<Double>,
+        thetas: UnsafeMutableBufferPointer<Double>, rhos: UnsafeMutableBufferPointer<Double>
+    ) {
+        var shared = SharedTerms(time: times[0], rate: rates[0])
+        for index in 0..<spots.count {
+            let time = times[index]
+            let rate = rates[index]
+            if !shared.matches(time: time, rate: rate) { shared = SharedTerms(time: time, rate: rate) }
+            let stage = prepare(
+                isCall: kinds[index] == .call, spot: spots[index], strike: strikes[index],
+                time: time, volatility: volatilities[index], rate: rate, shared: shared
+            )
+            let value: OptionValuation
+            switch stage {
+            case .done(let special): value = special
+            case .needsGaussian(let setup): value = finish(setup, scaledGaussian: setup.gaussian())
+            }
+            prices[index] = value.price
+            deltas[index] = value.delta
+            gammas[index] = value.gamma
+            vegas[index] = value.vega
+            thetas[index] = value.theta
+            rhos[index] = value.rho
+        }
     }
 
     /// Values every option of `batch` into a new `ValuationBatch`.

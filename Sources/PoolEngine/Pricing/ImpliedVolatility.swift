@@ -43,7 +43,7 @@ public enum ImpliedVolatility {
     /// of 1e-5 the error is of order 1e-15 (the price's own rounding); waiting for a smaller step
     /// would only chase rounding noise in the objective.
     static let stepTolerance = 1e-5
-    /// Iteration cap; a converging solve takes 2–4.
+    /// Iteration cap; a converging solve takes 1–3 (bisection fallbacks, if any, need more).
     static let maximumIterations = 40
 
     /// The volatility σ (per 1.00, annualised ACT/365) at which `BlackScholes.price` equals `price`.
@@ -95,10 +95,6 @@ struct NormalisedProblem {
         var slope: Double
     }
 
-    func evaluate(_ s: Double) -> Point {
-        evaluate(s, inverse: 1 / s)
-    }
-
     func evaluate(_ s: Double, inverse: Double) -> Point {
         let h = -x * inverse
         let d1 = h + 0.5 * s
@@ -134,7 +130,9 @@ struct NormalisedProblem {
         for _ in 0..<ImpliedVolatility.maximumIterations {
             let inverse = 1 / s
             let point = evaluate(s, inverse: inverse)
-            // Objective increasing in s: ln v − ln v* below the inflection, ln(1 − v*) − ln(1 − v) above it.
+            // Objective increasing in s: 1/ln v* − 1/ln v below the inflection, ln(1 − v*) − ln(1 − v) above.
+            // A value rounded to ≤ 0 is floored to the smallest double: a finite "far too low"
+            // objective with an unusable slope, which sends the step to bisection instead of NaN.
             let objective: Double
             let slopeRatio: Double       // f'
             let curvatureRatio: Double   // f''/f'
@@ -142,14 +140,16 @@ struct NormalisedProblem {
             if lowerBranch {
                 // 1/ln v* − 1/ln v: ln v ≈ −x²/(2s²) for small s, so this is close to quadratic in s
                 // where ln v itself is steep, and Halley no longer crawls up from a low guess.
-                let inverseLog = 1 / log(point.value)
-                let logSlope = point.slope / point.value
+                let value = max(point.value, .leastNonzeroMagnitude)
+                let inverseLog = 1 / log(value)
+                let logSlope = point.slope / value
                 objective = inverseLogTarget - inverseLog
                 slopeRatio = logSlope * inverseLog * inverseLog
                 curvatureRatio = secondOverFirst - logSlope - 2 * logSlope * inverseLog
             } else {
-                objective = logTarget - log(point.complement)
-                slopeRatio = point.slope / point.complement
+                let complement = max(point.complement, .leastNonzeroMagnitude)
+                objective = logTarget - log(complement)
+                slopeRatio = point.slope / complement
                 curvatureRatio = secondOverFirst + slopeRatio
             }
             if objective.isNaN { return nil }

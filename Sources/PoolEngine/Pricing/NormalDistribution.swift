@@ -84,6 +84,38 @@ public enum NormalDistribution {
     }
 }
 
+/// e^a for a in [−708, 0] (clamped to it), inlined: the kernel's one exponential, without a libm call.
+///
+/// glibc's exp is correctly rounded to within 0.5 ulp but costs a PLT call, an errno wrapper and
+/// the spills around an opaque call. Here: a = k·ln2 + r with |r| ≤ ln2/2 (Cody–Waite, ln2 split
+/// so k·ln2_hi is exact), e^r by its Taylor series to r¹³ (truncation < 1e-17) in Estrin form,
+/// and 2^k assembled from bits. Error ≤ 2 ulp, checked against the reference table's Greeks.
+@inlinable @inline(__always)
+func negativeExponential(_ argument: Double) -> Double {
+    // Written so NaN also lands on the clamp: 2^k below must stay a normal number.
+    let a = argument >= -708 ? (argument <= 0 ? argument : 0) : -708
+    let shifter = 6_755_399_441_055_744.0   // 1.5·2^52: adding it rounds to an integer in the low bits
+    let shifted = a * 1.442_695_040_888_963_4 + shifter
+    let k = shifted - shifter
+    let r = (a - k * 0.693_147_180_369_123_816_490) - k * 1.908_214_929_270_587_700_02e-10
+    let r2 = r * r
+    let r4 = r2 * r2
+    let r8 = r4 * r4
+    let p01 = 1 + r
+    let p23 = 0.5 + r * (1.0 / 6)
+    let p45 = 1.0 / 24 + r * (1.0 / 120)
+    let p67 = 1.0 / 720 + r * (1.0 / 5_040)
+    let p89 = 1.0 / 40_320 + r * (1.0 / 362_880)
+    let p1011 = 1.0 / 3_628_800 + r * (1.0 / 39_916_800)
+    let p1213 = 1.0 / 479_001_600 + r * (1.0 / 6_227_020_800)
+    let low = p01 + r2 * p23 + r4 * (p45 + r2 * p67)
+    let high = p89 + r2 * p1011 + r4 * p1213
+    let series = low + r8 * high
+    // k is an integer in [−1022, 0] here, so 2^k is a normal double built from its exponent bits.
+    let scale = Double(bitPattern: UInt64(bitPattern: Int64(k) &+ 1023) << 52)
+    return series * scale
+}
+
 /// Cody's three-range approximation of the normal CDF, split so callers can share one exponential.
 ///
 /// For |z| ≤ 0.674: N(z) = 0.5 + `central(z)`. Beyond: N(−|z|) = exp(−z²/2) · `tailRatio(|z|)`.
@@ -176,18 +208,20 @@ enum CodyNormal {
             return (scaled(za, amount: ma, scaledGaussian: g), scaled(zb, amount: mb, scaledGaussian: g))
         }
         let zz = z * z
-        let centralNumerator = horner(zz, 0.065682337918207449113, [
-            2.2352520354606839287, 161.02823106855587881, 1067.6894854603709582, 18154.981253343561249,
+        let centralNumerator = estrin4(zz, [
+            0.065682337918207449113, 2.2352520354606839287, 161.02823106855587881, 1067.6894854603709582,
+            18154.981253343561249,
         ])
-        let centralDenominator = horner(zz, 1, [
-            47.20258190468824187, 976.09855173777669322, 10260.932208618978205, 45507.789335026729956,
+        let centralDenominator = estrin4(zz, [
+            1, 47.20258190468824187, 976.09855173777669322, 10260.932208618978205, 45507.789335026729956,
         ])
-        let middleNumerator = horner(y, 1.0765576773720192317e-8, [
-            0.39894151208813466764, 8.8831497943883759412, 93.506656132177855979, 597.27027639480026226,
-            2494.5375852903726711, 6848.1904505362823326, 11602.651437647350124, 9842.7148383839780218,
+        let middleNumerator = estrin8(y, [
+            1.0765576773720192317e-8, 0.39894151208813466764, 8.8831497943883759412, 93.506656132177855979,
+            597.27027639480026226, 2494.5375852903726711, 6848.1904505362823326, 11602.651437647350124,
+            9842.7148383839780218,
         ])
-        let middleDenominator = horner(y, 1, [
-            22.266688044328115691, 235.38790178262499861, 1519.377599407554805, 6485.558298266760755,
+        let middleDenominator = estrin8(y, [
+            1, 22.266688044328115691, 235.38790178262499861, 1519.377599407554805, 6485.558298266760755,
             18615.571640885098091, 34900.952721145977266, 38912.003286093271411, 19685.429676859990727,
         ])
         let centralRest: SIMD2<Double> = SIMD2(ma, mb) * z * (centralNumerator / centralDenominator)
@@ -202,13 +236,27 @@ enum CodyNormal {
         return ((coefficient[0], rest[0]), (coefficient[1], rest[1]))
     }
 
-    /// Horner's rule, leading coefficient first; the literal array is unrolled and folded by the optimizer.
+    /// A degree-4 polynomial, leading coefficient first, by Estrin's scheme: half the dependency
+    /// chain of Horner's rule, which is what bounds the kernel's latency.
     @inlinable @inline(__always)
-    static func horner(_ t: SIMD2<Double>, _ leading: Double, _ coefficients: [Double]) -> SIMD2<Double> {
-        var accumulator = SIMD2<Double>(repeating: leading)
-        for coefficient in coefficients {
-            accumulator = accumulator * t + SIMD2<Double>(repeating: coefficient)
-        }
-        return accumulator
+    static func estrin4(_ t: SIMD2<Double>, _ c: [Double]) -> SIMD2<Double> {
+        let t2 = t * t
+        let low = t * c[3] + c[4]
+        let high = t * c[1] + c[2]
+        return (t2 * c[0] + high) * t2 + low
+    }
+
+    /// A degree-8 polynomial, leading coefficient first, by Estrin's scheme.
+    @inlinable @inline(__always)
+    static func estrin8(_ t: SIMD2<Double>, _ c: [Double]) -> SIMD2<Double> {
+        let t2 = t * t
+        let t4 = t2 * t2
+        let p01 = t * c[7] + c[8]
+        let p23 = t * c[5] + c[6]
+        let p45 = t * c[3] + c[4]
+        let p67 = t * c[1] + c[2]
+        let low = t2 * p23 + p01
+        let high = t2 * p67 + p45
+        return (t4 * c[0] + high) * t4 + low
     }
 }

@@ -45,6 +45,19 @@ extension Engine {
                 }
             }
         }
+        if locked > pool.cash {
+            // Call locks follow spot, but the pool cannot lock more than it holds: trim them (never below one
+            // micro-unit, puts untouched), so the shortfall shows as full utilization instead of phantom collateral.
+            var excess = locked - pool.cash
+            for boardID in liveBoards where excess.isPositive {
+                for id in boards[boardID.index].calls where excess.isPositive && pool.lockedBySeries[id.index] > Money(micros: 1) {
+                    let cut = min(excess, pool.lockedBySeries[id.index] - Money(micros: 1))
+                    pool.lockedBySeries[id.index] -= cut
+                    locked -= cut
+                    excess -= cut
+                }
+            }
+        }
         pool.lockedCollateral = locked
         cachedNAV = netAssetValue()
     }
@@ -131,10 +144,20 @@ extension Engine {
             hedge.realizedPnL += realizedMoney
             hedge.lastHedgeAt = time
             pool.hedges[index] = hedge
-            pool.cash += realizedMoney - cost
-            externalNet += realizedMoney - cost
+            // The pool pays losses and costs from free cash, never from collateral locked for option holders:
+            // what it cannot pay is insolvency, recorded.
+            var flow = realizedMoney - cost
+            let spendable = max(.zero, pool.cash - pool.lockedCollateral)
+            let shortfall = max(.zero, -flow - spendable)
+            flow += shortfall
+            pool.cash += flow
+            externalNet += flow
             statistics.hedges += 1
             emit(.hedged(market: MarketID(index), size: trade, price: spot, cost: cost, realizedPnL: realizedMoney, newSize: hedge.size), into: &events)
+            if shortfall.isPositive {
+                pool.insolvency += shortfall
+                emit(.insolvency(amount: shortfall, detail: "hedge in \(markets[index].symbol) short of \(shortfall)"), into: &events)
+            }
         }
     }
 
@@ -165,8 +188,6 @@ extension Engine {
         var poolPayout = Money.zero
         for seriesID in board.calls + board.puts {
             let option = series[seriesID.index]
-            let strike = option.strike.doubleValue
-            let intrinsic = option.kind == .call ? max(spot - strike, 0) : max(strike - spot, 0)
             for positionID in seriesPositions[seriesID.index] {
                 guard let position = positions[positionID] else { continue }
                 let contracts = Quantity(micros: abs(position.quantity.micros))
@@ -175,7 +196,7 @@ extension Engine {
                     payoff: .zero, collateralReleased: .zero, realizedPnL: .zero, shortfall: .zero)
                 if position.isLong {
                     // The pool pays longs, rounded down in its favour, and never more than it holds.
-                    let owed = Money.fromPricing(perUnit: intrinsic, quantity: contracts, rounding: .down)
+                    let owed = Money.payoff(kind: option.kind, spot: spot, strike: option.strike, quantity: contracts, rounding: .down)
                     let paid = min(owed, max(pool.cash, .zero))
                     if paid < owed {
                         pool.insolvency += owed - paid
@@ -187,7 +208,7 @@ extension Engine {
                     settlement.payoff = paid
                     settlement.realizedPnL = paid - position.costBasis
                 } else {
-                    let owed = Money.fromPricing(perUnit: intrinsic, quantity: contracts, rounding: .up)
+                    let owed = Money.payoff(kind: option.kind, spot: spot, strike: option.strike, quantity: contracts, rounding: .up)
                     let fromCollateral = min(owed, position.collateral)
                     let shortfall = owed - fromCollateral
                     if shortfall.isPositive {
@@ -212,6 +233,7 @@ extension Engine {
                 emit(.positionSettled(settlement), into: &events)
             }
             seriesPositions[seriesID.index] = []
+            shortCollateralFloor[seriesID.index] = .infinity
             adjustPoolGreeks(series: seriesID, netChange: -pool.netPosition[seriesID.index])
             pool.netPosition[seriesID.index] = .zero
             pool.lockedCollateral -= pool.lockedBySeries[seriesID.index]
@@ -226,9 +248,11 @@ extension Engine {
         for boardID in liveBoards {
             let board = boards[boardID.index]
             guard time < board.expiry else { continue }
-            for seriesID in board.calls + board.puts where !seriesPositions[seriesID.index].isEmpty {
-                // One shocked price per series, then a multiply-and-compare per short.
+            for seriesID in board.calls + board.puts where shortCollateralFloor[seriesID.index].isFinite {
+                // One shocked price per series; the whole series is skipped when even its thinnest short
+                // clears the minimum (with a margin for rounding), so a quiet tick never touches positions.
                 let perContract = minimumShortCollateralPerContract(seriesID)
+                if shortCollateralFloor[seriesID.index] > perContract * (1 + 1e-9) + 1e-6 { continue }
                 for positionID in seriesPositions[seriesID.index] {
                     guard let position = positions[positionID], position.isShort else { continue }
                     let contracts = Quantity(micros: -position.quantity.micros)
@@ -247,7 +271,9 @@ extension Engine {
         guard case .success(var plan) = planTrade(order, forced: true) else { return }
         let collateral = position.collateral
         let cost = plan.cashFlow
-        let penalty = Money(rounding: cost.doubleValue * configuration.shorts.liquidationPenalty, .up)
+        // Exact: a `Double` product can land a hair above a whole micro-unit and round up one too many.
+        let penaltyPPM = Int64((configuration.shorts.liquidationPenalty * 1_000_000).rounded())
+        let penalty = cost.scaled(by: penaltyPPM, over: 1_000_000, rounding: .up)
         // Collateral pays first, then the free balance; whatever is still missing is recorded, not hidden.
         let owed = cost + penalty
         let available = collateral + max(accounts[position.account.index].balance, .zero)

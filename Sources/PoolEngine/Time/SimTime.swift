@@ -85,7 +85,11 @@ public struct SimDuration: Hashable, Comparable, Codable, Sendable, CustomString
             case "w": unit = 7 * 86_400_000
             default: return nil
             }
-            total += number * unit
+            // Absurd inputs overflow Int64: malformed, not a trap.
+            let (part, productOverflow) = number.multipliedReportingOverflow(by: unit)
+            let (sum, sumOverflow) = total.addingReportingOverflow(part)
+            guard !productOverflow, !sumOverflow else { return nil }
+            total = sum
             number = 0
             sawDigit = false
             sawUnit = true

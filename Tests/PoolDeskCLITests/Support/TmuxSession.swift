@@ -1,11 +1,18 @@
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A detached tmux session on a private server, running one command in a fixed-size pane.
 ///
 /// End-to-end tests drive the real `pooldesk` binary through it: type keys, read the screen,
 /// resize, and read the exit status after the program ends (the pane stays with `remain-on-exit`).
-/// Each session has its own tmux socket, so tests never touch the user's tmux and may run in parallel.
+/// Each session has its own tmux server and socket, so tests never touch the user's tmux and may
+/// run in parallel.
 final class TmuxSession {
     /// A failure of the harness itself, worded so the test log says what to fix.
     struct Failure: Error, CustomStringConvertible {
@@ -26,8 +33,8 @@ final class TmuxSession {
         }
     }
 
-    /// The private tmux socket name (`tmux -L`).
-    let socketName: String
+    /// The private tmux server's socket (`tmux -S`), inside ``homeDirectory`` so cleanup removes it.
+    let socketPath: String
     /// The session (and target) name.
     let sessionName: String
     /// A fresh directory that XDG_STATE_HOME/XDG_DATA_HOME/XDG_CONFIG_HOME point into; removed by ``kill()``.
@@ -50,11 +57,11 @@ final class TmuxSession {
         tmuxPath = try Self.tmuxExecutable()
         let number = Self.counter.add(1, ordering: .relaxed).newValue
         let pid = ProcessInfo.processInfo.processIdentifier
-        socketName = "pooldesk-test-\(pid)-\(number)"
         sessionName = "pd\(number)"
         homeDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pooldesk-tmux-\(pid)-\(number)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: homeDirectory, withIntermediateDirectories: true)
+        socketPath = homeDirectory.appendingPathComponent("tmux.sock").path
 
         // Options must be in force before the command can exit, so they go in the server's config
         // file: remain-on-exit keeps the dead pane for its exit status; no status line keeps the
@@ -138,6 +145,13 @@ final class TmuxSession {
         _ = try run(["resize-window", "-t", sessionName, "-x", String(width), "-y", String(height)])
     }
 
+    /// Expands a tmux format for the pane, e.g. `"#{alternate_on} #{cursor_flag}"` to check that the
+    /// program left the alternate screen and showed the cursor again.
+    func display(_ format: String) throws -> String {
+        try run(["display-message", "-p", "-t", sessionName, format])
+            .trimmingCharacters(in: .newlines)
+    }
+
     /// The pane's current size as tmux sees it.
     func paneSize() throws -> (width: Int, height: Int) {
         let fields = try run(["display-message", "-p", "-t", sessionName, "#{pane_width} #{pane_height}"])
@@ -156,7 +170,13 @@ final class TmuxSession {
     // MARK: - Exit
 
     /// True while the command is still running.
-    var isAlive: Bool { (try? termination()) == .some(nil) }
+    var isAlive: Bool {
+        do {
+            return try termination() == nil
+        } catch {
+            return false
+        }
+    }
 
     /// How the command ended, or nil while it still runs.
     func termination() throws -> Termination? {
@@ -242,47 +262,96 @@ final class TmuxSession {
 
     @discardableResult
     private func run(_ arguments: [String]) throws -> String {
-        try Self.runTmux(tmuxPath, ["-L", socketName] + arguments)
+        try Self.runTmux(tmuxPath, ["-S", socketPath] + arguments)
     }
 
+    /// Runs one tmux client command and returns its stdout.
+    ///
+    /// posix_spawn rather than Foundation's `Process`: the first command forks the tmux server,
+    /// which inherits the client's descriptors. On Linux `Process` watches the child through an
+    /// inherited socket and its stdout through pipes, so both would wait for the long-lived server.
+    /// Output goes to files, and every descriptor above stderr is closed in the child.
     private static func runTmux(_ tmux: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tmux)
-        process.arguments = arguments
         // A test run inside tmux must not talk to the user's server through $TMUX.
         var environment = ProcessInfo.processInfo.environment
         environment["TMUX"] = nil
         environment["TMUX_PANE"] = nil
-        process.environment = environment
-        // Files, not pipes: the first command forks the tmux server, which inherits the child's
-        // stdout/stderr; a pipe would then never reach end-of-file and the read would hang.
+
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("pooldesk-tmux-io-\(UUID().uuidString)")
-        let outputURL = scratch.appendingPathExtension("out")
-        let errorURL = scratch.appendingPathExtension("err")
+        let outputPath = scratch.path + ".out"
+        let errorPath = scratch.path + ".err"
         defer {
-            try? FileManager.default.removeItem(at: outputURL)
-            try? FileManager.default.removeItem(at: errorURL)
+            unlink(outputPath)
+            unlink(errorPath)
         }
-        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil),
-              FileManager.default.createFile(atPath: errorURL.path, contents: nil) else {
-            throw Failure("cannot create temporary files for tmux output in \(scratch.deletingLastPathComponent().path)")
+
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t?
+        #else
+        var actions = posix_spawn_file_actions_t()
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        #if canImport(Glibc)
+        // glibc >= 2.34 has closefrom for spawn, but Swift's Glibc module does not export it.
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
         }
-        let output = try FileHandle(forWritingTo: outputURL)
-        let errors = try FileHandle(forWritingTo: errorURL)
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? output.close()
-        try? errors.close()
-        let outputData = (try? Data(contentsOf: outputURL)) ?? Data()
-        let errorData = (try? Data(contentsOf: errorURL)) ?? Data()
-        guard process.terminationStatus == 0 else {
+        #endif
+
+        #if canImport(Darwin)
+        var attributes: posix_spawnattr_t?
+        #else
+        var attributes = posix_spawnattr_t()
+        #endif
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // The test runner blocks or ignores some signals; the tmux server (and so the program
+        // under test) would inherit that, and e.g. an ignored SIGCHLD loses the pane's exit status.
+        var noSignals = sigset_t()
+        var allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        var flags = Int32(POSIX_SPAWN_SETSIGMASK) | Int32(POSIX_SPAWN_SETSIGDEF)
+        #if canImport(Darwin)
+        // Darwin's equivalent of closefrom: only descriptors named in the file actions survive.
+        flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
+        #endif
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
+        let argv = ([tmux] + arguments).map { strdup($0) }
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") }
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, tmux, &actions, &attributes, argv + [nil], envp + [nil])
+        guard spawned == 0 else {
+            throw Failure("cannot run \(tmux): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw Failure("waitpid for tmux failed: \(String(cString: strerror(errno)))") }
+        }
+        // WIFEXITED/WEXITSTATUS are macros Swift cannot import.
+        let exitedNormally = status & 0x7F == 0
+        let exitCode = (status >> 8) & 0xFF
+
+        let output = (try? Data(contentsOf: URL(fileURLWithPath: outputPath))) ?? Data()
+        guard exitedNormally, exitCode == 0 else {
+            let errorData = (try? Data(contentsOf: URL(fileURLWithPath: errorPath))) ?? Data()
             let message = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Failure("tmux \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(message)")
+            let outcome = exitedNormally ? "exit status \(exitCode)" : "signal \(status & 0x7F)"
+            throw Failure("tmux \(arguments.joined(separator: " ")) failed (\(outcome)): \(message)")
         }
-        return String(decoding: outputData, as: UTF8.self)
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -14,8 +14,8 @@ enum TestMarkets {
     /// Coarse ticks and refreshes, so property runs can cover days of simulated time quickly.
     static func fast(hedging: Bool = true) -> EngineConfiguration {
         var configuration = EngineConfiguration()
-        configuration.tickInterval = .seconds(30)
-        configuration.riskRefreshInterval = .seconds(60)
+        configuration.tickInterval = .seconds(60)
+        configuration.riskRefreshInterval = .seconds(120)
         configuration.liquidationCheckInterval = .seconds(120)
         configuration.priceHistoryInterval = .seconds(60)
         configuration.hedging.enabled = hedging

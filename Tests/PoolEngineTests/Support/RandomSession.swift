@@ -69,6 +69,9 @@ struct RandomSession {
             case .accountOpened(_, _, _, let funding): expectedExternal += funding
             case .accountFunded(_, let amount): expectedExternal += amount
             case .hedged(_, _, _, let cost, let realized, _): expectedExternal += realized - cost
+            case .insolvency(let amount, let detail) where detail.hasPrefix("hedge"):
+                // The part of a hedge loss the pool could not pay never left it.
+                expectedExternal += amount
             case .positionSettled(let settlement): settledPairs["\(settlement.account.index)/\(settlement.series.index)", default: 0] += 1
             case .orderFilled: fills += 1
             case .orderRejected: rejections += 1

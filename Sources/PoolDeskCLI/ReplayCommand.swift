@@ -1,0 +1,198 @@
+import ArgumentParser
+import Logging
+import PoolDeskJournal
+import PoolDeskTerminal
+import PoolDeskUI
+import PoolEngine
+
+/// `pooldesk replay FILE [--speed N]`: a recorded session in the dashboard, read-only, with pause and seek.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Play a recorded session back in the dashboard (read-only; space pauses, , . seek an hour, g G start/end).",
+        discussion: "The session is re-simulated from its journal, so every frame is what the live dashboard showed "
+            + "at that simulated time. The file is opened read-only."
+    )
+
+    @Argument(help: "The session journal (.sqlite).")
+    var file: String
+
+    @Option(help: "Simulated seconds per wall-clock second (1–3600).")
+    var speed: Double = 60
+
+    @Option(help: "Theme name (see `pooldesk themes`) or path to a .toml file.")
+    var theme: String = "default"
+
+    @Flag(help: "ASCII borders and charts instead of Unicode.")
+    var ascii = false
+
+    @Option(help: "Frame-rate cap (1–60).")
+    var fps: Int = 20
+
+    func validate() throws {
+        if !(speed > 0 && speed <= 3600) { throw ValidationError("--speed must be within 1–3600, got \(speed)") }
+        if !(1...60).contains(fps) { throw ValidationError("--fps must be within 1–60, got \(fps)") }
+    }
+
+    func run() throws {
+        let driver: ReplayDriver
+        do {
+            driver = try ReplayDriver.load(path: file)
+        } catch let error as JournalError {
+            throw PoolDeskError(error.message)
+        }
+        let environment = ProcessEnvironment.current
+        let catalog = ThemeCatalog.forCurrentProcess()
+        let loadedTheme: Theme
+        do {
+            loadedTheme = try catalog.load(theme)
+        } catch {
+            throw PoolDeskError(error.description)
+        }
+        var state = DashboardState(
+            deskAccount: driver.session.deskAccount, marketCount: driver.engine.markets.count, readOnly: true,
+            speed: speed, themeName: loadedTheme.name, availableThemes: catalog.list().map(\.name))
+        state.isReplay = true
+        state.status = StatusMessage(ReplayKeyMap.hint, role: .info)
+        EventLogFormatter.receive(driver.setupEvents, state: &state, engine: driver.engine)
+        let logger = SessionLog.open(environment: environment)
+        logger.info("replay starting: \(file) \(driver.start) → \(driver.end)")
+        let screen = TerminalScreen()
+        do {
+            try screen.start()
+        } catch let error as TerminalError {
+            throw PoolDeskError(error.message)
+        }
+        let capability = ColorCapability.detect(environment: environment, colorCount: screen.colorCount)
+        let glyphs = ascii ? GlyphSet.ascii : GlyphSet.detect(environment: environment)
+        let session = ReplaySession(
+            driver: driver, state: state, screen: screen, catalog: catalog, capability: capability,
+            context: RenderContext(theme: loadedTheme.degraded(to: capability), glyphs: glyphs,
+                                   chartStyle: glyphs.supportsBraille ? .braille : .ascii),
+            framesPerSecond: fps, logger: logger)
+        session.run()
+        screen.restore()
+        logger.info("replay stopped")
+        if TerminalSignals.pendingTermination { TerminalSignals.exitForPendingSignal() }
+    }
+}
+
+/// The replay run loop: like `DashboardSession`, but time comes from the journal's re-simulation and
+/// engine commands from keys are refused.
+final class ReplaySession {
+    var driver: ReplayDriver
+    var state: DashboardState
+    let screen: any ScreenBackend
+    let catalog: ThemeCatalog
+    let capability: ColorCapability
+    var context: RenderContext
+    let frameInterval: Double
+    let logger: Logger
+    private var pendingSimulatedMilliseconds = 0.0
+    private var windowStart = 0.0
+    private var windowTicks = 0
+
+    init(driver: ReplayDriver, state: DashboardState, screen: any ScreenBackend, catalog: ThemeCatalog, capability: ColorCapability,
+         context: RenderContext, framesPerSecond: Int, logger: Logger) {
+        self.driver = driver
+        self.state = state
+        self.screen = screen
+        self.catalog = catalog
+        self.capability = capability
+        self.context = context
+        self.frameInterval = 1 / Double(max(1, framesPerSecond))
+        self.logger = logger
+    }
+
+    func run() {
+        var lastWall = monotonicSeconds()
+        var lastFrame = -Double.infinity
+        var dirty = true
+        var announcedEnd = false
+        windowStart = lastWall
+        while !state.shouldQuit && !TerminalSignals.pendingTermination {
+            let now = monotonicSeconds()
+            let elapsed = now - lastWall
+            lastWall = now
+            if now - windowStart >= 1 {
+                state.tickRate = Double(windowTicks) / (now - windowStart)
+                windowTicks = 0
+                windowStart = now
+            }
+            if !state.paused && !driver.isAtEnd {
+                pendingSimulatedMilliseconds += elapsed * 1000 * state.speed
+                let tick = Double(driver.engine.configuration.tickInterval.milliseconds)
+                if pendingSimulatedMilliseconds >= tick {
+                    let whole = (pendingSimulatedMilliseconds / tick).rounded(.down) * tick
+                    pendingSimulatedMilliseconds -= whole
+                    var events: [EngineEvent] = []
+                    let ticks = driver.engine.statistics.ticks
+                    driver.advance(to: driver.engine.time + SimDuration(milliseconds: Int64(whole)), into: &events)
+                    windowTicks += driver.engine.statistics.ticks - ticks
+                    EventLogFormatter.receive(events, state: &state, engine: driver.engine)
+                    dirty = true
+                }
+            } else {
+                pendingSimulatedMilliseconds = 0
+            }
+            if driver.isAtEnd && !announcedEnd {
+                announcedEnd = true
+                state.status = StatusMessage("end of the recording at \(driver.end) · g restarts · q quits", role: .info)
+                dirty = true
+            }
+            if dirty, now - lastFrame >= frameInterval {
+                let size = screen.size
+                screen.present(DashboardRenderer.render(state: state, engine: driver.engine, context: context, width: size.width, height: size.height))
+                lastFrame = now
+                dirty = false
+            }
+            let untilFrame = max(1, Int(((lastFrame + frameInterval) - monotonicSeconds()) * 1000))
+            let idle = (state.paused || driver.isAtEnd) && !dirty
+            if let key = screen.readKey(timeoutMilliseconds: idle ? 1000 : untilFrame) {
+                handle(key)
+                dirty = true
+                while let next = screen.readKey(timeoutMilliseconds: 0) {
+                    handle(next)
+                    if state.shouldQuit { break }
+                }
+                if !driver.isAtEnd { announcedEnd = false }
+            }
+        }
+    }
+
+    private func handle(_ key: KeyPress) {
+        if key == .resize {
+            screen.requestFullRepaint()
+            return
+        }
+        if let seek = ReplayKeyMap.action(for: key, state: state) {
+            let before = driver.engine.time
+            let target = ReplayKeyMap.target(of: seek, now: before, start: driver.start, end: driver.end)
+            let events = driver.seek(to: target)
+            // Going back rebuilds from a keyframe: the log restarts with what happened since it.
+            if target < before { state.log = [] }
+            EventLogFormatter.receive(events, state: &state, engine: driver.engine)
+            pendingSimulatedMilliseconds = 0
+            state.status = StatusMessage("replay at \(driver.engine.time) (\(seek.rawValue))", role: .info)
+            return
+        }
+        for effect in DashboardReducer.reduce(&state, key: key, engine: driver.engine) {
+            switch effect {
+            case .engine:
+                state.status = StatusMessage("replay is read-only", role: .warning)
+            case .applyTheme(let name):
+                do {
+                    let theme = try catalog.load(name)
+                    context.theme = theme.degraded(to: capability)
+                    state.themeName = theme.name
+                } catch {
+                    state.status = StatusMessage(error.description, role: .danger)
+                }
+            case .redraw:
+                screen.requestFullRepaint()
+            case .quit:
+                state.shouldQuit = true
+            }
+        }
+    }
+}

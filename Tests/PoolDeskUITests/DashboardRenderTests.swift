@@ -1,0 +1,68 @@
+import Foundation
+import PoolDeskUI
+import PoolEngine
+import Testing
+
+@Suite("Dashboard rendering")
+struct DashboardRenderTests {
+    @Test("80×24 shows every panel after a buy")
+    func smallTerminal() throws {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"), .enter)
+        let grid = fixture.render(width: 80, height: 24)
+        for title in ["BTC-USD", "Pool", "Account", "BTC ", "Positions", "Events"] {
+            #expect(grid.text.contains(title), "missing panel \(title)")
+        }
+        try Golden.check(grid, named: "dashboard-80x24")
+    }
+
+    @Test("160×48 with the order ticket open")
+    func largeTerminalWithTicket() throws {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"), .enter, .character("]"), .down, .character("s"))
+        let grid = fixture.render(width: 160, height: 48)
+        #expect(grid.text.contains("Sell "))
+        #expect(grid.text.contains("Pool utilization"))
+        try Golden.check(grid, named: "dashboard-160x48-ticket")
+    }
+
+    @Test("below 80×24 the screen says which size is needed")
+    func tooSmall() throws {
+        let fixture = DashboardFixture()
+        let grid = fixture.render(width: 60, height: 20)
+        #expect(grid.text.contains("needs at least 80×24"))
+        #expect(grid.text.contains("this terminal is 60×20"))
+        try Golden.check(grid, named: "too-small-60x20")
+    }
+
+    @Test("the help overlay lists every key binding")
+    func helpOverlay() throws {
+        var fixture = DashboardFixture()
+        fixture.press(.character("?"))
+        let grid = fixture.render(width: 100, height: 40)
+        for binding in KeyMap.main {
+            #expect(grid.text.contains(binding.summary), "help misses \(binding.label)")
+        }
+    }
+
+    @Test("every size from the minimum up renders without trapping", arguments: [(80, 24), (81, 25), (99, 31), (120, 40), (200, 60), (300, 90)])
+    func sizes(width: Int, height: Int) {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"))
+        let grid = fixture.render(width: width, height: height)
+        #expect(grid.width == width && grid.height == height)
+        #expect(grid.line(0).contains("BTC"))
+    }
+
+    @Test("ASCII glyphs leave no box-drawing or braille characters")
+    func asciiFallback() {
+        var fixture = DashboardFixture()
+        fixture.context = RenderContext(theme: Theme.compiledInDefault, glyphs: .ascii, chartStyle: .ascii)
+        let text = fixture.render(width: 120, height: 40).text
+        let nonASCII = text.unicodeScalars.filter { !$0.isASCII }
+        #expect(nonASCII.isEmpty, "non-ASCII glyphs: \(String(String.UnicodeScalarView(nonASCII.prefix(20))))")
+        // "?" only appears in the "?:help" hint; anywhere else it marks a glyph without an ASCII stand-in.
+        #expect(text.split(separator: "?").count - 1 == text.components(separatedBy: "?:help").count - 1, "a glyph had no ASCII stand-in")
+        #expect(text.contains("+--") || text.contains("+-"), "ASCII box corners expected")
+    }
+}
