@@ -178,7 +178,7 @@ extension Engine {
         }
         accounts[order.account.index].realizedPnL += realized
         storePosition(position)
-        updateShortCollateralFloor(order.series)
+        updateShortCollateralFloor(order.series, before: plan.existing, after: position)
 
         // Pool side: net holding, locked collateral, incremental Greeks.
         let netChange = plan.poolNetAfter - pool.netPosition[index]
@@ -227,7 +227,21 @@ extension Engine {
         }
     }
 
-    /// Recomputes the lowest collateral per contract among the shorts of one series (after a trade in it).
+    /// Keeps a series' short-collateral floor exact after one position changed, rescanning the series only
+    /// when the changed position was the one holding the floor.
+    mutating func updateShortCollateralFloor(_ seriesID: SeriesID, before: Position?, after: Position) {
+        func perContract(_ position: Position?) -> Double? {
+            guard let position, position.isShort else { return nil }
+            return position.collateral.doubleValue / abs(position.quantity.doubleValue)
+        }
+        if let old = perContract(before), old <= shortCollateralFloor[seriesID.index] {
+            updateShortCollateralFloor(seriesID)
+        } else if let new = perContract(after) {
+            shortCollateralFloor[seriesID.index] = min(shortCollateralFloor[seriesID.index], new)
+        }
+    }
+
+    /// Recomputes the lowest collateral per contract among the shorts of one series.
     mutating func updateShortCollateralFloor(_ seriesID: SeriesID) {
         var floor = Double.infinity
         for id in seriesPositions[seriesID.index] {

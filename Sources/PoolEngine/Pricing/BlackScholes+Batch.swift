@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Inputs for many options as structure-of-arrays, so the batch kernel streams contiguous doubles.
 public struct PricingBatch: Sendable, Hashable {
     /// Call or put for each option.
@@ -114,9 +122,9 @@ extension BlackScholes {
     /// Values every option of `batch` into `output` (resized to match; no allocation once it is large enough).
     ///
     /// Element i equals `valuation(...)` of option i exactly. The loop runs over raw columns with
-    /// the kernel inlined and no per-option struct traffic, and it computes the (time, rate) terms
-    /// (e^(−rT) − 1 and √T) once per run of options that share them, as the strikes of one expiry
-    /// do, which leaves one log and one exp per option.
+    /// the kernel inlined, computes the (time, rate) terms (e^(−rT) − 1 and √T) once per run of
+    /// options that share them, as the strikes of one expiry do, and values two regular options
+    /// at a time in two-lane SIMD (see `valueAll`).
     public static func valuations(_ batch: PricingBatch, into output: inout ValuationBatch) {
         let count = batch.count
         output.resize(to: count)
@@ -141,6 +149,12 @@ extension BlackScholes {
     }
 
     /// The loop itself, outside the closures so the optimizer inlines the whole kernel into it.
+    ///
+    /// Options go two at a time: when both are regular (in the domain, unexpired, σ√T > 0) they
+    /// share one pass of two-lane SIMD (`regularPair`), which halves the arithmetic of everything
+    /// but the logarithm and gives the core two independent dependency chains to overlap;
+    /// otherwise each goes through the scalar kernel. Both paths do the same operations per
+    /// option in the same order, so the results do not depend on the pairing.
     @inline(never)
     static func valueAll(
         kinds: UnsafeBufferPointer<OptionKind>, spots: UnsafeBufferPointer<Double>, strikes: UnsafeBufferPointer<Double>,
@@ -149,26 +163,160 @@ extension BlackScholes {
         gammas: UnsafeMutableBufferPointer<Double>, vegas: UnsafeMutableBufferPointer<Double>,
         thetas: UnsafeMutableBufferPointer<Double>, rhos: UnsafeMutableBufferPointer<Double>
     ) {
+        let count = spots.count
         var shared = SharedTerms(time: times[0], rate: rates[0])
-        for index in 0..<spots.count {
-            let time = times[index]
-            let rate = rates[index]
-            if !shared.matches(time: time, rate: rate) { shared = SharedTerms(time: time, rate: rate) }
-            let stage = prepare(
-                isCall: kinds[index] == .call, spot: spots[index], strike: strikes[index],
-                time: time, volatility: volatilities[index], rate: rate, shared: shared
-            )
-            let value: OptionValuation
-            switch stage {
-            case .done(let special): value = special
-            case .needsGaussian(let setup): value = finish(setup, scaledGaussian: setup.gaussian())
+        var index = 0
+        while index < count {
+            let time0 = times[index]
+            let rate0 = rates[index]
+            if !shared.matches(time: time0, rate: rate0) { shared = SharedTerms(time: time0, rate: rate0) }
+            let shared0 = shared
+            guard index + 1 < count else {
+                let value = kernel(
+                    isCall: kinds[index] == .call, spot: spots[index], strike: strikes[index],
+                    time: time0, volatility: volatilities[index], rate: rate0, shared: shared0
+                )
+                store(value, at: index, prices, deltas, gammas, vegas, thetas, rhos)
+                break
             }
-            prices[index] = value.price
-            deltas[index] = value.delta
-            gammas[index] = value.gamma
-            vegas[index] = value.vega
-            thetas[index] = value.theta
-            rhos[index] = value.rho
+            let time1 = times[index + 1]
+            let rate1 = rates[index + 1]
+            if !shared.matches(time: time1, rate: rate1) { shared = SharedTerms(time: time1, rate: rate1) }
+            let shared1 = shared
+            if isRegular(spot: spots[index], strike: strikes[index], volatility: volatilities[index], shared: shared0)
+                && isRegular(spot: spots[index + 1], strike: strikes[index + 1], volatility: volatilities[index + 1], shared: shared1) {
+                regularPair(
+                    isCall: SIMDMask(SIMD2(kinds[index] == .call ? -1 : 0, kinds[index + 1] == .call ? -1 : 0)),
+                    spot: SIMD2(spots[index], spots[index + 1]), strike: SIMD2(strikes[index], strikes[index + 1]),
+                    time: SIMD2(time0, time1), volatility: SIMD2(volatilities[index], volatilities[index + 1]),
+                    rate: SIMD2(rate0, rate1), rateTime: SIMD2(shared0.rateTime, shared1.rateTime),
+                    discountMinusOne: SIMD2(shared0.discountMinusOne, shared1.discountMinusOne),
+                    sqrtTime: SIMD2(shared0.sqrtTime, shared1.sqrtTime),
+                    at: index, prices, deltas, gammas, vegas, thetas, rhos
+                )
+            } else {
+                // Spelled out rather than looped over an array of the two, which could allocate.
+                let first = kernel(
+                    isCall: kinds[index] == .call, spot: spots[index], strike: strikes[index],
+                    time: time0, volatility: volatilities[index], rate: rate0, shared: shared0
+                )
+                store(first, at: index, prices, deltas, gammas, vegas, thetas, rhos)
+                let second = kernel(
+                    isCall: kinds[index + 1] == .call, spot: spots[index + 1], strike: strikes[index + 1],
+                    time: time1, volatility: volatilities[index + 1], rate: rate1, shared: shared1
+                )
+                store(second, at: index + 1, prices, deltas, gammas, vegas, thetas, rhos)
+            }
+            index += 2
+        }
+    }
+
+    /// True when `kernel` would reach its main path (not `.zero`, expired or zero volatility).
+    @inline(__always)
+    static func isRegular(spot: Double, strike: Double, volatility: Double, shared: SharedTerms) -> Bool {
+        isInDomain(spot: spot, strike: strike, time: shared.time, volatility: volatility, rate: shared.rate)
+            && shared.time > 0 && volatility * shared.sqrtTime > 1e-150
+    }
+
+    /// Writes one valuation into the output columns.
+    @inline(__always)
+    static func store(
+        _ value: OptionValuation, at index: Int,
+        _ prices: UnsafeMutableBufferPointer<Double>, _ deltas: UnsafeMutableBufferPointer<Double>,
+        _ gammas: UnsafeMutableBufferPointer<Double>, _ vegas: UnsafeMutableBufferPointer<Double>,
+        _ thetas: UnsafeMutableBufferPointer<Double>, _ rhos: UnsafeMutableBufferPointer<Double>
+    ) {
+        prices[index] = value.price
+        deltas[index] = value.delta
+        gammas[index] = value.gamma
+        vegas[index] = value.vega
+        thetas[index] = value.theta
+        rhos[index] = value.rho
+    }
+
+    /// The main path of `kernel` for two regular options in two-lane SIMD, stored at index, index + 1.
+    ///
+    /// A lane-by-lane transcription of `kernel` (same operations, same order, `max`/`min` as
+    /// Swift's `y >= x ? y : x` / `y < x ? y : x`): keep the two in step, the batch test checks
+    /// they agree bit for bit.
+    @inline(__always)
+    static func regularPair(
+        isCall: SIMDMask<SIMD2<Int64>>, spot: SIMD2<Double>, strike: SIMD2<Double>, time: SIMD2<Double>,
+        volatility: SIMD2<Double>, rate: SIMD2<Double>, rateTime: SIMD2<Double>,
+        discountMinusOne: SIMD2<Double>, sqrtTime: SIMD2<Double>, at index: Int,
+        _ prices: UnsafeMutableBufferPointer<Double>, _ deltas: UnsafeMutableBufferPointer<Double>,
+        _ gammas: UnsafeMutableBufferPointer<Double>, _ vegas: UnsafeMutableBufferPointer<Double>,
+        _ thetas: UnsafeMutableBufferPointer<Double>, _ rhos: UnsafeMutableBufferPointer<Double>
+    ) {
+        let discountedStrike = strike * (1 + discountMinusOne)
+        let sign = SIMD2<Double>(repeating: -1).replacing(with: 1, where: isCall)
+        let forwardIntrinsic = (spot - strike) - strike * discountMinusOne
+        let amountA = discountedStrike.replacing(with: spot, where: isCall)
+        let amountB = spot.replacing(with: discountedStrike, where: isCall)
+        let aMinusB = sign * forwardIntrinsic
+        let totalVol = volatility * sqrtTime
+
+        let nearMoney = (spot .> 0.125 * strike) .& (spot .< 8 * strike)
+        let u = spot.replacing(with: spot - strike, where: nearMoney) / strike
+        let inverseTotalVol = 1 / totalVol
+        let sum = 1 + u
+        let uPart = sum - 1
+        let onePart = sum - uPart
+        let roundingError = (1 - onePart) + (u - uPart)
+        let logArgument = u.replacing(with: sum, where: nearMoney)
+        let logMoneyness = SIMD2(
+            log(logArgument[0]) + (nearMoney[0] ? roundingError[0] * approximateReciprocal(sum[0]) : 0),
+            log(logArgument[1]) + (nearMoney[1] ? roundingError[1] * approximateReciprocal(sum[1]) : 0)
+        )
+        let inverseSpot = 1 / spot
+
+        let x = logMoneyness + rateTime
+        let h = x * inverseTotalVol
+        let halfVol = 0.5 * totalVol
+        let d1 = h + halfVol
+        let d2 = h - halfVol
+        let nearD1 = x .<= 0
+        let dNear = d2.replacing(with: d1, where: nearD1)
+        let exponent = -0.5 * dNear * dNear
+        let limit = SIMD2<Double>(repeating: -700)
+        let scaledGaussian = discountedStrike.replacing(with: spot, where: nearD1)
+            * negativeExponential(exponent.replacing(with: limit, where: limit .>= exponent))
+
+        let negatedD1: SIMD2<Double> = -d1
+        let negatedD2: SIMD2<Double> = -d2
+        let argumentA = negatedD2.replacing(with: d1, where: isCall)
+        let argumentB = negatedD1.replacing(with: d2, where: isCall)
+        let (coefficients, rests) = CodyNormal.scaledQuad(
+            SIMD4(lowHalf: argumentA, highHalf: argumentB), amount: SIMD4(lowHalf: amountA, highHalf: amountB),
+            scaledGaussian: SIMD4(lowHalf: scaledGaussian, highHalf: scaledGaussian)
+        )
+        let coefficientA = coefficients.lowHalf
+        let coefficientB = coefficients.highHalf
+        let restA = rests.lowHalf
+        let restB = rests.highHalf
+        let notional = (coefficientA * amountA - coefficientB * amountB)
+            .replacing(with: coefficientA * aMinusB, where: coefficientA .== coefficientB)
+        let unclamped = notional + (restA - restB)
+        let floored = unclamped.replacing(with: 0, where: 0 .>= unclamped)
+        let price = floored.replacing(with: amountA, where: amountA .< floored)
+
+        let valueA = coefficientA * amountA + restA
+        let valueB = coefficientB * amountB + restB
+        let spotLeg = valueB.replacing(with: valueA, where: isCall)
+        let strikeLeg = valueA.replacing(with: valueB, where: isCall)
+        let spotDensity = NormalDistribution.inverseSqrtTwoPi * scaledGaussian
+        let delta = sign * spotLeg * inverseSpot
+        let gamma = spotDensity * inverseSpot * inverseSpot * inverseTotalVol
+        let vega = spotDensity * sqrtTime
+        let theta = -0.5 * spotDensity * volatility * volatility * inverseTotalVol - sign * rate * strikeLeg
+        let rho = sign * time * strikeLeg
+        for lane in 0..<2 {
+            prices[index + lane] = price[lane]
+            deltas[index + lane] = delta[lane]
+            gammas[index + lane] = gamma[lane]
+            vegas[index + lane] = vega[lane]
+            thetas[index + lane] = theta[lane]
+            rhos[index + lane] = rho[lane]
         }
     }
 

@@ -8,7 +8,7 @@ import Darwin
 
 /// Black-Scholes prices and Greeks for European options on a non-dividend asset (ACT/365 years).
 ///
-/// Domain: spot and strike finite and > 0, volatility finite and ≥ 0, time and rate finite,
+/// Domain: spot and strike within [1e-150, 1e150], volatility finite and ≥ 0, time and rate finite,
 /// |rate·time| < 700. Outside it every function returns 0 (`OptionValuation.zero`) rather than
 /// NaN. Time ≤ 0 gives the intrinsic value with a step delta (0 or ±1, 0 exactly at the money);
 /// volatility 0 gives the discounted forward intrinsic value and its exact rate sensitivities.
@@ -30,86 +30,20 @@ public enum BlackScholes {
     static func isInDomain(spot: Double, strike: Double, time: Double, volatility: Double, rate: Double) -> Bool {
         // Plain comparisons (NaN fails every one) compile to ucomisd, not to bit tests.
         let largest = Double.greatestFiniteMagnitude
-        return spot > 0 && spot <= largest && strike > 0 && strike <= largest
+        // Spot and strike are kept within 1e±150 so that S·K, 1/S and S² in the Greeks stay finite and normal
+        // (a subnormal spot would otherwise give an infinite delta and a NaN gamma).
+        return spot >= 1e-150 && spot <= 1e150 && strike >= 1e-150 && strike <= 1e150
             && volatility >= 0 && volatility <= largest && abs(time) <= largest && abs(rate) <= largest
             && abs(rate * time) < 700
     }
 
-    /// ln(S/K) to a few ulps of the result: near the money log1p of the exact difference, since
-    /// the price's sensitivity to this term grows like 1/(σ√T) for short-dated options.
-    @inlinable @inline(__always)
-    static func logMoneyness(spot: Double, strike: Double) -> Double {
-        // log1p's error is ≤ |u|/(1+u) ulps of u = S/K − 1, so it stays within ~8 ulps on [1/8, 8];
-        // that range also keeps the branch predictable for any listed book.
-        if spot > 0.125 * strike && spot < 8 * strike { return log1p((spot - strike) / strike) }
-        return log(spot / strike)
-    }
-
-    /// The shared kernel: one log, one sqrt, one expm1 and one exp for everything.
+    /// The kernel for one option, with its (time, rate) terms computed here.
     @inlinable @inline(__always)
     static func kernel(isCall: Bool, spot: Double, strike: Double, time: Double, volatility: Double, rate: Double) -> OptionValuation {
-        let stage = prepare(
+        kernel(
             isCall: isCall, spot: spot, strike: strike, time: time, volatility: volatility, rate: rate,
             shared: SharedTerms(time: time, rate: rate)
         )
-        switch stage {
-        case .done(let valuation):
-            return valuation
-        case .needsGaussian(let setup):
-            return finish(setup, scaledGaussian: setup.gaussian())
-        }
-    }
-
-    /// The kernel split at its exponential, so a batch can run each stage over many options.
-    @usableFromInline
-    enum Stage {
-        case done(OptionValuation)
-        case needsGaussian(KernelSetup)
-    }
-
-    /// Everything the second half of the kernel needs.
-    @usableFromInline
-    struct KernelSetup {
-        @usableFromInline var exponent: Double          // −d²/2 at the nearer d, clamped
-        @usableFromInline var gaussianAmount: Double    // S or K·D, whichever goes with that d
-        @usableFromInline var argumentA: Double
-        @usableFromInline var argumentB: Double
-        @usableFromInline var amountA: Double
-        @usableFromInline var amountB: Double
-        @usableFromInline var aMinusB: Double
-        @usableFromInline var sign: Double
-        @usableFromInline var spot: Double
-        @usableFromInline var time: Double
-        @usableFromInline var sqrtTime: Double
-        @usableFromInline var volatility: Double
-        @usableFromInline var inverseTotalVol: Double
-        @usableFromInline var rate: Double
-
-        @inlinable
-        init(
-            exponent: Double, gaussianAmount: Double, argumentA: Double, argumentB: Double,
-            amountA: Double, amountB: Double, aMinusB: Double, sign: Double, spot: Double, time: Double,
-            sqrtTime: Double, volatility: Double, inverseTotalVol: Double, rate: Double
-        ) {
-            self.exponent = exponent
-            self.gaussianAmount = gaussianAmount
-            self.argumentA = argumentA
-            self.argumentB = argumentB
-            self.amountA = amountA
-            self.amountB = amountB
-            self.aMinusB = aMinusB
-            self.sign = sign
-            self.spot = spot
-            self.time = time
-            self.sqrtTime = sqrtTime
-            self.volatility = volatility
-            self.inverseTotalVol = inverseTotalVol
-            self.rate = rate
-        }
-
-        /// S·exp(−d1²/2) = K·D·exp(−d2²/2).
-        @inlinable @inline(__always)
-        func gaussian() -> Double { gaussianAmount * negativeExponential(exponent) }
     }
 
     /// The terms that depend only on (time, rate): options of one expiry share them, and a batch
@@ -119,7 +53,7 @@ public enum BlackScholes {
         @usableFromInline var time: Double
         @usableFromInline var rate: Double
         @usableFromInline var rateTime: Double
-        /// e^(−rT) − 1: expm1 keeps S − K·e^(−rT) exact to a few ulps when S ≈ K, as (S − K) − K·(e^(−rT) − 1).
+        /// e^(−rT) − 1: keeps S − K·e^(−rT) exact to a few ulps when S ≈ K, as (S − K) − K·(e^(−rT) − 1).
         @usableFromInline var discountMinusOne: Double
         @usableFromInline var sqrtTime: Double
 
@@ -128,9 +62,9 @@ public enum BlackScholes {
             self.time = time
             self.rate = rate
             rateTime = rate * time
-            // Outside the domain (checked later, per option) these are never used; skip the libm calls.
+            // Outside the domain (checked later, per option) these are never used; skip the work.
             let usable = time > 0 && abs(rateTime) < 700
-            discountMinusOne = usable ? expm1(-rateTime) : 0
+            discountMinusOne = usable ? exponentialMinusOne(-rateTime) : 0
             sqrtTime = usable ? time.squareRoot() : 0
         }
 
@@ -141,18 +75,22 @@ public enum BlackScholes {
         }
     }
 
-    /// First half: validation, special cases, and everything up to the exponential.
+    /// The whole kernel in one straight line: libm's log (table-driven, no division) plus an
+    /// inlined rounding-error correction instead of log1p, the inlined e^x, and (per expiry) the
+    /// inlined e^x − 1 and a square root.
+    ///
+    /// Past the special cases there are no data-dependent branches a random book mispredicts
+    /// (see `CodyNormal.scaledPair`). `BlackScholes.regularPair` is a two-option transcription of
+    /// the main path for the batch: change one, change the other (the batch test compares them).
     @inlinable @inline(__always)
-    static func prepare(
+    static func kernel(
         isCall: Bool, spot: Double, strike: Double, time: Double, volatility: Double, rate: Double, shared: SharedTerms
-    ) -> Stage {
-        guard isInDomain(spot: spot, strike: strike, time: time, volatility: volatility, rate: rate) else { return .done(.zero) }
-        guard time > 0 else { return .done(expired(isCall: isCall, spot: spot, strike: strike)) }
+    ) -> OptionValuation {
+        guard isInDomain(spot: spot, strike: strike, time: time, volatility: volatility, rate: rate) else { return .zero }
+        guard time > 0 else { return expired(isCall: isCall, spot: spot, strike: strike) }
 
-        let rateTime = shared.rateTime
         let discountMinusOne = shared.discountMinusOne
-        let discount = 1 + discountMinusOne
-        let discountedStrike = strike * discount
+        let discountedStrike = strike * (1 + discountMinusOne)
         let sign: Double = isCall ? 1 : -1
         // a·N(e1) − b·N(e2) is the call; the put is the same expression with S ↔ K·D and d ↔ −d.
         let forwardIntrinsic = (spot - strike) - strike * discountMinusOne   // S − K·D
@@ -163,11 +101,27 @@ public enum BlackScholes {
         let sqrtTime = shared.sqrtTime
         let totalVol = volatility * sqrtTime
         guard totalVol > 1e-150 else {
-            return .done(zeroVolatility(sign: sign, aMinusB: aMinusB, discountedStrike: discountedStrike, time: time, rate: rate))
+            return zeroVolatility(sign: sign, aMinusB: aMinusB, discountedStrike: discountedStrike, time: time, rate: rate)
         }
 
-        let x = logMoneyness(spot: spot, strike: strike) + rateTime   // ln(F/K)
-        let inverseTotalVol = 1 / totalVol
+        // ln(S/K) to about an ulp: near the money as ln(1 + u), u = (S − K)/K, because the price's
+        // sensitivity to it grows like 1/(σ√T) for short-dated options and ln of the rounded ratio
+        // would be off by up to 1.1e-16 absolute. [1/8, 8] keeps 1 + u free of cancellation and
+        // the select predictable for any listed book; outside it the rounded S/K is accurate enough.
+        // The two independent quotients are written as one two-lane division (LLVM may split it).
+        let nearMoney = spot > 0.125 * strike && spot < 8 * strike
+        let firstQuotients = SIMD2(nearMoney ? spot - strike : spot, 1) / SIMD2(strike, totalVol)
+        let u = firstQuotients[0]
+        let inverseTotalVol = firstQuotients[1]
+        // 1 + u with its exact rounding error (Knuth's TwoSum), which the logarithm takes as a correction.
+        let sum = 1 + u
+        let uPart = sum - 1
+        let onePart = sum - uPart
+        let roundingError = (1 - onePart) + (u - uPart)
+        let logArgument = nearMoney ? sum : u
+        let logMoneyness = log(logArgument) + (nearMoney ? roundingError * approximateReciprocal(sum) : 0)
+        let inverseSpot = 1 / spot
+        let x = logMoneyness + shared.rateTime   // ln(F/K)
         let h = x * inverseTotalVol
         let halfVol = 0.5 * totalVol
         let d1 = h + halfVol
@@ -175,46 +129,32 @@ public enum BlackScholes {
         // S·exp(−d1²/2) = K·D·exp(−d2²/2); evaluate it at the smaller |d| so it underflows only when both do.
         let nearD1 = x <= 0
         let dNear = nearD1 ? d1 : d2
-        return .needsGaussian(KernelSetup(
-            // Past e^−700 every term is below 1e-300 of the notional; the clamp keeps 2^k a normal number.
-            exponent: max(-0.5 * dNear * dNear, -700),
-            gaussianAmount: nearD1 ? spot : discountedStrike,
-            argumentA: isCall ? d1 : -d2, argumentB: isCall ? d2 : -d1,
-            amountA: amountA, amountB: amountB, aMinusB: aMinusB, sign: sign, spot: spot, time: time,
-            sqrtTime: sqrtTime, volatility: volatility, inverseTotalVol: inverseTotalVol, rate: rate
-        ))
-    }
+        // Past e^−700 every term is below 1e-300 of the notional; the clamp keeps 2^k a normal number.
+        let scaledGaussian = (nearD1 ? spot : discountedStrike) * negativeExponential(max(-0.5 * dNear * dNear, -700))
 
-    /// Second half: both normal CDFs from the one shared Gaussian, then price and Greeks.
-    @inlinable @inline(__always)
-    static func finish(_ setup: KernelSetup, scaledGaussian: Double) -> OptionValuation {
+        // Both normal CDFs from the one shared Gaussian.
         let (a, b) = CodyNormal.scaledPair(
-            setup.argumentA, amount: setup.amountA, setup.argumentB, amount: setup.amountB,
-            scaledGaussian: scaledGaussian
+            isCall ? d1 : -d2, amount: amountA, isCall ? d2 : -d1, amount: amountB, scaledGaussian: scaledGaussian
         )
         let notional = a.coefficient == b.coefficient
-            ? a.coefficient * setup.aMinusB
-            : a.coefficient * setup.amountA - b.coefficient * setup.amountB
+            ? a.coefficient * aMinusB
+            : a.coefficient * amountA - b.coefficient * amountB
         // Rounding can leave a few ulps outside [0, a] (a = S for a call, K·D for a put); clamp to the bounds.
-        let price = min(max(notional + (a.rest - b.rest), 0), setup.amountA)
+        let price = min(max(notional + (a.rest - b.rest), 0), amountA)
 
-        let isCall = setup.sign > 0
-        let valueA = a.coefficient * setup.amountA + a.rest
-        let valueB = b.coefficient * setup.amountB + b.rest
+        let valueA = a.coefficient * amountA + a.rest
+        let valueB = b.coefficient * amountB + b.rest
         let spotLeg = isCall ? valueA : valueB                // S·N(±d1)
         let strikeLeg = isCall ? valueB : valueA              // K·D·N(±d2)
         let spotDensity = NormalDistribution.inverseSqrtTwoPi * scaledGaussian   // S·φ(d1)
-        let inverseSpot = 1 / setup.spot
-        let sign = setup.sign
         return OptionValuation(
             price: price,
             delta: sign * spotLeg * inverseSpot,
-            gamma: spotDensity * inverseSpot * inverseSpot * setup.inverseTotalVol,
-            vega: spotDensity * setup.sqrtTime,
+            gamma: spotDensity * inverseSpot * inverseSpot * inverseTotalVol,
+            vega: spotDensity * sqrtTime,
             // S·φ·σ/(2√T) = S·φ·σ²/(2σ√T): reuses 1/(σ√T) instead of dividing by T.
-            theta: -0.5 * spotDensity * setup.volatility * setup.volatility * setup.inverseTotalVol
-                - sign * setup.rate * strikeLeg,
-            rho: sign * setup.time * strikeLeg
+            theta: -0.5 * spotDensity * volatility * volatility * inverseTotalVol - sign * rate * strikeLeg,
+            rho: sign * time * strikeLeg
         )
     }
 

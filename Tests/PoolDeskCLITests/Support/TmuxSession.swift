@@ -125,12 +125,12 @@ final class TmuxSession {
     }
 
     /// Polls the screen until it contains `text`; false after `timeout` seconds.
-    func waitFor(_ text: String, timeout: TimeInterval = 5) -> Bool {
+    func waitFor(_ text: String, timeout: TimeInterval = 10) -> Bool {
         waitUntil(timeout: timeout) { $0.contains(text) }
     }
 
     /// Polls the screen until `condition` holds for it; false after `timeout` seconds.
-    func waitUntil(timeout: TimeInterval = 5, _ condition: (String) -> Bool) -> Bool {
+    func waitUntil(timeout: TimeInterval = 10, _ condition: (String) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
             if let screen = try? capture(), condition(screen) { return true }
@@ -198,7 +198,7 @@ final class TmuxSession {
     }
 
     /// Waits up to `timeout` seconds for the command to end and reports how it did.
-    func waitForExit(timeout: TimeInterval = 5) -> Termination? {
+    func waitForExit(timeout: TimeInterval = 10) -> Termination? {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
             if let ended = try? termination() { return ended }
