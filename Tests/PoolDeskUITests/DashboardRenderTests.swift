@@ -45,6 +45,18 @@ struct DashboardRenderTests {
         }
     }
 
+    @Test("in a replay the help overlay lists the replay keys first")
+    func replayHelp() {
+        var fixture = DashboardFixture(readOnly: true)
+        fixture.state.isReplay = true
+        fixture.press(.character("?"))
+        let text = fixture.render(width: 100, height: 48).text
+        for binding in ReplayKeyMap.bindings {
+            #expect(text.contains(binding.summary), "help misses replay key \(binding.label)")
+        }
+        #expect(text.contains("(read-only: off)"))
+    }
+
     @Test("every size from the minimum up renders without trapping", arguments: [(80, 24), (81, 25), (99, 31), (120, 40), (200, 60), (300, 90)])
     func sizes(width: Int, height: Int) {
         var fixture = DashboardFixture()

@@ -63,24 +63,3 @@ enum PositionsPanel {
                       style: theme.style(totalPnL < 0 ? .down : .up).adding(.bold))
     }
 }
-
-/// Fills, rejections, settlements, liquidations, LP flows and halts, newest at the bottom.
-enum EventLogPanel {
-    static func draw(_ grid: inout CellGrid, rect: Rect, state: DashboardState, context: RenderContext) {
-        let theme = context.theme
-        let focused = state.focus == .log
-        let info = state.logScroll > 0 ? "\(state.logScroll) newer below" : "\(state.log.count) events"
-        let inner = Panel(title: "Events", info: info, focused: focused).draw(in: &grid, rect: rect, theme: theme, glyphs: context.glyphs)
-        guard inner.height > 0, inner.width > 10 else { return }
-        let end = max(0, state.log.count - state.logScroll)
-        let start = max(0, end - inner.height)
-        for (line, entry) in state.log[start..<end].enumerated() {
-            let y = inner.y + line
-            let civil = entry.time.civil
-            let stamp = "\(twoDigit(civil.hour)):\(twoDigit(civil.minute)):\(twoDigit(civil.second))"
-            grid.drawText(stamp, x: inner.x, y: y, width: 8, style: theme.style(.muted))
-            let style = entry.isDesk ? theme.style(entry.role).adding(.bold) : theme.style(entry.role)
-            grid.drawText(entry.text, x: inner.x + 9, y: y, width: inner.width - 9, style: style)
-        }
-    }
-}

@@ -1,0 +1,37 @@
+import PoolEngine
+
+/// The top line: markets with change, clock, speed, tick rate and state badges.
+enum HeaderView {
+    static func draw(_ grid: inout CellGrid, rect: Rect, state: DashboardState, engine: Engine, context: RenderContext) {
+        let theme = context.theme
+        grid.fill(rect, with: Cell(" ", style: theme.style(.header)))
+        var x = rect.x
+        func put(_ text: String, _ role: ThemeRole) {
+            x += grid.put(text, x: x, y: rect.y, style: theme.style(role), maxWidth: max(0, rect.maxX - x))
+        }
+        let compact = rect.width < 110
+        if !compact { put(" PoolDesk ", .title) }
+        for (index, market) in engine.markets.enumerated() {
+            let change = market.openingSpot > 0 ? market.spot / market.openingSpot - 1 : 0
+            let arrow = change >= 0 ? context.glyphs.arrowUp : context.glyphs.arrowDown
+            put(index == state.marketIndex ? " \(context.glyphs.bullet)" : "  ", .header)
+            put("\(market.symbol) \(NumberFormat.fixed(market.spot, decimals: market.spot >= 1000 ? 0 : 2)) ", index == state.marketIndex ? .title : .header)
+            put("\(Character(arrow))\(NumberFormat.percent(change, decimals: 2, signed: true)) ", change >= 0 ? .up : .down)
+        }
+        let clock = engine.time.civil
+        put(" \(clock.expiryCode) \(twoDigit(clock.hour)):\(twoDigit(clock.minute)):\(twoDigit(clock.second))\(compact ? "" : " UTC") ", .header)
+        put(" ×\(speedText(state.speed)) ", .header)
+        put(" \(NumberFormat.fixed(state.tickRate, decimals: 0)) t/s ", .muted)
+        var badges: [(String, ThemeRole)] = []
+        if state.isReplay { badges.append(("REPLAY", .info)) }
+        if state.paused { badges.append(("PAUSED", .warning)) }
+        if !engine.halts.isEmpty { badges.append(("HALTED", .danger)) }
+        if state.isStale && !state.paused { badges.append(("STALE", .warning)) }
+        if state.readOnly && !state.isReplay { badges.append(("READ-ONLY", .info)) }
+        let badgeText = badges.map { " \($0.0) " }.joined(separator: " ")
+        var bx = rect.maxX - badgeText.unicodeScalars.count - 1
+        for (text, role) in badges {
+            bx += grid.put(" \(text) ", x: bx, y: rect.y, style: theme.style(role).adding(.reverse)) + 1
+        }
+    }
+}
