@@ -18,7 +18,7 @@ final class DashboardSession {
     let catalog: ThemeCatalog
     let capability: ColorCapability
     var context: RenderContext
-    let frameInterval: Double
+    private var pacer: FramePacer
     let logger: Logger
     /// The session's journal (nil: not journaled). Commands are written before their events are shown.
     var journal: SessionJournal?
@@ -27,8 +27,6 @@ final class DashboardSession {
 
     /// Simulated milliseconds owed to the engine (fractions carry over between frames).
     private var pendingSimulatedMilliseconds = 0.0
-    private var ticksInWindow = 0
-    private var windowStart = 0.0
 
     /// Longest wall time spent advancing the engine per frame, so keys stay responsive at any speed.
     static let advanceBudgetSeconds = 0.030
@@ -43,36 +41,30 @@ final class DashboardSession {
         self.catalog = catalog
         self.capability = capability
         self.context = context
-        self.frameInterval = 1 / Double(max(1, framesPerSecond))
+        self.pacer = FramePacer(framesPerSecond: framesPerSecond)
         self.logger = logger
     }
 
     /// Runs until the user quits or a termination signal arrives.
     func run() {
-        var lastWall = monotonicSeconds()
-        var lastFrame = -Double.infinity
         var dirty = true
-        windowStart = lastWall
+        pacer.restart(now: monotonicSeconds())
         while !state.shouldQuit && !TerminalSignals.pendingTermination {
             let now = monotonicSeconds()
-            let elapsed = now - lastWall
-            lastWall = now
+            let elapsed = pacer.elapsed(now: now)
             if !state.paused {
                 pendingSimulatedMilliseconds += elapsed * 1000 * state.speed
                 if advanceEngine() { dirty = true }
             } else {
                 pendingSimulatedMilliseconds = 0
             }
-            updateTickRate(now: now)
-            if dirty, now - lastFrame >= frameInterval {
+            if let rate = pacer.closeTickWindow(now: now) { state.tickRate = rate }
+            if dirty, pacer.isFrameDue(now: now) {
                 present()
-                lastFrame = now
+                pacer.framePresented(now: now)
                 dirty = false
             }
-            // Sleep in the key read until the next frame is due; while paused, wake rarely (signals, resize).
-            let untilFrame = max(1, Int(((lastFrame + frameInterval) - monotonicSeconds()) * 1000))
-            let timeout = state.paused && !dirty ? 1000 : untilFrame
-            if let key = screen.readKey(timeoutMilliseconds: timeout) {
+            if let key = screen.readKey(timeoutMilliseconds: pacer.keyTimeoutMilliseconds(idle: state.paused && !dirty)) {
                 handle(key)
                 dirty = true
                 // Drain keys typed in a burst before drawing again.
@@ -104,18 +96,10 @@ final class DashboardSession {
             logger.warning("engine behind by \(Int(pendingSimulatedMilliseconds)) ms of simulated time; dropping the backlog")
             pendingSimulatedMilliseconds = 0
         }
-        ticksInWindow += engine.statistics.ticks - startTicks
+        pacer.count(ticks: engine.statistics.ticks - startTicks)
         journalAdvance(events)
         EventLogFormatter.receive(events, state: &state, engine: engine)
         return true
-    }
-
-    private func updateTickRate(now: Double) {
-        let window = now - windowStart
-        guard window >= 1 else { return }
-        state.tickRate = Double(ticksInWindow) / window
-        ticksInWindow = 0
-        windowStart = now
     }
 
     private func present() {

@@ -86,11 +86,9 @@ final class ReplaySession {
     let catalog: ThemeCatalog
     let capability: ColorCapability
     var context: RenderContext
-    let frameInterval: Double
+    private var pacer: FramePacer
     let logger: Logger
     private var pendingSimulatedMilliseconds = 0.0
-    private var windowStart = 0.0
-    private var windowTicks = 0
 
     init(driver: ReplayDriver, state: DashboardState, screen: any ScreenBackend, catalog: ThemeCatalog, capability: ColorCapability,
          context: RenderContext, framesPerSecond: Int, logger: Logger) {
@@ -100,25 +98,18 @@ final class ReplaySession {
         self.catalog = catalog
         self.capability = capability
         self.context = context
-        self.frameInterval = 1 / Double(max(1, framesPerSecond))
+        self.pacer = FramePacer(framesPerSecond: framesPerSecond)
         self.logger = logger
     }
 
     func run() {
-        var lastWall = monotonicSeconds()
-        var lastFrame = -Double.infinity
         var dirty = true
         var announcedEnd = false
-        windowStart = lastWall
+        pacer.restart(now: monotonicSeconds())
         while !state.shouldQuit && !TerminalSignals.pendingTermination {
             let now = monotonicSeconds()
-            let elapsed = now - lastWall
-            lastWall = now
-            if now - windowStart >= 1 {
-                state.tickRate = Double(windowTicks) / (now - windowStart)
-                windowTicks = 0
-                windowStart = now
-            }
+            let elapsed = pacer.elapsed(now: now)
+            if let rate = pacer.closeTickWindow(now: now) { state.tickRate = rate }
             if !state.paused && !driver.isAtEnd {
                 pendingSimulatedMilliseconds += elapsed * 1000 * state.speed
                 let tick = Double(driver.engine.configuration.tickInterval.milliseconds)
@@ -128,7 +119,7 @@ final class ReplaySession {
                     var events: [EngineEvent] = []
                     let ticks = driver.engine.statistics.ticks
                     driver.advance(to: driver.engine.time + SimDuration(milliseconds: Int64(whole)), into: &events)
-                    windowTicks += driver.engine.statistics.ticks - ticks
+                    pacer.count(ticks: driver.engine.statistics.ticks - ticks)
                     EventLogFormatter.receive(events, state: &state, engine: driver.engine)
                     dirty = true
                 }
@@ -140,15 +131,14 @@ final class ReplaySession {
                 state.status = StatusMessage("end of the recording at \(driver.end) · g restarts · q quits", role: .info)
                 dirty = true
             }
-            if dirty, now - lastFrame >= frameInterval {
+            if dirty, pacer.isFrameDue(now: now) {
                 let size = screen.size
                 screen.present(DashboardRenderer.render(state: state, engine: driver.engine, context: context, width: size.width, height: size.height))
-                lastFrame = now
+                pacer.framePresented(now: now)
                 dirty = false
             }
-            let untilFrame = max(1, Int(((lastFrame + frameInterval) - monotonicSeconds()) * 1000))
             let idle = (state.paused || driver.isAtEnd) && !dirty
-            if let key = screen.readKey(timeoutMilliseconds: idle ? 1000 : untilFrame) {
+            if let key = screen.readKey(timeoutMilliseconds: pacer.keyTimeoutMilliseconds(idle: idle)) {
                 handle(key)
                 dirty = true
                 while let next = screen.readKey(timeoutMilliseconds: 0) {
