@@ -91,9 +91,9 @@ final class JournaledRun {
     private var lastEngine: Engine
     private var failure: (any Error)?
 
-    init(path: String, seed: UInt64, bots: Int) throws {
+    init(path: String, seed: UInt64, bots: Int, actionInterval: SimDuration = .minutes(10)) throws {
         session = try JournalOpening.openOrCreate(
-            path: path, parameters: SessionParameters(seed: seed, participants: ParticipantConfiguration(count: bots)),
+            path: path, parameters: SessionParameters(seed: seed, participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)),
             createdBy: "pooldesk sim")
         lastEngine = session.engine
     }

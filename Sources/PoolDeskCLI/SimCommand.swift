@@ -26,6 +26,9 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Number of simulated participants.")
     var bots: Int = 20
 
+    @Option(name: .customLong("bot-interval"), help: "Mean simulated time between two actions of one participant (their intensity), e.g. 30s, 10m.")
+    var botInterval: String = "10m"
+
     @Flag(help: "Print one JSON object instead of the text report.")
     var json = false
 
@@ -36,8 +39,17 @@ struct SimCommand: ParsableCommand {
 
     func validate() throws {
         _ = try simulatedDuration()
+        _ = try participantInterval()
         guard bots >= 0 else { throw ValidationError("--bots must be zero or more, not \(bots)") }
         guard bots <= Self.maximumBots else { throw ValidationError("--bots must be at most \(Self.maximumBots), not \(bots)") }
+    }
+
+    /// The parsed `--bot-interval`, or a one-line reason it is not usable.
+    func participantInterval() throws -> SimDuration {
+        guard let parsed = SimDuration(parsing: botInterval), parsed >= .seconds(1) else {
+            throw ValidationError("malformed --bot-interval '\(botInterval)': use e.g. 30s, 10m or 1h (at least 1s)")
+        }
+        return parsed
     }
 
     /// The parsed `--duration`, or a one-line reason it is not usable.
@@ -61,8 +73,9 @@ struct SimCommand: ParsableCommand {
 
     /// Runs the simulation the options describe and summarises it.
     func simulate() throws -> SimulationSummary {
-        let journaled = try journal.map { try JournaledRun(path: $0, seed: seed, bots: bots) }
-        let summary = try SimulationRunner.run(seed: seed, duration: simulatedDuration(), bots: bots, journal: journaled)
+        let interval = try participantInterval()
+        let journaled = try journal.map { try JournaledRun(path: $0, seed: seed, bots: bots, actionInterval: interval) }
+        let summary = try SimulationRunner.run(seed: seed, duration: simulatedDuration(), bots: bots, actionInterval: interval, journal: journaled)
         try journaled?.finish()
         return summary
     }
@@ -71,11 +84,11 @@ struct SimCommand: ParsableCommand {
 /// The headless run behind `pooldesk sim`: a scenario advanced in chunks with one reused event buffer.
 enum SimulationRunner {
     /// Runs `duration` of simulated time with `bots` participants and returns the summary with the wall time it took.
-    static func run(seed: UInt64, duration: SimDuration, bots: Int, chunk: SimDuration = SimCommand.chunk,
+    static func run(seed: UInt64, duration: SimDuration, bots: Int, actionInterval: SimDuration = .minutes(10), chunk: SimDuration = SimCommand.chunk,
                     journal: JournaledRun? = nil) -> SimulationSummary {
         let clock = ContinuousClock()
         let began = clock.now
-        var engine = journal?.engine ?? Scenario(seed: seed, participants: ParticipantConfiguration(count: bots)).engine
+        var engine = journal?.engine ?? Scenario(seed: seed, participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)).engine
         let start = engine.time
         let end = start + duration
         var events: [EngineEvent] = []

@@ -84,6 +84,15 @@ struct SimCommandTests {
         #expect(throws: (any Error).self) { try SimCommand.parse(arguments) }
     }
 
+    @Test func botIntervalSetsTheParticipantsIntensity() throws {
+        // Same seed and bots: participants acting every minute trade far more than ones acting every hour.
+        let busy = try SimCommand.parse(["--duration", "4h", "--bots", "10", "--bot-interval", "1m"]).simulate()
+        let quiet = try SimCommand.parse(["--duration", "4h", "--bots", "10", "--bot-interval", "1h"]).simulate()
+        #expect(busy.trades > 5 * max(1, quiet.trades))
+        #expect(throws: (any Error).self) { try SimCommand.parse(["--bot-interval", "7x"]) }
+        #expect(throws: (any Error).self) { try SimCommand.parse(["--bot-interval", "0s"]) }
+    }
+
     @Test func badDurationMessageIsOneLine() {
         do {
             _ = try SimCommand.parse(["--duration", "7x"])
