@@ -212,17 +212,6 @@ struct CompareTiming {
 
     /// The fastest of `repetitions` runs of `body`, in nanoseconds per item.
     private func best(per items: Int, _ body: () -> Double) -> Double {
-        let clock = ContinuousClock()
-        var fastest = Double.infinity
-        var checksum = 0.0
-        for _ in 0..<repetitions {
-            let start = clock.now
-            checksum += body()
-            let elapsed = start.duration(to: clock.now)
-            let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) * 1e-9
-            fastest = min(fastest, nanoseconds / Double(max(items, 1)))
-        }
-        blackHole(checksum)
-        return fastest
+        PricingBenchmarks.bestNanoseconds(per: items, repetitions: repetitions, body)
     }
 }

@@ -53,16 +53,10 @@ public struct DashboardCommand: ParsableCommand {
     public func run() throws {
         let environment = ProcessEnvironment.current
         let catalog = ThemeCatalog.forCurrentProcess()
-        let loadedTheme: Theme
-        do {
-            loadedTheme = try catalog.load(theme)
-        } catch {
-            throw PoolDeskError(error.description)
-        }
+        let loadedTheme = try DeskTerminal.loadTheme(theme, from: catalog)
         var participants = ParticipantConfiguration(count: bots ?? (demo ? 40 : 20))
         if demo { participants.meanActionInterval = .minutes(4) }
         let opened = try openJournal(participants: participants)
-        let glyphs = ascii ? GlyphSet.ascii : GlyphSet.detect(environment: environment)
         var state = DashboardState(
             deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
             speed: speed ?? (demo ? 120 : 60), themeName: loadedTheme.name,
@@ -74,21 +68,11 @@ public struct DashboardCommand: ParsableCommand {
             : "seed \(opened.journal.parameters.seed) · b buys the selected series · ? shows every key", role: .info)
         let logger = SessionLog.open(environment: environment)
         logger.info("dashboard starting: journal=\(opened.journal.path) seed=\(opened.journal.parameters.seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name)")
-        let screen = TerminalScreen()
-        do {
-            try screen.start()
-        } catch let error as TerminalError {
-            throw PoolDeskError(error.message)
-        }
-        let capability = ColorCapability.detect(environment: environment, colorCount: screen.colorCount)
-        let session = DashboardSession(
-            engine: opened.engine, state: state, screen: screen, catalog: catalog, capability: capability,
-            context: RenderContext(theme: loadedTheme.degraded(to: capability), glyphs: glyphs,
-                                   chartStyle: glyphs.supportsBraille ? .braille : .ascii),
-            framesPerSecond: fps, logger: logger)
+        let terminal = try DeskTerminal.open(theme: loadedTheme, catalog: catalog, ascii: ascii, environment: environment)
+        let session = DashboardSession(engine: opened.engine, state: state, terminal: terminal, framesPerSecond: fps, logger: logger)
         session.journal = opened.journal
         session.run()
-        screen.restore()
+        terminal.screen.restore()
         if let failure = session.journalFailure { throw PoolDeskError(failure) }
         do {
             try opened.journal.close(engine: session.engine)

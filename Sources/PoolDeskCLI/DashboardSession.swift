@@ -14,10 +14,8 @@ import Darwin
 final class DashboardSession {
     var engine: Engine
     var state: DashboardState
-    let screen: any ScreenBackend
-    let catalog: ThemeCatalog
-    let capability: ColorCapability
-    var context: RenderContext
+    let terminal: DeskTerminal
+    private var screen: TerminalScreen { terminal.screen }
     private var pacer: FramePacer
     let logger: Logger
     /// The session's journal (nil: not journaled). Commands are written before their events are shown.
@@ -33,14 +31,10 @@ final class DashboardSession {
     /// Backlog beyond which the engine is declared stale and the backlog dropped.
     static let staleBacklogMilliseconds = 5_000.0
 
-    init(engine: Engine, state: DashboardState, screen: any ScreenBackend, catalog: ThemeCatalog, capability: ColorCapability,
-         context: RenderContext, framesPerSecond: Int, logger: Logger) {
+    init(engine: Engine, state: DashboardState, terminal: DeskTerminal, framesPerSecond: Int, logger: Logger) {
         self.engine = engine
         self.state = state
-        self.screen = screen
-        self.catalog = catalog
-        self.capability = capability
-        self.context = context
+        self.terminal = terminal
         self.pacer = FramePacer(framesPerSecond: framesPerSecond)
         self.logger = logger
     }
@@ -103,9 +97,7 @@ final class DashboardSession {
     }
 
     private func present() {
-        let size = screen.size
-        let grid = DashboardRenderer.render(state: state, engine: engine, context: context, width: size.width, height: size.height)
-        screen.present(grid)
+        terminal.present(state: state, engine: engine)
     }
 
     private func handle(_ key: KeyPress) {
@@ -125,12 +117,11 @@ final class DashboardSession {
                 logger.info("command \(String(describing: command)) → \(events.count) events")
                 EventLogFormatter.receive(events, state: &state, engine: engine)
             case .applyTheme(let name):
-                do {
-                    let theme = try catalog.load(name)
-                    context.theme = theme.degraded(to: capability)
+                switch terminal.applyTheme(named: name) {
+                case .success(let theme):
                     state.themeName = theme.name
                     state.status = StatusMessage("theme \(theme.name)")
-                } catch {
+                case .failure(let error):
                     state.status = StatusMessage(error.description, role: .danger)
                     logger.error("theme \(name): \(error.description)")
                 }

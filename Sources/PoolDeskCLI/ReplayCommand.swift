@@ -43,12 +43,7 @@ struct ReplayCommand: ParsableCommand {
         }
         let environment = ProcessEnvironment.current
         let catalog = ThemeCatalog.forCurrentProcess()
-        let loadedTheme: Theme
-        do {
-            loadedTheme = try catalog.load(theme)
-        } catch {
-            throw PoolDeskError(error.description)
-        }
+        let loadedTheme = try DeskTerminal.loadTheme(theme, from: catalog)
         var state = DashboardState(
             deskAccount: driver.session.deskAccount, marketCount: driver.engine.markets.count, readOnly: true,
             speed: speed, themeName: loadedTheme.name, availableThemes: catalog.list().map(\.name))
@@ -57,21 +52,10 @@ struct ReplayCommand: ParsableCommand {
         EventLogFormatter.receive(driver.setupEvents, state: &state, engine: driver.engine)
         let logger = SessionLog.open(environment: environment)
         logger.info("replay starting: \(file) \(driver.start) → \(driver.end)")
-        let screen = TerminalScreen()
-        do {
-            try screen.start()
-        } catch let error as TerminalError {
-            throw PoolDeskError(error.message)
-        }
-        let capability = ColorCapability.detect(environment: environment, colorCount: screen.colorCount)
-        let glyphs = ascii ? GlyphSet.ascii : GlyphSet.detect(environment: environment)
-        let session = ReplaySession(
-            driver: driver, state: state, screen: screen, catalog: catalog, capability: capability,
-            context: RenderContext(theme: loadedTheme.degraded(to: capability), glyphs: glyphs,
-                                   chartStyle: glyphs.supportsBraille ? .braille : .ascii),
-            framesPerSecond: fps, logger: logger)
+        let terminal = try DeskTerminal.open(theme: loadedTheme, catalog: catalog, ascii: ascii, environment: environment)
+        let session = ReplaySession(driver: driver, state: state, terminal: terminal, framesPerSecond: fps, logger: logger)
         session.run()
-        screen.restore()
+        terminal.screen.restore()
         logger.info("replay stopped")
         if TerminalSignals.pendingTermination { TerminalSignals.exitForPendingSignal() }
     }
@@ -82,22 +66,16 @@ struct ReplayCommand: ParsableCommand {
 final class ReplaySession {
     var driver: ReplayDriver
     var state: DashboardState
-    let screen: any ScreenBackend
-    let catalog: ThemeCatalog
-    let capability: ColorCapability
-    var context: RenderContext
+    let terminal: DeskTerminal
+    private var screen: TerminalScreen { terminal.screen }
     private var pacer: FramePacer
     let logger: Logger
     private var pendingSimulatedMilliseconds = 0.0
 
-    init(driver: ReplayDriver, state: DashboardState, screen: any ScreenBackend, catalog: ThemeCatalog, capability: ColorCapability,
-         context: RenderContext, framesPerSecond: Int, logger: Logger) {
+    init(driver: ReplayDriver, state: DashboardState, terminal: DeskTerminal, framesPerSecond: Int, logger: Logger) {
         self.driver = driver
         self.state = state
-        self.screen = screen
-        self.catalog = catalog
-        self.capability = capability
-        self.context = context
+        self.terminal = terminal
         self.pacer = FramePacer(framesPerSecond: framesPerSecond)
         self.logger = logger
     }
@@ -132,8 +110,7 @@ final class ReplaySession {
                 dirty = true
             }
             if dirty, pacer.isFrameDue(now: now) {
-                let size = screen.size
-                screen.present(DashboardRenderer.render(state: state, engine: driver.engine, context: context, width: size.width, height: size.height))
+                terminal.present(state: state, engine: driver.engine)
                 pacer.framePresented(now: now)
                 dirty = false
             }
@@ -171,12 +148,9 @@ final class ReplaySession {
             case .engine:
                 state.status = StatusMessage("replay is read-only", role: .warning)
             case .applyTheme(let name):
-                do {
-                    let theme = try catalog.load(name)
-                    context.theme = theme.degraded(to: capability)
-                    state.themeName = theme.name
-                } catch {
-                    state.status = StatusMessage(error.description, role: .danger)
+                switch terminal.applyTheme(named: name) {
+                case .success(let theme): state.themeName = theme.name
+                case .failure(let error): state.status = StatusMessage(error.description, role: .danger)
                 }
             case .redraw:
                 screen.requestFullRepaint()

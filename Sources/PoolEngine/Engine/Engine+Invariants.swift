@@ -58,9 +58,9 @@ extension Engine {
                 fail("poolNet", "\(series[index].name): pool \(pool.netPosition[index]) ≠ positions \(net[index])")
             }
             locked += pool.lockedBySeries[index]
-            let expected = lockRequirementAtRefresh(SeriesID(index))
-            if pool.lockedBySeries[index] < expected.minimum {
-                fail("underCollateralized", "\(series[index].name): locked \(pool.lockedBySeries[index]) < \(expected.minimum)")
+            let minimum = minimumLock(SeriesID(index))
+            if pool.lockedBySeries[index] < minimum {
+                fail("underCollateralized", "\(series[index].name): locked \(pool.lockedBySeries[index]) < \(minimum)")
             }
         }
         if locked != pool.lockedCollateral { fail("lockedTotal", "sum \(locked) ≠ total \(pool.lockedCollateral)") }
@@ -105,10 +105,9 @@ extension Engine {
 
     /// The lock a series must carry: puts exactly strike × contracts; calls at least at the spot of the last re-check
     /// (call locks follow spot only at risk refreshes, so any positive lock is accepted for them).
-    func lockRequirementAtRefresh(_ id: SeriesID) -> (minimum: Money, Void) {
+    func minimumLock(_ id: SeriesID) -> Money {
         let net = pool.netPosition[id.index]
-        guard net.micros < 0 else { return (.zero, ()) }
-        if series[id.index].kind == .put { return (lockRequirement(id, net: net), ()) }
-        return (Money(micros: 1), ())
+        guard net.micros < 0 else { return .zero }
+        return series[id.index].kind == .put ? lockRequirement(id, net: net) : Money(micros: 1)
     }
 }

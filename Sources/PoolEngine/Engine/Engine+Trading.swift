@@ -53,12 +53,13 @@ extension Engine {
             if cachedNAV <= 0 { return .failure(Rejection(.poolInsolvent)) }
             let delta = abs(markValuation(order.series).delta)
             if delta < configuration.amm.minimumAbsoluteDelta {
-                return .failure(Rejection(.deltaCutoff, String(format2(delta)) + " < " + format2(configuration.amm.minimumAbsoluteDelta)))
+                return .failure(Rejection(.deltaCutoff, format2(delta) + " < " + format2(configuration.amm.minimumAbsoluteDelta)))
             }
         }
 
         let quote = quoteTrade(series: order.series, side: order.side, quantity: quantity)
-        let premium = Money.fromPricing(perUnit: quote.premium, quantity: Quantity(1), rounding: order.side == .buy ? .up : .down)
+        // Buyers pay the premium rounded up, sellers receive it rounded down: the pool's favour either way.
+        let premium = Money(rounding: max(0, quote.premium), order.side == .buy ? .up : .down)
         let fee = Money(rounding: quote.fee, .up)
         let reserveCut = fee.scaled(
             by: Int64((configuration.pool.reserveShareOfFees * 1_000_000).rounded()), over: 1_000_000, rounding: .down)

@@ -29,7 +29,7 @@ enum PositionsPanel {
             columns += [TableColumn("Δ$", width: .fixed(7), alignment: .right), TableColumn("Γ", width: .fixed(6), alignment: .right),
                         TableColumn("ν", width: .fixed(6), alignment: .right), TableColumn("Θ", width: .fixed(6), alignment: .right)]
         }
-        var rows: [TableRow] = views.map { view in
+        let rows: [TableRow] = views.map { view in
             let long = view.position.isLong
             var cells: [TableCell] = [
                 TableCell(view.series.name),
@@ -58,7 +58,6 @@ enum PositionsPanel {
         let totals = narrow
             ? "Total P&L \(NumberFormat.signed(totalPnL))  Δ$ \(NumberFormat.compact(greeks.delta))"
             : "Total P&L \(NumberFormat.signed(totalPnL))   Δ$ \(NumberFormat.compact(greeks.delta))  Γ \(NumberFormat.compact(greeks.gamma))  ν \(NumberFormat.compact(greeks.vega))  Θ \(NumberFormat.compact(greeks.theta))"
-        rows.removeAll()
         grid.drawText(totals, x: inner.x, y: inner.maxY - 1, width: inner.width, alignment: .right,
                       style: theme.style(totalPnL < 0 ? .down : .up).adding(.bold))
     }

@@ -1,0 +1,60 @@
+import PoolDeskTerminal
+import PoolDeskUI
+import PoolEngine
+
+/// The terminal side shared by the live dashboard and the replay: the screen, the theme catalog, the
+/// terminal's color capability and the render context (theme, glyphs, chart style).
+final class DeskTerminal {
+    let screen: TerminalScreen
+    let catalog: ThemeCatalog
+    let capability: ColorCapability
+    private(set) var context: RenderContext
+
+    private init(screen: TerminalScreen, catalog: ThemeCatalog, capability: ColorCapability, context: RenderContext) {
+        self.screen = screen
+        self.catalog = catalog
+        self.capability = capability
+        self.context = context
+    }
+
+    /// Loads the theme the user named at start-up; a broken or unknown theme is a one-line error before the screen opens.
+    static func loadTheme(_ nameOrPath: String, from catalog: ThemeCatalog) throws -> Theme {
+        do {
+            return try catalog.load(nameOrPath)
+        } catch {
+            throw PoolDeskError(error.description)
+        }
+    }
+
+    /// Opens the screen (one-line error when there is no usable terminal) and fits `theme` to its colors.
+    static func open(theme: Theme, catalog: ThemeCatalog, ascii: Bool, environment: [String: String]) throws -> DeskTerminal {
+        let screen = TerminalScreen()
+        do {
+            try screen.start()
+        } catch let error as TerminalError {
+            throw PoolDeskError(error.message)
+        }
+        let capability = ColorCapability.detect(environment: environment, colorCount: screen.colorCount)
+        let glyphs = ascii ? GlyphSet.ascii : GlyphSet.detect(environment: environment)
+        let context = RenderContext(theme: theme.degraded(to: capability), glyphs: glyphs,
+                                    chartStyle: glyphs.supportsBraille ? .braille : .ascii)
+        return DeskTerminal(screen: screen, catalog: catalog, capability: capability, context: context)
+    }
+
+    /// Switches to the named theme; on failure the current theme stays and the error is returned.
+    func applyTheme(named name: String) -> Result<Theme, ThemeError> {
+        do {
+            let theme = try catalog.load(name)
+            context.theme = theme.degraded(to: capability)
+            return .success(theme)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Renders the dashboard at the screen's current size and flushes what changed.
+    func present(state: DashboardState, engine: Engine) {
+        let size = screen.size
+        screen.present(DashboardRenderer.render(state: state, engine: engine, context: context, width: size.width, height: size.height))
+    }
+}
