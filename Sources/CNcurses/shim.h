@@ -101,6 +101,27 @@ static inline int pd_key_btab(void) { return KEY_BTAB; }
 static inline int pd_key_resize(void) { return KEY_RESIZE; }
 static inline int pd_key_f0(void) { return KEY_F0; }
 
+// MARK: - Bracketed paste
+//
+// With mode 2004 on, the terminal wraps pasted text in ESC[200~ … ESC[201~. ncurses does not know these
+// sequences, so they are defined as two private key codes above KEY_MAX; the backend collects what comes
+// between them into one paste, which is text for the focused field and never key commands.
+
+static inline int pd_key_paste_begin(void) { return KEY_MAX + 1; }
+static inline int pd_key_paste_end(void) { return KEY_MAX + 2; }
+
+static inline void pd_enable_bracketed_paste(void) {
+    define_key("\033[200~", KEY_MAX + 1);
+    define_key("\033[201~", KEY_MAX + 2);
+    fputs("\033[?2004h", stdout);
+    fflush(stdout);
+}
+
+static inline void pd_disable_bracketed_paste(void) {
+    fputs("\033[?2004l", stdout);
+    fflush(stdout);
+}
+
 // MARK: - Signal-safe terminal restore
 //
 // The state below has internal linkage, and Swift emits a private copy of a header's static
@@ -123,7 +144,7 @@ static volatile sig_atomic_t pd_sig_screen_active = 0;
 /// The first termination signal (SIGTERM/SIGHUP/SIGINT) not yet acted on, or 0.
 static volatile sig_atomic_t pd_sig_pending = 0;
 
-#define PD_SIG_RESTORE_SEQUENCE "\033[0m\033[?25h\033[?1l\033>\033[?1049l\r\n"
+#define PD_SIG_RESTORE_SEQUENCE "\033[0m\033[?25h\033[?2004l\033[?1l\033>\033[?1049l\r\n"
 
 /// Puts the terminal back the way the shell left it using only async-signal-safe calls:
 /// reset attributes, show the cursor, leave keypad-transmit mode and the alternate screen,
@@ -208,7 +229,9 @@ static inline void pd_sig_install(struct pd_sig_storage *storage) {
         sigaction(crash_signals[i], &action, &pd_sig_state->previous[crash_signals[i]]);
     }
 
-    const int termination_signals[] = { SIGTERM, SIGHUP, SIGINT };
+    // SIGQUIT (Ctrl-\\ before raw mode, kill -QUIT) too: left to Swift's runtime it prints a crash report over
+    // the screen and stalls; here it restores and exits like SIGTERM.
+    const int termination_signals[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
     for (size_t i = 0; i < sizeof termination_signals / sizeof termination_signals[0]; i++) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
@@ -219,6 +242,7 @@ static inline void pd_sig_install(struct pd_sig_storage *storage) {
         sigaddset(&action.sa_mask, SIGTERM);
         sigaddset(&action.sa_mask, SIGHUP);
         sigaddset(&action.sa_mask, SIGINT);
+        sigaddset(&action.sa_mask, SIGQUIT);
         sigaction(termination_signals[i], &action, &pd_sig_state->previous[termination_signals[i]]);
     }
 

@@ -42,12 +42,18 @@ public struct DashboardCommand: ParsableCommand {
     @Option(help: "Frame-rate cap (1–60).")
     var fps: Int = 20
 
+    @Option(help: "Price protection: the worst total an order accepts, as a percentage past its preview (0%–50%, default 1%).")
+    var slippage: String = "1%"
+
     public init() {}
 
     public func validate() throws {
         if let speed, !(speed > 0 && speed <= 3600) { throw ValidationError("--speed must be within 1–3600, got \(speed)") }
         if let bots, !(0...1000).contains(bots) { throw ValidationError("--bots must be within 0–1000, got \(bots)") }
         if !(1...60).contains(fps) { throw ValidationError("--fps must be within 1–60, got \(fps)") }
+        guard let tolerance = CommandLineParser.parsePercent(slippage), DashboardState.slippageRange.contains(tolerance) else {
+            throw ValidationError("--slippage must be a percentage within 0%–50%, got \(slippage)")
+        }
     }
 
     public func run() throws {
@@ -61,6 +67,7 @@ public struct DashboardCommand: ParsableCommand {
             deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
             speed: speed ?? (demo ? 120 : 60), themeName: loadedTheme.name,
             availableThemes: catalog.list().map(\.name))
+        state.slippage = CommandLineParser.parsePercent(slippage) ?? state.slippage
         // A resumed session's newest events refill the log; the status line then says where the session stands.
         if opened.resumed { EventLogFormatter.receive(opened.recentEvents, state: &state, engine: opened.engine) }
         state.status = StatusMessage(opened.resumed

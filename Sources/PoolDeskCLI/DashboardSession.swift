@@ -142,7 +142,7 @@ extension DashboardSession {
             try journal.recordAdvance(events, engine: engine)
             try journal.flushIfDue(engine: engine)
         } catch {
-            stopForJournal(error)
+            stopForJournal(error, lost: "the simulation since the last save was not recorded; resuming continues from there")
         }
     }
 
@@ -154,13 +154,25 @@ extension DashboardSession {
             try journal.recordCommand(command, events: events, engine: next)
             return true
         } catch {
-            stopForJournal(error)
+            stopForJournal(error, lost: "\(Self.describe(command)) was not applied and not recorded")
             return false
         }
     }
 
-    private func stopForJournal(_ error: any Error) {
-        journalFailure = "\(error) (the order shown last was not recorded)"
+    /// `buy 0.1 BTC-1D-62000-C`, `deposit 10000`: a command in the words the user gave it.
+    static func describe(_ command: EngineCommand) -> String {
+        switch command {
+        case .placeOrder(let order): "the order (\(order.side.rawValue) \(order.quantity.plainText))"
+        case .closePosition(_, _, let quantity, _): "the close\(quantity.map { " of \($0.plainText)" } ?? "")"
+        case .deposit(_, let amount): "the deposit of \(amount)"
+        case .withdraw(_, let shares): "the withdrawal of \(shares) shares"
+        case .fund, .openAccount: "the account change"
+        case .setHedging(let enabled): "hedge \(enabled ? "on" : "off")"
+        }
+    }
+
+    private func stopForJournal(_ error: any Error, lost: String) {
+        journalFailure = "\(error) (\(lost))"
         logger.error("journal: \(error)")
         state.shouldQuit = true
     }

@@ -45,7 +45,9 @@ public enum KeyDecoder {
         case 1...26:
             guard let scalar = Unicode.Scalar(UInt32(code) + 0x60) else { return nil }
             return .control(Character(scalar))
-        case 0, 28...31:
+        // Ctrl-\ (FS): in raw mode it arrives as a key rather than SIGQUIT; the dashboard quits on it.
+        case 28: return .control("\\")
+        case 0, 29...31:
             return nil
         case 0x80...0x9F:
             // C1 controls are never printable.

@@ -83,6 +83,7 @@ public final class TerminalScreen: ScreenBackend {
         curs_set(0)
         // Esc alone must not wait the default second for a possible escape sequence.
         set_escdelay(25)
+        pd_enable_bracketed_paste()
 
         if has_colors() {
             start_color()
@@ -162,6 +163,9 @@ public final class TerminalScreen: ScreenBackend {
             var key: wint_t = 0
             let status = pd_get_wch(&key)
             if status == pd_err() { return nil }
+            if status == pd_key_code_yes(), Int32(bitPattern: UInt32(key)) == pd_key_paste_begin() {
+                return readPaste(window)
+            }
             if let press = KeyDecoder.decode(code: Int32(bitPattern: UInt32(key)), isFunctionKey: status == pd_key_code_yes()) {
                 if press == .resize {
                     // The old frame no longer matches the screen: the next present repaints it all.
@@ -174,10 +178,39 @@ public final class TerminalScreen: ScreenBackend {
         }
     }
 
+    /// Longest paste kept (64 KiB of characters); the rest is read and dropped so it cannot turn into keys.
+    static let maximumPasteLength = 65_536
+
+    /// Collects a bracketed paste up to its end marker. A terminal that never sends the end marker (or a paste
+    /// cut off) ends the paste after half a second of silence, still as text.
+    private func readPaste(_ window: UnsafeMutablePointer<WINDOW>) -> KeyPress {
+        var scalars = String.UnicodeScalarView()
+        var count = 0
+        wtimeout(window, 500)
+        while true {
+            var key: wint_t = 0
+            let status = pd_get_wch(&key)
+            if status == pd_err() { break }
+            let code = Int32(bitPattern: UInt32(key))
+            if status == pd_key_code_yes() {
+                if code == pd_key_paste_end() { break }
+                continue
+            }
+            // Raw mode delivers Enter as CR; a paste's line breaks are text here.
+            let scalar: Unicode.Scalar? = code == 13 ? "\n" : Unicode.Scalar(UInt32(key))
+            if let scalar, count < Self.maximumPasteLength {
+                scalars.append(scalar)
+                count += 1
+            }
+        }
+        return .paste(String(scalars))
+    }
+
     /// Leaves curses mode and gives the terminal back to the shell; idempotent.
     public func restore() {
         guard let screen else { return }
         TerminalSignals.setScreenActive(false)
+        pd_disable_bracketed_paste()
         endwin()
         delscreen(screen)
         self.screen = nil

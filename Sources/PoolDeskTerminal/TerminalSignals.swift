@@ -28,7 +28,7 @@ public enum TerminalSignals {
         pd_sig_install(storage)
     }
 
-    /// True once SIGTERM, SIGHUP or SIGINT arrived while the screen was up: restore and exit.
+    /// True once SIGTERM, SIGHUP, SIGINT or SIGQUIT arrived while the screen was up: restore and exit.
     @inline(never)
     public static var pendingTermination: Bool { pd_sig_pending_signal() != 0 }
 
@@ -44,6 +44,8 @@ public enum TerminalSignals {
     @inline(never)
     public static func exitForPendingSignal() -> Never {
         if let signal = pendingSignal {
+            // SIGQUIT's default action dumps core; a user who asked to quit wants an exit, not a core file.
+            if signal == SIGQUIT { exit(128 + signal) }
             pd_sig_raise_default(signal)
             // Only reached if the default action does not terminate; keep the shell convention.
             exit(128 + signal)

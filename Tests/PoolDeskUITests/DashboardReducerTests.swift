@@ -160,7 +160,7 @@ struct DashboardReducerTests {
         fixture.press(.character(":"))
         fixture.type("buy two BTC-9Z-1-C")
         #expect(fixture.press(.enter).isEmpty)
-        #expect(fixture.state.status?.text.contains("not a positive quantity") == true)
+        #expect(fixture.state.status?.text.contains("quantity \"two\" is not a number") == true)
         fixture.press(.character(":"))
         fixture.type("frobnicate")
         fixture.press(.enter)

@@ -78,6 +78,42 @@ struct PropertyInvariantTests {
         }
     }
 
+    /// Quantities, amounts, collateral and limits anywhere in `Int64`, through `preview`, `previewClose` and `apply`:
+    /// never a trap, and a refused command changes nothing but the rejection counter.
+    @Test(.shrinking(false)) func extremeAmountsNeverTrap() async {
+        await propertyCheck(count: 40, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+            var session = RandomSession(configuration: TestMarkets.fast(), seed: seed, participants: 0, maximumAdvance: .minutes(5))
+            for _ in 0..<20 { _ = session.step() }
+            for _ in 0..<60 {
+                var order = session.randomOrder()
+                order.quantity = Quantity(micros: session.extremeMicros())
+                if session.random.chance(0.5) { order.collateral = Money(micros: session.extremeMicros()) }
+                if session.random.chance(0.5) { order.limitPremium = Money(micros: session.extremeMicros()) }
+                _ = session.engine.preview(order)
+                _ = session.engine.previewClose(account: order.account, series: order.series, quantity: order.quantity)
+                let commands: [EngineCommand] = [
+                    .placeOrder(order),
+                    .closePosition(account: order.account, series: order.series, quantity: order.quantity, limitPremium: order.limitPremium),
+                    .deposit(account: order.account, amount: Money(micros: session.extremeMicros())),
+                    .withdraw(account: order.account, shares: Shares(micros: session.extremeMicros())),
+                    .fund(account: order.account, amount: Money(micros: session.extremeMicros())),
+                    .openAccount(name: "x", role: .trader, funding: Money(micros: session.extremeMicros())),
+                ]
+                for command in commands {
+                    let before = session.engine
+                    let events = session.engine.apply(command)
+                    let refused = events.allSatisfy { if case .orderRejected = $0.payload { true } else { false } }
+                    if refused {
+                        #expect(session.engine.accounts == before.accounts, "seed \(seed): \(command) refused but accounts changed")
+                        #expect(session.engine.pool == before.pool, "seed \(seed): \(command) refused but the pool changed")
+                    }
+                    let violations = session.engine.checkInvariants()
+                    #expect(violations.isEmpty, "seed \(seed) after \(command): \(violations.prefix(3))")
+                }
+            }
+        }
+    }
+
     /// Seeds that once broke an invariant, replayed exactly: withdrawals draining the pool to 100% utilization before
     /// call locks rose with spot (default ticks, seed 0), hedge losses taking a drained pool's cash below zero, and a
     /// hedge paid out of locked collateral.

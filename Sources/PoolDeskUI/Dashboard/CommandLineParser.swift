@@ -2,7 +2,9 @@ import PoolEngine
 
 /// A command typed on the `:` line, parsed.
 public enum DeskCommand: Hashable, Sendable {
-    case trade(side: Side, quantity: Quantity, series: SeriesID)
+    /// `perContractLimit`: the worst premium per contract, fees included (`buy 2 SERIES @ 450`); nil: the
+    /// previewed price with the slippage tolerance.
+    case trade(side: Side, quantity: Quantity, series: SeriesID, perContractLimit: Money?)
     case close(series: SeriesID, quantity: Quantity?)
     case deposit(Money)
     case withdraw(Shares)
@@ -13,6 +15,8 @@ public enum DeskCommand: Hashable, Sendable {
     case theme(String)
     case market(Int)
     case hedging(Bool)
+    /// Slippage tolerance as a fraction (0.005 for `slippage 0.5%`).
+    case slippage(Double)
     case help
     case quit
 }
@@ -21,12 +25,13 @@ public enum DeskCommand: Hashable, Sendable {
 public enum CommandLineParser {
     /// Command words, in the order completion offers them.
     public static let commands = ["buy", "sell", "close", "deposit", "withdraw", "speed", "pause", "resume",
-                                  "theme", "market", "hedge", "help", "quit"]
+                                  "theme", "market", "hedge", "slippage", "help", "quit"]
 
     static let usage: [String: String] = [
-        "buy": "buy QTY SERIES (e.g. buy 2 BTC-1D-62000-C)", "sell": "sell QTY SERIES",
+        "buy": "buy QTY SERIES [@ PRICE] (e.g. buy 2 BTC-1D-62000-C @ 450)", "sell": "sell QTY SERIES [@ PRICE]",
+        "slippage": "slippage PERCENT (e.g. slippage 0.5%)",
         "close": "close [SERIES] [QTY]", "deposit": "deposit USD", "withdraw": "withdraw SHARES|all",
-        "speed": "speed N (1–3600)", "theme": "theme NAME", "market": "market SYMBOL", "hedge": "hedge on|off",
+        "speed": "speed N (\(speedText(DashboardState.speedRange.lowerBound))–\(speedText(DashboardState.speedRange.upperBound)))", "theme": "theme NAME", "market": "market SYMBOL", "hedge": "hedge on|off",
     ]
 
     /// Parses `text`; `selected` stands in when a series is omitted. Errors are one-line messages for the status bar.
@@ -44,39 +49,82 @@ public enum CommandLineParser {
             guard let word else { return selected }
             return engine.resolveSeries(named: word)
         }
+        func unknownSeries(_ word: String?) -> Result<DeskCommand, CommandLineError> {
+            guard let word else { return fail("no series selected") }
+            return fail(engine.describeUnresolvedSeries(named: word))
+        }
+        func quantity(_ word: String) -> Result<Quantity, CommandLineError> {
+            switch Quantity.parse(word) {
+            case .success(let value) where value.isPositive: .success(value)
+            case .success: .failure(CommandLineError("quantity \"\(word)\" must be above zero"))
+            case .failure(let error): .failure(CommandLineError("quantity \(error)"))
+            }
+        }
         switch command {
         case "buy", "sell":
-            guard let quantityWord = arguments.first else { return fail("missing quantity") }
-            guard let quantity = Quantity(decimal: quantityWord), quantity.isPositive else { return fail("\"\(quantityWord)\" is not a positive quantity") }
-            guard arguments.count <= 2 else { return fail("too many arguments") }
-            guard let id = series(arguments[safe: 1]) else { return fail("unknown series \"\(arguments[safe: 1] ?? "")\"") }
-            return .success(.trade(side: command == "buy" ? .buy : .sell, quantity: quantity, series: id))
+            var words = arguments
+            // `@ 450`, `@450`: a per-contract limit at the end.
+            var limit: Money?
+            if let at = words.firstIndex(where: { $0.hasPrefix("@") }) {
+                let priceWord = words[at] == "@" ? words[safe: at + 1] : String(words[at].dropFirst())
+                guard let priceWord, at + (words[at] == "@" ? 2 : 1) == words.count else { return fail("@ takes one price at the end") }
+                switch Money.parse(priceWord) {
+                case .success(let price) where price.isPositive: limit = price
+                case .success: return fail("limit price must be above zero")
+                case .failure(let error): return fail("limit price \(error)")
+                }
+                words.removeSubrange(at...)
+            }
+            guard let quantityWord = words.first else { return fail("missing quantity") }
+            let parsed: Quantity
+            switch quantity(quantityWord) {
+            case .success(let value): parsed = value
+            case .failure(let error): return fail(error.message)
+            }
+            guard words.count <= 2 else { return fail("too many arguments") }
+            guard let id = series(words[safe: 1]) else { return unknownSeries(words[safe: 1]) }
+            return .success(.trade(side: command == "buy" ? .buy : .sell, quantity: parsed, series: id, perContractLimit: limit))
         case "close":
             var seriesWord: String?
-            var quantity: Quantity?
+            var closing: Quantity?
             for word in arguments {
-                if let value = Quantity(decimal: word) {
-                    guard value.isPositive else { return fail("\"\(word)\" is not a positive quantity") }
-                    quantity = value
+                if word.first.map({ $0.isNumber || $0 == "." || $0 == "-" }) == true {
+                    switch quantity(word) {
+                    case .success(let value): closing = value
+                    case .failure(let error): return fail(error.message)
+                    }
                 } else {
                     seriesWord = word
                 }
             }
-            guard let id = series(seriesWord) else { return fail("unknown series \"\(seriesWord ?? "")\"") }
-            return .success(.close(series: id, quantity: quantity))
+            guard let id = series(seriesWord) else { return unknownSeries(seriesWord) }
+            return .success(.close(series: id, quantity: closing))
         case "deposit":
-            guard arguments.count == 1, let amount = Money(decimal: arguments[0]), amount.isPositive else { return fail("needs a positive amount") }
-            return .success(.deposit(amount))
+            guard arguments.count == 1 else { return fail("needs one amount in USD") }
+            switch Money.parse(arguments[0]) {
+            case .success(let amount) where amount.isPositive: return .success(.deposit(amount))
+            case .success: return fail("amount must be above zero")
+            case .failure(let error): return fail("amount \(error)")
+            }
         case "withdraw":
-            guard arguments.count == 1 else { return fail("needs an amount of shares") }
+            guard arguments.count == 1 else { return fail("needs an amount of shares or all") }
             if arguments[0].lowercased() == "all" { return .success(.withdrawAll) }
-            guard let shares = Shares(decimal: arguments[0]), shares.isPositive else { return fail("needs a positive amount of shares") }
-            return .success(.withdraw(shares))
+            switch Shares.parse(arguments[0]) {
+            case .success(let shares) where shares.isPositive: return .success(.withdraw(shares))
+            case .success: return fail("shares must be above zero")
+            case .failure(let error): return fail("shares \(error)")
+            }
         case "speed":
-            guard arguments.count == 1, let value = Double(arguments[0].trimmingCharacters(in: "x×")), value > 0, value <= 3600 else {
-                return fail("needs a number from 1 to 3600")
+            let range = DashboardState.speedRange
+            guard arguments.count == 1, let value = Double(arguments[0].trimmingCharacters(in: "x×")), value.isFinite, range.contains(value) else {
+                return fail("needs a number from \(speedText(range.lowerBound)) to \(speedText(range.upperBound))")
             }
             return .success(.speed(value))
+        case "slippage":
+            guard arguments.count == 1, let fraction = parsePercent(arguments[0]), DashboardState.slippageRange.contains(fraction) else {
+                return fail("needs a percentage from 0% to 50%")
+            }
+            return .success(.slippage(fraction))
         case "pause": return .success(.pause)
         case "resume": return .success(.resume)
         case "theme":
@@ -92,8 +140,16 @@ public enum CommandLineParser {
             guard arguments.count == 1, ["on", "off"].contains(arguments[0].lowercased()) else { return fail("on or off") }
             return .success(.hedging(arguments[0].lowercased() == "on"))
         case "help": return .success(.help)
-        default: return .success(.quit)
+        case "quit": return .success(.quit)
+        default: return .failure(CommandLineError("command \"\(command)\" is not handled"))
         }
+    }
+
+    /// `0.5%`, `0.5 %` or `0.5` (always percent) as a fraction; nil when not a finite number.
+    public static func parsePercent(_ word: String) -> Double? {
+        let digits = word.hasSuffix("%") ? String(word.dropLast()) : word
+        guard let value = Double(digits), value.isFinite, !digits.contains(",") else { return nil }
+        return value / 100
     }
 
     /// Completes the last word of `text`: command names first, then series names, theme names or market symbols.
@@ -109,6 +165,7 @@ public enum CommandLineParser {
             case "theme": pool = themes
             case "market": pool = engine.markets.map(\.symbol)
             case "hedge": pool = ["on", "off"]
+            case "slippage": pool = ["0.5%", "1%", "2%"]
             case "withdraw": pool = ["all"]
             case "buy", "sell", "close":
                 pool = engine.liveBoards.flatMap { id -> [String] in

@@ -14,7 +14,7 @@ public enum DashboardReducer {
     /// Handles one key press against the current engine (read-only here).
     public static func reduce(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
         if key == .resize { return [] }
-        if key == .control("c") {
+        if key == .control("c") || key == .control("\\") {
             state.shouldQuit = true
             return [.quit]
         }
@@ -27,6 +27,11 @@ public enum DashboardReducer {
         if state.commandLine != nil { return reduceCommandLine(&state, key: key, engine: engine) }
         if state.ticket != nil { return reduceTicket(&state, key: key, engine: engine) }
         if state.liquidityTicket != nil { return reduceLiquidityTicket(&state, key: key, engine: engine) }
+        if case .paste = key {
+            // Pasted text is never a string of key commands (`b25⏎` must not buy anything).
+            state.status = StatusMessage("paste ignored — press : first to paste a command", role: .warning)
+            return []
+        }
         guard let action = KeyMap.action(for: key) else {
             if case .character(let character) = key, character != " " {
                 state.status = StatusMessage("no action on \"\(character)\" — press ? for keys", role: .muted)
@@ -156,7 +161,12 @@ public enum DashboardReducer {
     static func reduceTicket(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
         guard var ticket = state.ticket else { return [] }
         if case .character(let character) = key, character.isNumber || character == "." {
-            if ticket.quantityText.count < 12 { ticket.quantityText.append(character) }
+            ticket.size.type(character)
+            state.ticket = ticket
+            return []
+        }
+        if case .paste(let text) = key {
+            if !ticket.size.paste(text) { state.status = StatusMessage("paste ignored — the size takes one number", role: .warning) }
             state.ticket = ticket
             return []
         }
@@ -179,21 +189,31 @@ public enum DashboardReducer {
             if ticket.isClose, let held = engine.position(account: state.deskAccount, series: ticket.series) {
                 next = min(next, Quantity(micros: abs(held.quantity.micros)))
             }
-            ticket.quantityText = next.plainText
+            ticket.size.set(next.plainText)
             state.ticket = ticket
         case .erase:
-            if !ticket.quantityText.isEmpty { ticket.quantityText.removeLast() }
+            ticket.size.erase()
             state.ticket = ticket
         case .confirm:
-            guard let quantity = ticket.quantity else {
-                state.status = StatusMessage("size \"\(ticket.quantityText)\" is not a positive number", role: .danger)
+            let quantity: Quantity
+            switch ticket.parsedQuantity {
+            case .success(let value): quantity = value
+            case .failure(let error):
+                state.status = StatusMessage("size: \(error)", role: .danger)
                 return []
             }
             state.ticket = nil
+            // The order carries the total just previewed, moved by the slippage tolerance, as its worst
+            // acceptable premium: a price that moved more than that is refused, never silently paid.
+            let preview = ticket.isClose
+                ? engine.previewClose(account: state.deskAccount, series: ticket.series, quantity: quantity)
+                : engine.preview(Order(account: state.deskAccount, series: ticket.series, side: ticket.side, quantity: quantity))
+            let limit = preview.fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
             if ticket.isClose {
-                return [.engine(.closePosition(account: state.deskAccount, series: ticket.series, quantity: quantity))]
+                return [.engine(.closePosition(account: state.deskAccount, series: ticket.series, quantity: quantity, limitPremium: limit))]
             }
-            return [.engine(.placeOrder(Order(account: state.deskAccount, series: ticket.series, side: ticket.side, quantity: quantity)))]
+            return [.engine(.placeOrder(Order(account: state.deskAccount, series: ticket.series, side: ticket.side,
+                                              quantity: quantity, limitPremium: limit)))]
         }
         return []
     }
@@ -203,7 +223,12 @@ public enum DashboardReducer {
     static func reduceLiquidityTicket(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
         guard var ticket = state.liquidityTicket else { return [] }
         if case .character(let character) = key, character.isNumber || character == "." {
-            if ticket.amountText.count < 14 { ticket.amountText.append(character) }
+            ticket.amount.type(character)
+            state.liquidityTicket = ticket
+            return []
+        }
+        if case .paste(let text) = key {
+            if !ticket.amount.paste(text) { state.status = StatusMessage("paste ignored — the amount takes one number", role: .warning) }
             state.liquidityTicket = ticket
             return []
         }
@@ -211,28 +236,37 @@ public enum DashboardReducer {
         case .cancel:
             state.liquidityTicket = nil
         case .erase:
-            if !ticket.amountText.isEmpty { ticket.amountText.removeLast() }
+            ticket.amount.erase()
             state.liquidityTicket = ticket
         case .confirm:
-            state.liquidityTicket = nil
             switch ticket.kind {
             case .deposit:
-                guard let amount = Money(decimal: ticket.amountText), amount.isPositive else {
-                    state.status = StatusMessage("deposit \"\(ticket.amountText)\" is not a positive amount", role: .danger)
-                    return []
+                switch positive(Money.parse(ticket.amountText), ticket.amountText) {
+                case .success(let amount):
+                    state.liquidityTicket = nil
+                    return [.engine(.deposit(account: state.deskAccount, amount: amount))]
+                case .failure(let error):
+                    state.status = StatusMessage("deposit: \(error)", role: .danger)
                 }
-                return [.engine(.deposit(account: state.deskAccount, amount: amount))]
             case .withdraw:
-                guard let shares = Shares(decimal: ticket.amountText), shares.isPositive else {
-                    state.status = StatusMessage("withdraw \"\(ticket.amountText)\" is not a positive number of shares", role: .danger)
-                    return []
+                switch positive(Shares.parse(ticket.amountText), ticket.amountText) {
+                case .success(let shares):
+                    state.liquidityTicket = nil
+                    return [.engine(.withdraw(account: state.deskAccount, shares: shares))]
+                case .failure(let error):
+                    state.status = StatusMessage("withdraw: \(error)", role: .danger)
                 }
-                return [.engine(.withdraw(account: state.deskAccount, shares: shares))]
             }
         default:
             break
         }
         return []
+    }
+
+    /// A parsed amount that must also be above zero.
+    static func positive<T: FixedPointAmount>(_ parsed: Result<T, AmountParseError>, _ text: String) -> Result<T, AmountParseError> {
+        if case .success(let value) = parsed, !value.isPositive { return .failure(.notANumber(text)) }
+        return parsed
     }
 
     // MARK: - Command line
@@ -244,7 +278,13 @@ public enum DashboardReducer {
             state.commandLine = nil
             return []
         case .character(let character):
-            line.text.append(character)
+            if line.text.count < CommandLineState.maximumLength { line.text.append(character) }
+            line.candidates = []
+            line.historyIndex = nil
+        case .paste(let text):
+            // A paste is text for the line: its newlines and other controls become spaces, so it never submits.
+            let flat = String(text.map { $0.isNewline || $0 == "\t" || ($0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false) ? " " : $0 })
+            line.text += flat.prefix(max(0, CommandLineState.maximumLength - line.text.count))
             line.candidates = []
             line.historyIndex = nil
         case .backspace, .delete:
@@ -296,10 +336,22 @@ public enum DashboardReducer {
                 return []
             }
             switch command {
-            case .trade(let side, let quantity, let series):
-                return [.engine(.placeOrder(Order(account: state.deskAccount, series: series, side: side, quantity: quantity)))]
+            case .trade(let side, let quantity, let series, let perContractLimit):
+                var order = Order(account: state.deskAccount, series: series, side: side, quantity: quantity)
+                if let perContractLimit {
+                    // `@ PRICE` is per contract, fees included; the engine takes the total.
+                    order.limitPremium = Money.notional(perContractLimit, quantity, rounding: side == .buy ? .down : .up)
+                } else if let fill = engine.preview(order).fill {
+                    order.limitPremium = Order.slippageLimit(previewed: fill.traderCashFlow, side: side, tolerance: state.slippage)
+                }
+                return [.engine(.placeOrder(order))]
             case .close(let series, let quantity):
-                return [.engine(.closePosition(account: state.deskAccount, series: series, quantity: quantity))]
+                let fill = engine.previewClose(account: state.deskAccount, series: series, quantity: quantity).fill
+                let limit = fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
+                return [.engine(.closePosition(account: state.deskAccount, series: series, quantity: quantity, limitPremium: limit))]
+            case .slippage(let tolerance):
+                state.slippage = tolerance
+                state.status = StatusMessage("slippage tolerance \(NumberFormat.percent(tolerance))")
             case .deposit(let amount):
                 return [.engine(.deposit(account: state.deskAccount, amount: amount))]
             case .withdraw(let shares):
@@ -351,17 +403,6 @@ public func speedText(_ speed: Double) -> String {
     speed == speed.rounded() ? String(Int(speed)) : String(speed)
 }
 
-extension FixedPointAmount {
-    /// Decimal text without grouping and without trailing zeros (`0.1`, `2`, `1250.5`), as typed into a ticket.
-    public var plainText: String {
-        var text = description
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        return text
-    }
-}
 
 extension String {
     func trimmingWhitespaceUI() -> String {

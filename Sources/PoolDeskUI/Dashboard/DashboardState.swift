@@ -10,42 +10,103 @@ public enum PositionSort: String, CaseIterable, Hashable, Sendable {
     case opened, series, size, pnl, delta
 }
 
+/// A number being typed into a ticket, prefilled with a default.
+///
+/// The first character typed replaces the prefilled value rather than being appended to it (as Deribit's and
+/// Lyra's tickets do): typing `2` over a default of `0.1` means 2, never 0.12.
+public struct NumericEntry: Hashable, Sendable {
+    /// The text as shown.
+    public private(set) var text: String
+    /// True while the text is the untouched default (or a stepped value), so typing starts afresh.
+    public private(set) var isPrefilled: Bool
+    /// Longest text accepted: 13 digits of whole units plus a point and six decimals.
+    public static let maximumLength = 20
+
+    public init(prefilled text: String) {
+        self.text = text
+        self.isPrefilled = true
+    }
+
+    /// Types one character; only digits and `.` are taken.
+    public mutating func type(_ character: Character) {
+        guard character.isASCII, character.isNumber || character == "." else { return }
+        if isPrefilled { text = ""; isPrefilled = false }
+        if text.count < Self.maximumLength { text.append(character) }
+    }
+
+    /// Removes the last character (of the default too: Backspace edits what is shown).
+    public mutating func erase() {
+        isPrefilled = false
+        if !text.isEmpty { text.removeLast() }
+    }
+
+    /// Sets the value from a `+`/`-` step; the next digit typed replaces it again.
+    public mutating func set(_ value: String) {
+        text = value
+        isPrefilled = true
+    }
+
+    /// Takes pasted text as the whole value when it is one number (surrounding blanks and newlines dropped);
+    /// returns false, changing nothing, when it is anything else.
+    public mutating func paste(_ pasted: String) -> Bool {
+        let trimmed = pasted.filter { !$0.isWhitespace }
+        guard !trimmed.isEmpty, trimmed.count <= Self.maximumLength,
+              trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return false }
+        text = trimmed
+        isPrefilled = false
+        return true
+    }
+}
+
 /// The order ticket modal: side, series, size as typed.
 public struct TicketState: Hashable, Sendable {
     public var side: Side
     public var series: SeriesID
-    public var quantityText: String
+    public var size: NumericEntry
     /// A close ticket reduces an existing position; its side is fixed.
     public var isClose: Bool
 
     public init(side: Side, series: SeriesID, quantityText: String, isClose: Bool = false) {
         self.side = side
         self.series = series
-        self.quantityText = quantityText
+        self.size = NumericEntry(prefilled: quantityText)
         self.isClose = isClose
     }
 
-    /// The typed size, or nil when it is not a valid positive amount.
-    public var quantity: Quantity? {
-        guard let value = Quantity(decimal: quantityText), value.isPositive else { return nil }
-        return value
+    /// The size as typed.
+    public var quantityText: String { size.text }
+
+    /// The typed size, or why it is not one (an empty, malformed, zero or out-of-range size).
+    public var parsedQuantity: Result<Quantity, AmountParseError> {
+        switch Quantity.parse(quantityText) {
+        case .success(let value) where !value.isPositive: .failure(.notANumber(quantityText))
+        case let other: other
+        }
     }
+
+    /// The typed size, or nil when it is not a valid positive amount.
+    public var quantity: Quantity? { try? parsedQuantity.get() }
 }
 
 /// The LP deposit / withdraw prompt.
 public struct LiquidityTicketState: Hashable, Sendable {
     public enum Kind: Hashable, Sendable { case deposit, withdraw }
     public var kind: Kind
-    public var amountText: String
+    public var amount: NumericEntry
 
     public init(kind: Kind, amountText: String) {
         self.kind = kind
-        self.amountText = amountText
+        self.amount = NumericEntry(prefilled: amountText)
     }
+
+    /// The amount as typed.
+    public var amountText: String { amount.text }
 }
 
 /// The `:` command line being edited.
 public struct CommandLineState: Hashable, Sendable {
+    /// Longest line kept; typing or pasting beyond it is dropped.
+    public static let maximumLength = 256
     public var text: String
     /// Position in the history while browsing with Up/Down (nil when editing a new line).
     public var historyIndex: Int?
@@ -107,6 +168,9 @@ public struct DashboardState: Hashable, Sendable {
     public var commandHistory: [String] = []
     public var helpVisible = false
     public var paused = false
+    /// Price protection: orders carry a worst-acceptable total this fraction away from the previewed one
+    /// (0.01 = 1%; `--slippage`, `:slippage`).
+    public var slippage: Double = 0.01
     public var speed: Double
     public var themeName: String
     public var availableThemes: [String]
@@ -122,6 +186,10 @@ public struct DashboardState: Hashable, Sendable {
 
     public static let maximumLogEntries = 500
     public static let speedSteps: [Double] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
+    /// Simulated seconds per wall-clock second the dashboard accepts (the ends of ``speedSteps``).
+    public static let speedRange: ClosedRange<Double> = 1...3600
+    /// Slippage tolerances accepted by `--slippage` and `:slippage` (0 to 50%).
+    public static let slippageRange: ClosedRange<Double> = 0...0.5
 
     public init(deskAccount: AccountID, marketCount: Int, readOnly: Bool = false, speed: Double = 60,
                 themeName: String = "default", availableThemes: [String] = ["default"]) {

@@ -68,7 +68,7 @@ public enum EventLogFormatter {
         case .boardSettled(let board, let spot, let positions, let payout):
             let info = engine.boards[board.index]
             let symbol = engine.markets[info.market.index].symbol
-            return LogEntry(time: time, text: "\(symbol) \(info.tenorLabel) board expired at \(NumberFormat.fixed(spot)): \(positions) positions settled, pool paid \(NumberFormat.signedMoney(micros: payout.micros))",
+            return LogEntry(time: time, text: "\(symbol) \(info.tenorLabel) board expired at \(NumberFormat.fixed(spot)): \(Wording.count(positions, "position")) settled, pool paid \(NumberFormat.signedMoney(micros: payout.micros))",
                             role: .info, isDesk: false)
         case .boardListed(let board, let market, let expiry, _, let strikes, let baseIv):
             let info = engine.boards[board.index]

@@ -15,4 +15,7 @@ public enum KeyPress: Hashable, Sendable {
     case function(Int)
     /// The terminal changed size; the backend has already updated its dimensions.
     case resize
+    /// Text pasted in one piece (bracketed paste): text for the field with focus, never key commands, and a
+    /// newline inside it never confirms anything.
+    case paste(String)
 }

@@ -47,13 +47,16 @@ extension Engine {
 
         // Utilization premium applies only when the pool writes more (its locked collateral grows).
         var multiplier = 1.0
+        // In `Double`: a quote is asked for any typed size (the ticket previews before the size limit refuses it),
+        // so nothing here may combine a user's quantity in 64-bit integers.
         if side == .buy {
-            let netAfter = pool.netPosition[seriesID.index] - quantity
-            let lockAfter = lockRequirement(seriesID, net: netAfter)
-            let lockedAfter = pool.lockedCollateral - pool.lockedBySeries[seriesID.index] + lockAfter
-            if lockAfter > pool.lockedBySeries[seriesID.index] {
+            let netAfter = pool.netPosition[seriesID.index].doubleValue - amount
+            let lockAfter = lockRequirementEstimate(seriesID, net: netAfter)
+            let lockedBefore = pool.lockedBySeries[seriesID.index].doubleValue
+            if lockAfter > lockedBefore {
+                let lockedAfter = pool.lockedCollateral.doubleValue - lockedBefore + lockAfter
                 let assets = max(pool.cash.doubleValue, 1e-9)
-                let utilization = lockedAfter.doubleValue / assets
+                let utilization = lockedAfter / assets
                 let threshold = amm.utilizationPremiumThreshold
                 if utilization > threshold { multiplier = 1 + (utilization - threshold) / threshold }
             }
@@ -104,6 +107,16 @@ extension Engine {
         case .call:
             let perUnit = Money(rounding: markets[option.market.index].spot * configuration.pool.callCollateralPerSpot, .up)
             return Money.notional(perUnit, contracts, rounding: .up)
+        }
+    }
+
+    /// ``lockRequirement(_:net:)`` in `Double`, for quotes of sizes that exact money could not hold.
+    func lockRequirementEstimate(_ seriesID: SeriesID, net: Double) -> Double {
+        guard net < 0 else { return 0 }
+        let option = series[seriesID.index]
+        switch option.kind {
+        case .put: return option.strike.doubleValue * -net
+        case .call: return markets[option.market.index].spot * configuration.pool.callCollateralPerSpot * -net
         }
     }
 

@@ -7,32 +7,48 @@ extension Engine {
     }
 
     mutating func apply(_ command: EngineCommand, into events: inout [EngineEvent]) {
+        if let violation = command.rangeViolation {
+            statistics.countRejection(violation.reason)
+            let order: Order? = if case .placeOrder(let order) = command { order } else { nil }
+            emit(.orderRejected(account: command.account ?? AccountID(accounts.count), series: order.flatMap { isKnownSeries($0.series) ? $0.series : nil },
+                                side: order?.side, quantity: order?.quantity, rejection: violation), into: &events)
+            return
+        }
         switch command {
         case .openAccount(let name, let role, let funding):
             let id = AccountID(accounts.count)
             let funded = max(funding, .zero)
+            // All outside money together stays within the input range, so no sum of balances can overflow.
+            guard let external = externalNet.adding(funded), external.isWithinInputRange else {
+                return reject(.outOfRange, id, "the pool's outside funding would exceed what the engine can count", into: &events)
+            }
             accounts.append(Account(
                 id: id, name: name, role: role, balance: funded, collateral: .zero, shares: .zero,
                 realizedPnL: .zero, feesPaid: .zero, funded: funded))
-            externalNet += funded
+            externalNet = external
             emit(.accountOpened(account: id, name: name, role: role, funding: funded), into: &events)
         case .fund(let account, let amount):
             guard isKnownAccount(account) else { return reject(.unknownAccount, account, into: &events) }
             guard amount.isPositive else { return reject(.invalidQuantity, account, "funding must be positive", into: &events) }
-            accounts[account.index].balance += amount
-            accounts[account.index].funded += amount
-            externalNet += amount
+            guard let balance = accounts[account.index].balance.adding(amount),
+                  let funded = accounts[account.index].funded.adding(amount),
+                  let external = externalNet.adding(amount), external.isWithinInputRange else {
+                return reject(.outOfRange, account, "the account would hold more than the engine can count", into: &events)
+            }
+            accounts[account.index].balance = balance
+            accounts[account.index].funded = funded
+            externalNet = external
             emit(.accountFunded(account: account, amount: amount), into: &events)
         case .placeOrder(let order):
             placeOrder(order, into: &events)
-        case .closePosition(let account, let seriesID, let quantity):
-            guard isKnownAccount(account) else { return reject(.unknownAccount, account, into: &events) }
-            guard let position = position(account: account, series: seriesID) else {
-                return reject(.noPosition, account, isKnownSeries(seriesID) ? series[seriesID.index].name : "", into: &events)
+        case .closePosition(let account, let seriesID, let quantity, let limit):
+            switch closingOrder(account: account, series: seriesID, quantity: quantity, limitPremium: limit) {
+            case .success(let order): placeOrder(order, into: &events)
+            case .failure(let rejection):
+                statistics.countRejection(rejection.reason)
+                emit(.orderRejected(account: account, series: isKnownSeries(seriesID) ? seriesID : nil, side: nil,
+                                    quantity: quantity, rejection: rejection), into: &events)
             }
-            let held = Quantity(micros: abs(position.quantity.micros))
-            let amount = min(quantity ?? held, held)
-            placeOrder(Order(account: account, series: seriesID, side: position.isLong ? .sell : .buy, quantity: amount), into: &events)
         case .deposit(let account, let amount):
             deposit(account: account, amount: amount, into: &events)
         case .withdraw(let account, let shares):
@@ -41,6 +57,23 @@ extension Engine {
             pool.hedgingEnabled = enabled
             emit(.hedgingChanged(enabled: enabled), into: &events)
         }
+    }
+
+    /// The order that closes `quantity` (nil: all) of an account's position, or why there is none: no position,
+    /// or more than the position holds (refused rather than silently trimmed, so a typo never trades a size
+    /// nobody asked for).
+    public func closingOrder(account: AccountID, series seriesID: SeriesID, quantity: Quantity?, limitPremium: Money? = nil) -> Result<Order, Rejection> {
+        guard isKnownAccount(account) else { return .failure(Rejection(.unknownAccount, "\(account)")) }
+        guard let position = position(account: account, series: seriesID) else {
+            return .failure(Rejection(.noPosition, isKnownSeries(seriesID) ? series[seriesID.index].name : ""))
+        }
+        let held = Quantity(micros: abs(position.quantity.micros))
+        let amount = quantity ?? held
+        guard amount <= held else {
+            return .failure(Rejection(.invalidQuantity, "the position holds \(Wording.contracts(held)), cannot close \(amount.plainText)"))
+        }
+        return .success(Order(account: account, series: seriesID, side: position.isLong ? .sell : .buy, quantity: amount,
+                              limitPremium: limitPremium))
     }
 
     /// Runs the simulation forward to `target`, one tick at a time, and returns every event on the way

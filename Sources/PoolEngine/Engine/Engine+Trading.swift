@@ -28,11 +28,11 @@ extension Engine {
         guard !board.isSettled, time < option.expiry else { return .failure(Rejection(.expired, option.name)) }
         guard quantity.micros > 0 else { return .failure(Rejection(.invalidQuantity, "quantity must be positive")) }
         guard quantity >= marketConfig.minimumOrderSize else {
-            return .failure(Rejection(.invalidQuantity, "minimum order is \(marketConfig.minimumOrderSize) contracts"))
+            return .failure(Rejection(.invalidQuantity, "minimum order is \(Wording.contracts(marketConfig.minimumOrderSize))"))
         }
         if !forced {
             guard quantity <= marketConfig.maximumOrderSize else {
-                return .failure(Rejection(.sizeLimit, "maximum order is \(marketConfig.maximumOrderSize) contracts"))
+                return .failure(Rejection(.sizeLimit, "maximum order is \(Wording.contracts(marketConfig.maximumOrderSize))"))
             }
             guard time < board.tradingCutoff(configuration.amm) else {
                 return .failure(Rejection(.tradingCutoff, "\(option.name) stopped trading at \(board.tradingCutoff(configuration.amm))"))
@@ -82,7 +82,8 @@ extension Engine {
 
         switch order.side {
         case .buy:
-            plan.cashFlow = premium + fee
+            guard let cost = premium.adding(fee) else { return .failure(Rejection(.outOfRange, "premium and fee overflow")) }
+            plan.cashFlow = cost
             if plan.cashFlow.micros <= 0 { return .failure(Rejection(.invalidQuantity, "zero-cost trade")) }
             if !forced, lockAfter > lockBefore {
                 let assetsAfter = pool.cash + plan.cashFlow - reserveCut
@@ -99,7 +100,7 @@ extension Engine {
                 return .failure(Rejection(.insufficientBalance, "needs \(plan.cashFlow) USD, has \(account.balance + plan.collateralReleased)"))
             }
             if let limit = order.limitPremium, plan.cashFlow > limit {
-                return .failure(Rejection(.limitPrice, "costs \(plan.cashFlow) > limit \(limit)"))
+                return .failure(Rejection(.limitPrice, "costs \(plan.cashFlow) USD, limit \(limit)\(Self.priceMove(plan.cashFlow, against: limit))"))
             }
         case .sell:
             plan.cashFlow = premium - fee
@@ -121,10 +122,16 @@ extension Engine {
                 return .failure(Rejection(.insufficientLiquidity, "pool cannot pay \(plan.cashFlow) USD"))
             }
             if let limit = order.limitPremium, plan.cashFlow < limit {
-                return .failure(Rejection(.limitPrice, "pays \(plan.cashFlow) < limit \(limit)"))
+                return .failure(Rejection(.limitPrice, "pays \(plan.cashFlow) USD, limit \(limit)\(Self.priceMove(plan.cashFlow, against: limit))"))
             }
         }
         return .success(plan)
+    }
+
+    /// ` — 1.93% worse`: how far a price is past the limit, so a refusal says how much the market moved.
+    static func priceMove(_ price: Money, against limit: Money) -> String {
+        guard limit.isPositive else { return "" }
+        return " — " + percent(abs(price.doubleValue - limit.doubleValue) / limit.doubleValue) + " worse"
     }
 
     /// Moves the money and positions of a planned trade and returns its fill.

@@ -25,6 +25,18 @@ public struct Order: Codable, Hashable, Sendable {
     }
 }
 
+extension Order {
+    /// The worst-acceptable total for an order previewed at `previewed` (fees included): `tolerance` (0.01 = 1%)
+    /// more for a buy, less for a sell, rounded to the stricter side.
+    public static func slippageLimit(previewed: Money, side: Side, tolerance: Double) -> Money {
+        let partsPerMillion = Int64((min(max(tolerance, 0), 1) * 1_000_000).rounded())
+        switch side {
+        case .buy: return previewed.scaled(by: 1_000_000 + partsPerMillion, over: 1_000_000, rounding: .down)
+        case .sell: return previewed.scaled(by: 1_000_000 - partsPerMillion, over: 1_000_000, rounding: .up)
+        }
+    }
+}
+
 /// Everything that can change the engine from outside: commands in, events out.
 public enum EngineCommand: Codable, Hashable, Sendable {
     /// Opens an account, funded from outside with `funding`.
@@ -33,14 +45,47 @@ public enum EngineCommand: Codable, Hashable, Sendable {
     case fund(account: AccountID, amount: Money)
     /// Buys or sells against the pool (buying against a short closes it first, and vice versa).
     case placeOrder(Order)
-    /// Closes `quantity` of the account's position in `series` (all of it when nil).
-    case closePosition(account: AccountID, series: SeriesID, quantity: Quantity?)
+    /// Closes `quantity` of the account's position in `series` (all of it when nil; more than is held is refused),
+    /// at a total premium no worse than `limitPremium` (fees included; nil for none).
+    case closePosition(account: AccountID, series: SeriesID, quantity: Quantity?, limitPremium: Money? = nil)
     /// Deposits quote into the pool for shares at NAV.
     case deposit(account: AccountID, amount: Money)
     /// Burns shares for quote at NAV, queued when liquidity is short.
     case withdraw(account: AccountID, shares: Shares)
     /// Turns the pool's delta hedger on or off.
     case setHedging(enabled: Bool)
+}
+
+extension EngineCommand {
+    /// The account the command acts for (nil for pool-wide commands and new accounts).
+    public var account: AccountID? {
+        switch self {
+        case .openAccount, .setHedging: nil
+        case .fund(let account, _), .closePosition(let account, _, _, _), .deposit(let account, _), .withdraw(let account, _): account
+        case .placeOrder(let order): order.account
+        }
+    }
+
+    /// The first user-supplied amount or quantity outside ±``FixedPointLimits/maximumMagnitude``, as a rejection.
+    ///
+    /// Checked once where commands enter the engine, so every sum of two accepted inputs fits in 64 bits and no
+    /// command can trap the engine's arithmetic, whatever a keyboard, a file or a network peer sends.
+    public var rangeViolation: Rejection? {
+        func check<T: FixedPointAmount>(_ value: T?, _ name: String) -> Rejection? {
+            guard let value, !value.isWithinInputRange else { return nil }
+            return Rejection(.outOfRange, "\(name) \(value) is beyond ±1,000,000,000,000")
+        }
+        switch self {
+        case .openAccount(_, _, let funding): return check(funding, "funding")
+        case .fund(_, let amount): return check(amount, "amount")
+        case .placeOrder(let order):
+            return check(order.quantity, "quantity") ?? check(order.collateral, "collateral") ?? check(order.limitPremium, "limit")
+        case .closePosition(_, _, let quantity, let limit): return check(quantity, "quantity") ?? check(limit, "limit")
+        case .deposit(_, let amount): return check(amount, "amount")
+        case .withdraw(_, let shares): return check(shares, "shares")
+        case .setHedging: return nil
+        }
+    }
 }
 
 /// Why an order or request was refused.
@@ -61,6 +106,8 @@ public enum RejectionReason: String, Codable, Hashable, Sendable, CaseIterable, 
     case noPosition
     case limitPrice
     case poolInsolvent
+    /// An amount or quantity outside the range the engine accepts, or a result that would overflow.
+    case outOfRange
 
     public var description: String {
         switch self {
@@ -80,6 +127,7 @@ public enum RejectionReason: String, Codable, Hashable, Sendable, CaseIterable, 
         case .noPosition: "no position to close"
         case .limitPrice: "price worse than the limit"
         case .poolInsolvent: "pool NAV is not positive"
+        case .outOfRange: "amount out of range"
         }
     }
 }

@@ -50,6 +50,12 @@ public struct Fill: Codable, Hashable, Sendable {
     public var isLiquidation: Bool
 }
 
+extension Fill {
+    /// What the trader paid (buy: premium + fee) or received (sell: premium − fee), the figure an order's
+    /// `limitPremium` is compared with.
+    public var traderCashFlow: Money { side == .buy ? premium + fee : premium - fee }
+}
+
 /// A position paid out at expiry.
 public struct PositionSettlement: Codable, Hashable, Sendable {
     public var account: AccountID

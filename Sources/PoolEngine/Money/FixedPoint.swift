@@ -32,26 +32,62 @@ extension FixedPointAmount {
         }
     }
 
-    /// Parses a decimal string such as `"1250.5"` exactly; nil when it is not a plain decimal with at most six places.
+    /// Parses a decimal string such as `"1250.5"` exactly; nil when ``parse(_:)`` refuses it.
     public init?(decimal text: String) {
-        var text = Substring(text.trimmingWhitespace())
+        guard case .success(let value) = Self.parse(text) else { return nil }
+        self = value
+    }
+
+    /// Parses a plain decimal (`"2"`, `"0.25"`, `"-1.5"`, `"1_000"`) exactly, or says why not.
+    ///
+    /// Strict on purpose, because these are typed amounts of money and contracts: a comma is refused as
+    /// ambiguous (`1,5` is 1.5 in much of Europe and 15 in the US), so are exponents, more decimals than the
+    /// unit has (six) and magnitudes beyond ``FixedPointLimits/maximumMagnitude`` (one trillion units), so that
+    /// no parsed amount can overflow the engine's 64-bit arithmetic when added to another.
+    public static func parse(_ text: String) -> Result<Self, AmountParseError> {
+        let trimmed = text.trimmingWhitespace()
+        var body = Substring(trimmed)
+        guard !body.isEmpty else { return .failure(.empty) }
         var negative = false
-        if text.hasPrefix("-") { negative = true; text = text.dropFirst() } else if text.hasPrefix("+") { text = text.dropFirst() }
-        let text2 = text.replacingUnderscoresAndCommas()
-        let parts = text2.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let wholePart = parts.first, !(wholePart.isEmpty && parts.count == 1) else { return nil }
-        guard wholePart.allSatisfy(\.isASCIIDigit), wholePart.count <= 12 else { return nil }
-        let whole = Int64(wholePart) ?? 0
-        var fraction: Int64 = 0
-        if parts.count == 2 {
-            let fractionPart = parts[1]
-            guard fractionPart.count <= 6, fractionPart.allSatisfy(\.isASCIIDigit) else { return nil }
-            guard !(wholePart.isEmpty && fractionPart.isEmpty) else { return nil }
-            let padded = fractionPart + String(repeating: "0", count: 6 - fractionPart.count)
-            fraction = Int64(padded) ?? 0
+        if body.hasPrefix("-") { negative = true; body = body.dropFirst() } else if body.hasPrefix("+") { body = body.dropFirst() }
+        if body.contains(",") { return .failure(.comma(trimmed)) }
+        if body.contains(where: { $0 == "e" || $0 == "E" }), body.contains(where: \.isASCIIDigit) {
+            return .failure(.exponent(trimmed))
         }
+        let digits = body.filter { $0 != "_" }
+        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let wholePart = parts.first else { return .failure(.notANumber(trimmed)) }
+        let fractionPart = parts.count == 2 ? parts[1] : ""
+        guard wholePart.allSatisfy(\.isASCIIDigit), fractionPart.allSatisfy(\.isASCIIDigit),
+              !(wholePart.isEmpty && fractionPart.isEmpty) else { return .failure(.notANumber(trimmed)) }
+        guard fractionPart.count <= 6 else { return .failure(.tooManyDecimals(trimmed)) }
+        let significant = wholePart.drop { $0 == "0" }
+        guard significant.count <= 13, let whole = Int64(wholePart.isEmpty ? "0" : String(wholePart)) else {
+            return .failure(.outOfRange(trimmed))
+        }
+        let padded = fractionPart + String(repeating: "0", count: 6 - fractionPart.count)
+        let fraction = Int64(padded) ?? 0
         let magnitude = whole * fixedPointScale + fraction
-        self.init(micros: negative ? -magnitude : magnitude)
+        guard magnitude <= FixedPointLimits.maximumMagnitude else { return .failure(.outOfRange(trimmed)) }
+        return .success(Self(micros: negative ? -magnitude : magnitude))
+    }
+
+    /// `self + other`, or nil when the sum leaves the 64-bit range (user-controlled paths refuse rather than trap).
+    @inlinable public func adding(_ other: Self) -> Self? {
+        let (sum, overflow) = micros.addingReportingOverflow(other.micros)
+        return overflow ? nil : Self(micros: sum)
+    }
+
+    /// `self − other`, or nil when the difference leaves the 64-bit range.
+    @inlinable public func subtracting(_ other: Self) -> Self? {
+        let (difference, overflow) = micros.subtractingReportingOverflow(other.micros)
+        return overflow ? nil : Self(micros: difference)
+    }
+
+    /// Whether the amount is within ±``FixedPointLimits/maximumMagnitude``, the range every amount or quantity
+    /// that comes from outside the engine must be in.
+    @inlinable public var isWithinInputRange: Bool {
+        micros >= -FixedPointLimits.maximumMagnitude && micros <= FixedPointLimits.maximumMagnitude
     }
 
     /// The amount as a `Double`, for pricing and display only.
@@ -80,6 +116,16 @@ extension FixedPointAmount {
         return (negative ? "-" : "") + "\(whole).\(fraction)"
     }
 
+    /// Decimal text without grouping and without trailing zeros (`0.1`, `2`, `1250.5`), as typed into a ticket.
+    public var plainText: String {
+        var text = description
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+
     /// `self × numerator ÷ denominator` computed exactly in 128 bits, rounded as asked.
     @inlinable
     public func scaled(by numerator: Int64, over denominator: Int64, rounding rule: FixedPointRounding) -> Self {
@@ -95,6 +141,34 @@ extension FixedPointAmount {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(micros)
+    }
+}
+
+/// Bounds on amounts that come from outside the engine.
+public enum FixedPointLimits {
+    /// One trillion units (10¹⁸ millionths): any two in-range amounts add without overflow, and far beyond
+    /// any real pool, balance or order. Typed or sent amounts above it are refused as out of range.
+    public static let maximumMagnitude: Int64 = 1_000_000_000_000 * 1_000_000
+}
+
+/// Why a typed amount was not accepted; ``description`` is one line for a status bar or stderr.
+public enum AmountParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    case empty
+    case comma(String)
+    case exponent(String)
+    case tooManyDecimals(String)
+    case outOfRange(String)
+    case notANumber(String)
+
+    public var description: String {
+        switch self {
+        case .empty: "no number given"
+        case .comma(let text): "\"\(text)\": a comma is ambiguous — use . for decimals and no thousands separator"
+        case .exponent(let text): "\"\(text)\": exponents are not accepted — write the number out"
+        case .tooManyDecimals(let text): "\"\(text)\" has more than 6 decimals"
+        case .outOfRange(let text): "\"\(text)\" is out of range (at most 1,000,000,000,000)"
+        case .notANumber(let text): "\"\(text)\" is not a number"
+        }
     }
 }
 
@@ -219,11 +293,6 @@ extension String {
     }
 }
 
-extension Substring {
-    func replacingUnderscoresAndCommas() -> Substring {
-        Substring(self.filter { $0 != "_" && $0 != "," })
-    }
-}
 
 extension Character {
     var isASCIIDigit: Bool { ("0"..."9").contains(self) }

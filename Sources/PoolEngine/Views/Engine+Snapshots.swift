@@ -191,11 +191,28 @@ extension Engine {
         if account != nil {
             for view in copy.positionViews(of: order.account) { greeks = greeks + view.greeks }
         }
-        let quote = isKnownSeries(order.series) && order.quantity.isPositive
+        // A size the engine refuses outright has no meaningful price: show the refusal, not a quote for it.
+        let unpriceable: Set<RejectionReason> = [.sizeLimit, .invalidQuantity, .outOfRange, .unknownSeries, .unknownAccount, .expired]
+        let quote = isKnownSeries(order.series) && order.quantity.isPositive && !(rejection.map { unpriceable.contains($0.reason) } ?? false)
             ? quoteTrade(series: order.series, side: order.side, quantity: order.quantity) : nil
         return OrderPreview(
             fill: fill, rejection: rejection, balanceAfter: account?.balance ?? .zero,
             collateralAfter: account?.collateral ?? .zero, accountGreeksAfter: greeks,
             utilizationAfter: copy.utilization, quote: quote)
+    }
+
+    /// What closing `quantity` (nil: all) of an account's position would do, with the same refusals as
+    /// ``EngineCommand/closePosition(account:series:quantity:limitPremium:)``.
+    public func previewClose(account: AccountID, series seriesID: SeriesID, quantity: Quantity?) -> OrderPreview {
+        switch closingOrder(account: account, series: seriesID, quantity: quantity) {
+        case .success(let order): return preview(order)
+        case .failure(let rejection):
+            let holder = isKnownAccount(account) ? accounts[account.index] : nil
+            var greeks = NetGreeks()
+            if holder != nil { for view in positionViews(of: account) { greeks = greeks + view.greeks } }
+            return OrderPreview(fill: nil, rejection: rejection, balanceAfter: holder?.balance ?? .zero,
+                                collateralAfter: holder?.collateral ?? .zero, accountGreeksAfter: greeks,
+                                utilizationAfter: utilization, quote: nil)
+        }
     }
 }

@@ -100,9 +100,23 @@ struct RandomSession {
         }
     }
 
+    /// Micro-unit counts at and near the ends of `Int64`, where unchecked arithmetic would trap.
+    mutating func extremeMicros() -> Int64 {
+        switch random.integer(in: 0...6) {
+        case 0: return .max
+        case 1: return .min
+        case 2: return .max / 2 + 1
+        case 3: return 1_000_000_000_000_000_001  // just past the input range
+        case 4: return 1_000_000_000_000_000_000  // the largest amount in range
+        case 5: return -1_000_000_000_000_000_001
+        default: return Int64(bitPattern: random.next())
+        }
+    }
+
     mutating func randomQuantity(for id: SeriesID) -> Quantity {
         let market = engine.isKnownSeries(id) ? engine.series[id.index].market : MarketID(0)
         let rules = engine.marketConfiguration(market)
+        if random.chance(0.03) { return Quantity(micros: extremeMicros()) }
         switch random.uniform() {
         case ..<0.80: return Quantity(micros: rules.minimumOrderSize.micros * Int64(random.integer(in: 1...80)))
         case ..<0.86: return Quantity(micros: Int64(random.integer(in: 1...Int(rules.maximumOrderSize.micros))))
@@ -130,13 +144,16 @@ struct RandomSession {
         if !open.isEmpty, random.chance(0.85) {
             let position = open[open.index(open.startIndex, offsetBy: random.integer(in: 0...(open.count - 1)))]
             let held = abs(position.quantity.micros)
-            let quantity: Quantity? = random.chance(0.5) ? nil : Quantity(micros: Int64(random.integer(in: -1_000...Int(held) * 2)))
+            let quantity: Quantity? = random.chance(0.5) ? nil
+                : random.chance(0.05) ? Quantity(micros: extremeMicros())
+                : Quantity(micros: Int64(random.integer(in: -1_000...Int(held) * 2)))
             return .closePosition(account: position.account, series: position.series, quantity: quantity)
         }
         return .closePosition(account: randomAccount(), series: randomSeries(), quantity: nil)
     }
 
     mutating func randomMoney() -> Money {
+        if random.chance(0.03) { return Money(micros: extremeMicros()) }
         switch random.uniform() {
         case ..<0.80: return Money(micros: Int64(random.integer(in: 1...200_000_000_000)))
         case ..<0.88: return Money(micros: Int64(random.integer(in: 1...1_000)))
@@ -157,6 +174,7 @@ struct RandomSession {
     }
 
     mutating func randomShares() -> Shares {
+        if random.chance(0.03) { return Shares(micros: extremeMicros()) }
         switch random.uniform() {
         case ..<0.7: return Shares(micros: Int64(random.integer(in: 1...500_000_000_000)))
         case ..<0.8: return .zero

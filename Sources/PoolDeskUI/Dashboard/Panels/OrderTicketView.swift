@@ -7,7 +7,7 @@ enum OrderTicketView {
         let theme = context.theme
         let option = engine.series[ticket.series.index]
         let verb = ticket.isClose ? "Close" : (ticket.side == .buy ? "Buy" : "Sell")
-        let modal = Modal(title: "\(verb) \(option.name)", info: ticket.isClose ? "close" : "Tab: buy/sell", width: 64, height: 15)
+        let modal = Modal(title: "\(verb) \(option.name)", info: ticket.isClose ? "close" : "Tab: buy/sell", width: 64, height: 16)
         let inner = modal.draw(in: &grid, theme: theme, glyphs: context.glyphs)
         guard inner.height > 4 else { return }
         var y = inner.y
@@ -21,18 +21,26 @@ enum OrderTicketView {
         line("Side", ticket.side == .buy ? "BUY  (trader pays premium + fee)" : "SELL (trader receives premium − fee)", sideRole)
         let cursor = context.glyphs.supportsBraille ? "▏" : "_"
         line("Size", "\(ticket.quantityText)\(cursor) contracts", .input)
-        guard let quantity = ticket.quantity else {
-            line("", "type a size (digits and .), +/- to step", .warning)
+        let quantity: Quantity
+        switch ticket.parsedQuantity {
+        case .success(let value): quantity = value
+        case .failure(let error):
+            line("", ticket.quantityText.isEmpty ? "type a size (digits and .), +/- to step" : "\(error)", .warning)
             return
         }
-        let order = Order(account: state.deskAccount, series: ticket.series, side: ticket.side, quantity: quantity)
-        let preview = engine.preview(order)
+        let preview = ticket.isClose
+            ? engine.previewClose(account: state.deskAccount, series: ticket.series, quantity: quantity)
+            : engine.preview(Order(account: state.deskAccount, series: ticket.series, side: ticket.side, quantity: quantity))
         let before = engine.accountSnapshot(state.deskAccount)
         if let quote = preview.quote {
             let total = ticket.side == .buy ? quote.premium + quote.fee : max(quote.premium - quote.fee, 0)
             line("Premium", "\(NumberFormat.fixed(quote.premium))  (\(NumberFormat.fixed(quote.premium / max(quantity.doubleValue, 1e-12))) each)")
             line("Fee", NumberFormat.fixed(quote.fee), .muted)
             line(ticket.side == .buy ? "Total to pay" : "Total to receive", NumberFormat.fixed(total), sideRole)
+            if let fill = preview.fill {
+                let limit = Order.slippageLimit(previewed: fill.traderCashFlow, side: fill.side, tolerance: state.slippage)
+                line("Worst accepted", "\(NumberFormat.money(micros: limit.micros))  (slippage \(NumberFormat.percent(state.slippage)), :slippage)", .muted)
+            }
             var ivText = "\(NumberFormat.percent(quote.volatilityBefore)) → \(NumberFormat.percent(quote.volatilityAfter))"
             if quote.utilizationMultiplier > 1 { ivText += "  (utilization ×\(NumberFormat.fixed(quote.utilizationMultiplier)))" }
             line("IV move", ivText)

@@ -1,0 +1,233 @@
+import PoolDeskUI
+import PoolEngine
+import Testing
+
+/// The "safe at the keyboard" cases: no order the user did not mean, from typing, pasting or a moving price.
+@Suite("Keyboard safety")
+struct KeyboardSafetyTests {
+    @Test("the first digit typed replaces the prefilled size; + and - still step it")
+    func typedSizeReplacesDefault() {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"))
+        #expect(fixture.state.ticket?.quantityText == "0.1")
+        fixture.type("2")
+        #expect(fixture.state.ticket?.quantity == Quantity(2))
+        fixture.type("5")
+        #expect(fixture.state.ticket?.quantity == Quantity(25))
+        fixture.press(.escape, .character("m"), .character("b"))
+        #expect(fixture.state.ticket?.quantityText == "1")
+        fixture.type("25")
+        #expect(fixture.state.ticket?.quantity == Quantity(25), "ETH default 1 then 25 must be 25, not 125")
+        fixture.press(.character("+"))
+        #expect(fixture.state.ticket?.quantityText == "26")
+        fixture.type("3")
+        #expect(fixture.state.ticket?.quantityText == "3", "a digit after a step replaces the stepped value")
+    }
+
+    @Test("the deposit box replaces its prefilled amount too")
+    func depositReplacesDefault() {
+        var fixture = DashboardFixture()
+        fixture.press(.character("d"))
+        #expect(fixture.state.liquidityTicket?.amountText == "10000")
+        fixture.type("500")
+        #expect(fixture.state.liquidityTicket?.amountText == "500")
+        fixture.press(.backspace)
+        #expect(fixture.state.liquidityTicket?.amountText == "50")
+    }
+
+    @Test("pasting a:s into the command line is text, never keys: nothing is submitted, no ticket opens")
+    func pasteIntoCommandLine() {
+        var fixture = DashboardFixture()
+        fixture.press(.character(":"))
+        let effects = fixture.press(.paste("a\ns\n"))
+        #expect(effects.isEmpty)
+        #expect(fixture.state.commandLine?.text == "a s ")
+        #expect(fixture.state.ticket == nil)
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
+    }
+
+    @Test("a paste in the normal view is ignored with a reason; b25⏎ buys nothing")
+    func pasteInNormalView() {
+        var fixture = DashboardFixture()
+        let effects = fixture.press(.paste("b25\n"))
+        #expect(effects.isEmpty)
+        #expect(fixture.state.ticket == nil)
+        #expect(fixture.state.status?.text.contains("paste ignored") == true)
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
+    }
+
+    @Test("a paste in the ticket sets the size when it is one number and never confirms")
+    func pasteIntoTicket() {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"))
+        #expect(fixture.press(.paste("0.3\n")).isEmpty)
+        #expect(fixture.state.ticket?.quantity == Quantity(micros: 300_000))
+        fixture.press(.paste("1\n2"))
+        #expect(fixture.state.ticket?.quantityText == "12")
+        fixture.press(.paste("b25"))
+        #expect(fixture.state.ticket?.quantityText == "12")
+        #expect(fixture.state.status?.text.contains("paste ignored") == true)
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
+    }
+
+    @Test("a comma, an exponent or too many decimals is refused with that reason, not as 15 contracts")
+    func ambiguousQuantities() {
+        var fixture = DashboardFixture()
+        for (text, reason) in [("buy 1,5", "comma is ambiguous"), ("buy 1e3", "exponents are not accepted"),
+                               ("buy 12.3456789", "more than 6 decimals"), ("deposit all", "\"all\" is not a number"),
+                               ("deposit 1,000", "comma is ambiguous")] {
+            fixture.press(.character(":"))
+            fixture.type(text)
+            #expect(fixture.press(.enter).isEmpty, "\(text) must not act")
+            #expect(fixture.state.status?.text.contains(reason) == true, "\(text): \(fixture.state.status?.text ?? "")")
+        }
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
+    }
+
+    @Test("ticket orders carry the previewed total adjusted by the slippage tolerance")
+    func ticketCarriesLimit() throws {
+        var fixture = DashboardFixture()
+        let series = try #require(fixture.state.selectedSeries(in: fixture.engine))
+        fixture.press(.character("b"))
+        let previewed = try #require(fixture.engine.preview(Order(account: fixture.state.deskAccount, series: series, side: .buy,
+                                                                  quantity: Quantity(micros: 100_000))).fill)
+        let effects = fixture.press(.enter)
+        guard case .engine(.placeOrder(let order)) = effects.first else {
+            Issue.record("expected an order, got \(effects)")
+            return
+        }
+        let total = previewed.premium + previewed.fee
+        // 1% above the previewed total, rounded down: computed here from the fill's own numbers.
+        #expect(order.limitPremium == Money(micros: (total.micros * 101) / 100))
+    }
+
+    @Test(":slippage sets the tolerance; a price past the limit is refused with how far it moved")
+    func slippageRefusal() throws {
+        var fixture = DashboardFixture()
+        fixture.press(.character(":"))
+        fixture.type("slippage 0.5%")
+        fixture.press(.enter)
+        #expect(fixture.state.slippage == 0.005)
+        fixture.press(.character(":"))
+        fixture.type("slippage 80%")
+        fixture.press(.enter)
+        #expect(fixture.state.slippage == 0.005)
+        #expect(fixture.state.status?.text.contains("0% to 50%") == true)
+
+        // A limit of 1 USD per contract on an option worth hundreds: refused, saying how far off the price is.
+        let series = try #require(fixture.state.selectedSeries(in: fixture.engine))
+        let name = fixture.engine.series[series.index].name
+        fixture.press(.character(":"))
+        fixture.type("buy 0.1 \(name) @ 1")
+        let effects = fixture.press(.enter)
+        guard case .engine(.placeOrder(let order)) = effects.first else {
+            Issue.record("expected an order, got \(effects)")
+            return
+        }
+        #expect(order.limitPremium == Money(micros: 100_000))
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
+        let status = try #require(fixture.state.status?.text)
+        #expect(status.contains("price worse than the limit"))
+        #expect(status.contains("% worse"))
+    }
+
+    @Test("a price that moves past the tolerance between preview and fill is refused, not paid")
+    func movedPriceIsRefused() throws {
+        var fixture = DashboardFixture()
+        let series = try #require(fixture.state.selectedSeries(in: fixture.engine))
+        let desk = fixture.state.deskAccount
+        let order = Order(account: desk, series: series, side: .buy, quantity: Quantity(micros: 100_000))
+        let previewed = try #require(fixture.engine.preview(order).fill)
+        var limited = order
+        limited.limitPremium = Order.slippageLimit(previewed: previewed.traderCashFlow, side: .buy, tolerance: 0.01)
+        // Someone else buys a large size first: IV and the premium jump by more than 1%.
+        let other = AccountID(fixture.engine.accounts.count)
+        _ = fixture.engine.apply(.openAccount(name: "other", role: .trader, funding: Money(10_000_000)))
+        let moved = fixture.engine.apply(.placeOrder(Order(account: other, series: series, side: .buy, quantity: Quantity(5))))
+        #expect(moved.contains { if case .orderFilled = $0.payload { true } else { false } })
+        let events = fixture.engine.apply(.placeOrder(limited))
+        let rejection = events.compactMap { event -> Rejection? in
+            if case .orderRejected(_, _, _, _, let rejection) = event.payload { return rejection }
+            return nil
+        }.first
+        #expect(rejection?.reason == .limitPrice)
+        #expect(fixture.engine.position(account: desk, series: series) == nil)
+    }
+
+    @Test("closing more than is held is refused, from the ticket and from :close, never trimmed")
+    func closeMoreThanHeld() throws {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"), .enter)
+        let series = try #require(fixture.state.selectedSeries(in: fixture.engine))
+        let held = try #require(fixture.engine.position(account: fixture.state.deskAccount, series: series)).quantity
+        #expect(held == Quantity(micros: 100_000))
+        fixture.press(.character("c"))
+        fixture.type("2")
+        fixture.press(.enter)
+        #expect(fixture.engine.position(account: fixture.state.deskAccount, series: series)?.quantity == held)
+        #expect(fixture.state.status?.text.contains("the position holds 0.1 contracts, cannot close 2") == true)
+        let name = fixture.engine.series[series.index].name
+        fixture.press(.character(":"))
+        fixture.type("close \(name) 999")
+        fixture.press(.enter)
+        #expect(fixture.engine.position(account: fixture.state.deskAccount, series: series)?.quantity == held)
+        #expect(fixture.state.status?.text.contains("cannot close 999") == true)
+    }
+
+    @Test(":speed 0.5 is refused with the range the message states; 1 and 3600 are taken")
+    func speedLimits() {
+        var fixture = DashboardFixture()
+        for (text, accepted) in [("speed 0.5", false), ("speed 1", true), ("speed 3600", true), ("speed 3601", false)] {
+            let before = fixture.state.speed
+            fixture.press(.character(":"))
+            fixture.type(text)
+            fixture.press(.enter)
+            if accepted {
+                #expect(fixture.state.speed != before || text == "speed \(Int(before))")
+            } else {
+                #expect(fixture.state.speed == before, "\(text) must be refused")
+                #expect(fixture.state.status?.text.contains("from 1 to 3600") == true)
+            }
+        }
+    }
+
+    @Test("an expired series is called expired, not unknown")
+    func expiredSeriesMessage() throws {
+        var fixture = DashboardFixture()
+        let board = try #require(fixture.engine.liveBoards.map { fixture.engine.boards[$0.index] }.min { $0.expiry < $1.expiry })
+        let name = fixture.engine.series[board.calls[0].index].name
+        EventLogFormatter.receive(fixture.engine.advance(to: board.expiry + .minutes(1)), state: &fixture.state, engine: fixture.engine)
+        fixture.press(.character(":"))
+        fixture.type("buy 0.1 \(name)")
+        #expect(fixture.press(.enter).isEmpty)
+        let status = try #require(fixture.state.status?.text)
+        #expect(status.contains("\(name) expired at"))
+        #expect(status.contains("settled at"))
+        fixture.press(.character(":"))
+        fixture.type("buy 0.1 BTC-9Z-1-C")
+        fixture.press(.enter)
+        #expect(fixture.state.status?.text.contains("unknown series") == true)
+    }
+
+    @Test("a huge typed size previews the size-limit refusal, not a price, and never traps")
+    func hugeSizePreview() throws {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"))
+        fixture.type("1000000000")
+        let grid = fixture.render(width: 160, height: 48)
+        #expect(grid.text.contains("order larger than the size limit"))
+        #expect(!grid.text.contains("Premium"))
+        fixture.press(.enter)
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
+        fixture.press(.character("b"))
+        fixture.type("99999999999999999999")
+        #expect(fixture.render(width: 160, height: 48).text.contains("out of range"))
+    }
+
+    @Test("Ctrl-\\ quits like Ctrl-C")
+    func controlBackslashQuits() {
+        var fixture = DashboardFixture()
+        #expect(fixture.press(.control("\\")) == [.quit])
+        #expect(fixture.state.shouldQuit)
+    }
+}
