@@ -120,6 +120,13 @@ final class TmuxSession {
 
     /// The visible screen as text, one line per row (tmux trims trailing spaces).
     /// `withEscapes` keeps SGR color/attribute sequences (`capture-pane -e`).
+    /// Pastes `text` the way a terminal does: `paste-buffer -p` wraps it in bracketed-paste markers when the
+    /// program turned that mode on (as a real terminal emulator would), and sends it bare otherwise.
+    func paste(_ text: String) throws {
+        _ = try run(["set-buffer", "-b", "pdpaste", "--", text])
+        _ = try run(["paste-buffer", "-p", "-d", "-b", "pdpaste", "-t", sessionName])
+    }
+
     func capture(withEscapes: Bool = false) throws -> String {
         try run(["capture-pane", "-p", "-t", sessionName] + (withEscapes ? ["-e"] : []))
     }
