@@ -239,23 +239,16 @@ public enum DashboardReducer {
             ticket.amount.erase()
             state.liquidityTicket = ticket
         case .confirm:
-            switch ticket.kind {
-            case .deposit:
-                switch positive(Money.parse(ticket.amountText), ticket.amountText) {
-                case .success(let amount):
-                    state.liquidityTicket = nil
-                    return [.engine(.deposit(account: state.deskAccount, amount: amount))]
-                case .failure(let error):
-                    state.status = StatusMessage("deposit: \(error)", role: .danger)
-                }
-            case .withdraw:
-                switch positive(Shares.parse(ticket.amountText), ticket.amountText) {
-                case .success(let shares):
-                    state.liquidityTicket = nil
-                    return [.engine(.withdraw(account: state.deskAccount, shares: shares))]
-                case .failure(let error):
-                    state.status = StatusMessage("withdraw: \(error)", role: .danger)
-                }
+            let text = ticket.amountText, desk = state.deskAccount
+            let command: Result<EngineCommand, AmountParseError> = ticket.kind == .deposit
+                ? positive(Money.parse(text), text).map { .deposit(account: desk, amount: $0) }
+                : positive(Shares.parse(text), text).map { .withdraw(account: desk, shares: $0) }
+            switch command {
+            case .success(let command):
+                state.liquidityTicket = nil
+                return [.engine(command)]
+            case .failure(let error):
+                state.status = StatusMessage("\(ticket.kind == .deposit ? "deposit" : "withdraw"): \(error)", role: .danger)
             }
         default:
             break
@@ -265,7 +258,7 @@ public enum DashboardReducer {
 
     /// A parsed amount that must also be above zero.
     static func positive<T: FixedPointAmount>(_ parsed: Result<T, AmountParseError>, _ text: String) -> Result<T, AmountParseError> {
-        if case .success(let value) = parsed, !value.isPositive { return .failure(.notANumber(text)) }
+        if case .success(let value) = parsed, !value.isPositive { return .failure(.notPositive(text)) }
         return parsed
     }
 

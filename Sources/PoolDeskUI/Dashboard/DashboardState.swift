@@ -79,7 +79,7 @@ public struct TicketState: Hashable, Sendable {
     /// The typed size, or why it is not one (an empty, malformed, zero or out-of-range size).
     public var parsedQuantity: Result<Quantity, AmountParseError> {
         switch Quantity.parse(quantityText) {
-        case .success(let value) where !value.isPositive: .failure(.notANumber(quantityText))
+        case .success(let value) where !value.isPositive: .failure(.notPositive(quantityText))
         case let other: other
         }
     }

@@ -61,7 +61,7 @@ public enum KeyMap {
         KeyBinding([.character("O")], "O", .reverseSort, "positions: reverse sort"),
         KeyBinding([.control("l")], "Ctrl-L", .redraw, "redraw the screen"),
         KeyBinding([.character("?")], "?", .toggleHelp, "this help"),
-        KeyBinding([.character("q"), .control("c")], "q Ctrl-C", .quit, "quit"),
+        KeyBinding([.character("q"), .control("c"), .control("\\")], "q Ctrl-C", .quit, "quit"),
     ]
 
     public static let ticket: [KeyBinding<TicketKeyAction>] = [

@@ -159,6 +159,8 @@ public enum AmountParseError: Error, Hashable, Sendable, CustomStringConvertible
     case tooManyDecimals(String)
     case outOfRange(String)
     case notANumber(String)
+    /// Parsed, but zero or negative where only a positive amount makes sense (checked by the caller).
+    case notPositive(String)
 
     public var description: String {
         switch self {
@@ -168,6 +170,7 @@ public enum AmountParseError: Error, Hashable, Sendable, CustomStringConvertible
         case .tooManyDecimals(let text): "\"\(text)\" has more than 6 decimals"
         case .outOfRange(let text): "\"\(text)\" is out of range (at most 1,000,000,000,000)"
         case .notANumber(let text): "\"\(text)\" is not a number"
+        case .notPositive(let text): "\"\(text)\" must be above zero"
         }
     }
 }
