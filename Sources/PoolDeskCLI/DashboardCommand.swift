@@ -63,26 +63,28 @@ public struct DashboardCommand: ParsableCommand {
         var participants = ParticipantConfiguration(count: bots ?? (demo ? 40 : 20))
         if demo { participants.meanActionInterval = .minutes(4) }
         let opened = try openJournal(participants: participants)
+        // A resumed session's newest events refill the log; the status line then says where the session stands.
         var state = DashboardState(
             deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
             speed: speed ?? (demo ? 120 : 60), themeName: loadedTheme.name,
-            availableThemes: catalog.list().map(\.name))
-        state.slippage = CommandLineParser.parsePercent(slippage) ?? state.slippage
-        // A resumed session's newest events refill the log; the status line then says where the session stands.
-        if opened.resumed { EventLogFormatter.receive(opened.recentEvents, state: &state, engine: opened.engine) }
-        state.status = StatusMessage(opened.resumed
+            availableThemes: catalog.list().map(\.name), slippage: CommandLineParser.parsePercent(slippage) ?? 0.01)
+        if opened.resumed {
+            _ = DashboardReducer.reduce(&state, action: .engineEvents(opened.recentEvents), engine: opened.engine)
+        }
+        _ = DashboardReducer.reduce(&state, action: .notice(StatusMessage(opened.resumed
             ? opened.note + ((bots != nil || demo) ? " · --bots/--demo apply to new sessions (--new)" : "")
-            : "seed \(opened.journal.parameters.seed) · b buys the selected series · ? shows every key", role: .info)
+            : "seed \(opened.journal.parameters.seed) · b buys the selected series · ? shows every key", role: .info)), engine: opened.engine)
         let logger = SessionLog.open(environment: environment)
         logger.info("dashboard starting: journal=\(opened.journal.path) seed=\(opened.journal.parameters.seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name)")
         let terminal = try DeskTerminal.open(theme: loadedTheme, catalog: catalog, ascii: ascii, environment: environment)
-        let session = DashboardSession(engine: opened.engine, state: state, terminal: terminal, framesPerSecond: fps, logger: logger)
-        session.journal = opened.journal
-        session.run()
+        let driver = EmbeddedDeskDriver(engine: opened.engine, journal: opened.journal, logger: logger)
+        let loop = DeskRunLoop(state: state, driver: driver, terminal: terminal, clock: ContinuousClock(), framesPerSecond: fps,
+                               logger: logger, shouldStop: { TerminalSignals.pendingTermination })
+        loop.run()
         terminal.screen.restore()
-        if let failure = session.journalFailure { throw PoolDeskError(failure) }
+        if let failure = driver.failure { throw PoolDeskError(failure) }
         do {
-            try opened.journal.close(engine: session.engine)
+            try opened.journal.close(engine: driver.engine)
         } catch {
             throw PoolDeskError("\(error)")
         }

@@ -5,12 +5,13 @@ import PoolEngine
 /// The terminal side shared by the live dashboard and the replay: the screen, the theme catalog, the
 /// terminal's color capability and the render context (theme, glyphs, chart style).
 final class DeskTerminal {
-    let screen: TerminalScreen
+    let screen: any ScreenBackend
     let catalog: ThemeCatalog
     let capability: ColorCapability
     private(set) var context: RenderContext
 
-    private init(screen: TerminalScreen, catalog: ThemeCatalog, capability: ColorCapability, context: RenderContext) {
+    /// A terminal over any backend (the in-memory one in tests); ``open(theme:catalog:ascii:environment:)`` makes the real one.
+    init(screen: any ScreenBackend, catalog: ThemeCatalog, capability: ColorCapability, context: RenderContext) {
         self.screen = screen
         self.catalog = catalog
         self.capability = capability

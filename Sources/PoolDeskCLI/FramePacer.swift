@@ -7,7 +7,7 @@ struct FramePacer {
     private var windowStart: Double
     private var ticksInWindow = 0
 
-    init(framesPerSecond: Int, now: Double = monotonicSeconds()) {
+    init(framesPerSecond: Int, now: Double) {
         frameInterval = 1 / Double(max(1, framesPerSecond))
         lastWall = now
         windowStart = now
@@ -48,7 +48,7 @@ struct FramePacer {
 
     /// How long the key read may sleep: until the next frame is due, or a second when idle (paused, nothing
     /// to draw) so signals and resizes are still noticed at next to no CPU.
-    func keyTimeoutMilliseconds(idle: Bool) -> Int {
-        idle ? 1000 : max(1, Int(((lastFrame + frameInterval) - monotonicSeconds()) * 1000))
+    func keyTimeoutMilliseconds(idle: Bool, now: Double) -> Int {
+        idle ? 1000 : max(1, Int(((lastFrame + frameInterval) - now) * 1000))
     }
 }

@@ -47,8 +47,7 @@ struct DashboardRenderTests {
 
     @Test("in a replay the help overlay lists the replay keys first")
     func replayHelp() {
-        var fixture = DashboardFixture(readOnly: true)
-        fixture.state.isReplay = true
+        var fixture = DashboardFixture(readOnly: true, isReplay: true)
         fixture.press(.character("?"))
         let text = fixture.render(width: 100, height: 48).text
         for binding in ReplayKeyMap.bindings {

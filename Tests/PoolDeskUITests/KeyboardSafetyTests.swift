@@ -196,7 +196,7 @@ struct KeyboardSafetyTests {
         var fixture = DashboardFixture()
         let board = try #require(fixture.engine.liveBoards.map { fixture.engine.boards[$0.index] }.min { $0.expiry < $1.expiry })
         let name = fixture.engine.series[board.calls[0].index].name
-        EventLogFormatter.receive(fixture.engine.advance(to: board.expiry + .minutes(1)), state: &fixture.state, engine: fixture.engine)
+        fixture.advance(to: board.expiry + .minutes(1))
         fixture.press(.character(":"))
         fixture.type("buy 0.1 \(name)")
         #expect(fixture.press(.enter).isEmpty)

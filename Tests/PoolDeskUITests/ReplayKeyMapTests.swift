@@ -5,9 +5,7 @@ import Testing
 @Suite("Replay key map")
 struct ReplayKeyMapTests {
     func state(replay: Bool) -> DashboardState {
-        var state = DashboardState(deskAccount: AccountID(1), marketCount: 2, readOnly: true)
-        state.isReplay = replay
-        return state
+        DashboardState(deskAccount: AccountID(1), marketCount: 2, readOnly: true, isReplay: replay)
     }
 
     @Test func seekKeysOnlyInReplay() {
@@ -18,7 +16,11 @@ struct ReplayKeyMapTests {
         #expect(ReplayKeyMap.action(for: .character(","), state: state(replay: false)) == nil)
         #expect(ReplayKeyMap.action(for: .character("b"), state: state(replay: true)) == nil)
         var prompting = state(replay: true)
-        prompting.commandLine = CommandLineState(text: "spe")
+        let engine = Scenario(seed: 1, participants: ParticipantConfiguration(count: 0)).engine
+        for key: KeyPress in [.character(":"), .character("s"), .character("p"), .character("e")] {
+            _ = DashboardReducer.reduce(&prompting, key: key, engine: engine)
+        }
+        #expect(prompting.commandLine?.text == "spe")
         #expect(ReplayKeyMap.action(for: .character("g"), state: prompting) == nil, "typing on the command line is not seeking")
     }
 

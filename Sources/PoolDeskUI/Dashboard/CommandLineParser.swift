@@ -21,29 +21,35 @@ public enum DeskCommand: Hashable, Sendable {
     case quit
 }
 
+/// The words the `:` line understands, in the order completion offers them. The parser switches over this
+/// enum exhaustively, so a word cannot be offered for completion and then fall through to another action.
+public enum CommandWord: String, CaseIterable, Hashable, Sendable {
+    case buy, sell, close, deposit, withdraw, speed, pause, resume, theme, market, hedge, slippage, help, quit
+}
+
 /// Parses `:` commands and completes them; pure, so it is tested without a terminal.
 public enum CommandLineParser {
     /// Command words, in the order completion offers them.
-    public static let commands = ["buy", "sell", "close", "deposit", "withdraw", "speed", "pause", "resume",
-                                  "theme", "market", "hedge", "slippage", "help", "quit"]
+    public static let commands = CommandWord.allCases.map(\.rawValue)
 
-    static let usage: [String: String] = [
-        "buy": "buy QTY SERIES [@ PRICE] (e.g. buy 2 BTC-1D-62000-C @ 450)", "sell": "sell QTY SERIES [@ PRICE]",
-        "slippage": "slippage PERCENT (e.g. slippage 0.5%)",
-        "close": "close [SERIES] [QTY]", "deposit": "deposit USD", "withdraw": "withdraw SHARES|all",
-        "speed": "speed N (\(speedText(DashboardState.speedRange.lowerBound))–\(speedText(DashboardState.speedRange.upperBound)))", "theme": "theme NAME", "market": "market SYMBOL", "hedge": "hedge on|off",
+    static let usage: [CommandWord: String] = [
+        .buy: "buy QTY SERIES [@ PRICE] (e.g. buy 2 BTC-1D-62000-C @ 450)", .sell: "sell QTY SERIES [@ PRICE]",
+        .slippage: "slippage PERCENT (e.g. slippage 0.5%)",
+        .close: "close [SERIES] [QTY]", .deposit: "deposit USD", .withdraw: "withdraw SHARES|all",
+        .speed: "speed N (\(speedText(DashboardState.speedRange.lowerBound))–\(speedText(DashboardState.speedRange.upperBound)))", .theme: "theme NAME", .market: "market SYMBOL", .hedge: "hedge on|off",
     ]
 
     /// Parses `text`; `selected` stands in when a series is omitted. Errors are one-line messages for the status bar.
     public static func parse(_ text: String, engine: Engine, selected: SeriesID?, deskAccount: AccountID) -> Result<DeskCommand, CommandLineError> {
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         guard let first = words.first?.lowercased() else { return .failure(CommandLineError("empty command")) }
-        guard let command = commands.first(where: { $0 == first }) ?? uniquePrefixMatch(first, in: commands) else {
+        guard let word = commands.first(where: { $0 == first }) ?? uniquePrefixMatch(first, in: commands),
+              let command = CommandWord(rawValue: word) else {
             return .failure(CommandLineError("unknown command \"\(first)\" (try: \(commands.joined(separator: ", ")))"))
         }
         let arguments = Array(words.dropFirst())
         func fail(_ message: String) -> Result<DeskCommand, CommandLineError> {
-            .failure(CommandLineError("\(message) — usage: \(usage[command] ?? command)"))
+            .failure(CommandLineError("\(message) — usage: \(usage[command] ?? command.rawValue)"))
         }
         func series(_ word: String?) -> SeriesID? {
             guard let word else { return selected }
@@ -61,7 +67,7 @@ public enum CommandLineParser {
             }
         }
         switch command {
-        case "buy", "sell":
+        case .buy, .sell:
             var words = arguments
             // `@ 450`, `@450`: a per-contract limit at the end.
             var limit: Money?
@@ -83,8 +89,8 @@ public enum CommandLineParser {
             }
             guard words.count <= 2 else { return fail("too many arguments") }
             guard let id = series(words[safe: 1]) else { return unknownSeries(words[safe: 1]) }
-            return .success(.trade(side: command == "buy" ? .buy : .sell, quantity: parsed, series: id, perContractLimit: limit))
-        case "close":
+            return .success(.trade(side: command == .buy ? .buy : .sell, quantity: parsed, series: id, perContractLimit: limit))
+        case .close:
             var seriesWord: String?
             var closing: Quantity?
             for word in arguments {
@@ -99,14 +105,14 @@ public enum CommandLineParser {
             }
             guard let id = series(seriesWord) else { return unknownSeries(seriesWord) }
             return .success(.close(series: id, quantity: closing))
-        case "deposit":
+        case .deposit:
             guard arguments.count == 1 else { return fail("needs one amount in USD") }
             switch Money.parse(arguments[0]) {
             case .success(let amount) where amount.isPositive: return .success(.deposit(amount))
             case .success: return fail("amount must be above zero")
             case .failure(let error): return fail("amount \(error)")
             }
-        case "withdraw":
+        case .withdraw:
             guard arguments.count == 1 else { return fail("needs an amount of shares or all") }
             if arguments[0].lowercased() == "all" { return .success(.withdrawAll) }
             switch Shares.parse(arguments[0]) {
@@ -114,34 +120,33 @@ public enum CommandLineParser {
             case .success: return fail("shares must be above zero")
             case .failure(let error): return fail("shares \(error)")
             }
-        case "speed":
+        case .speed:
             let range = DashboardState.speedRange
             guard arguments.count == 1, let value = Double(arguments[0].trimmingCharacters(in: "x×")), value.isFinite, range.contains(value) else {
                 return fail("needs a number from \(speedText(range.lowerBound)) to \(speedText(range.upperBound))")
             }
             return .success(.speed(value))
-        case "slippage":
+        case .slippage:
             guard arguments.count == 1, let fraction = parsePercent(arguments[0]), DashboardState.slippageRange.contains(fraction) else {
                 return fail("needs a percentage from 0% to 50%")
             }
             return .success(.slippage(fraction))
-        case "pause": return .success(.pause)
-        case "resume": return .success(.resume)
-        case "theme":
+        case .pause: return .success(.pause)
+        case .resume: return .success(.resume)
+        case .theme:
             guard arguments.count == 1 else { return fail("needs a theme name") }
             return .success(.theme(arguments[0]))
-        case "market":
+        case .market:
             guard arguments.count == 1 else { return fail("needs a symbol") }
             guard let index = engine.markets.firstIndex(where: { $0.symbol.lowercased() == arguments[0].lowercased() }) else {
                 return fail("unknown market \"\(arguments[0])\"")
             }
             return .success(.market(index))
-        case "hedge":
+        case .hedge:
             guard arguments.count == 1, ["on", "off"].contains(arguments[0].lowercased()) else { return fail("on or off") }
             return .success(.hedging(arguments[0].lowercased() == "on"))
-        case "help": return .success(.help)
-        case "quit": return .success(.quit)
-        default: return .failure(CommandLineError("command \"\(command)\" is not handled"))
+        case .help: return .success(.help)
+        case .quit: return .success(.quit)
         }
     }
 
@@ -161,18 +166,18 @@ public enum CommandLineParser {
         if words.count <= 1 {
             pool = commands
         } else {
-            switch words[0].lowercased() {
-            case "theme": pool = themes
-            case "market": pool = engine.markets.map(\.symbol)
-            case "hedge": pool = ["on", "off"]
-            case "slippage": pool = ["0.5%", "1%", "2%"]
-            case "withdraw": pool = ["all"]
-            case "buy", "sell", "close":
+            switch CommandWord(rawValue: words[0].lowercased()) {
+            case .theme: pool = themes
+            case .market: pool = engine.markets.map(\.symbol)
+            case .hedge: pool = ["on", "off"]
+            case .slippage: pool = ["0.5%", "1%", "2%"]
+            case .withdraw: pool = ["all"]
+            case .buy, .sell, .close:
                 pool = engine.liveBoards.flatMap { id -> [String] in
                     let board = engine.boards[id.index]
                     return (board.calls + board.puts).map { engine.series[$0.index].name }
                 }
-            default: pool = []
+            case .deposit, .speed, .pause, .resume, .help, .quit, nil: pool = []
             }
         }
         let matches = pool.filter { $0.lowercased().hasPrefix(current.lowercased()) }

@@ -9,8 +9,59 @@ public enum DashboardEffect: Hashable, Sendable {
     case quit
 }
 
-/// The dashboard's one place of change: keys in, new UI state and effects out.
+/// Everything that changes the dashboard's state: the user's keys and what the shell observed.
+public enum DashboardAction: Hashable, Sendable {
+    case key(KeyPress)
+    /// Engine events to log (and, for the desk's own orders, to report on the status line).
+    case engineEvents([EngineEvent])
+    /// Simulated ticks per wall-clock second over the last window.
+    case tickRateMeasured(Double)
+    /// Whether the engine is behind the requested speed.
+    case stalenessChanged(Bool)
+    /// A theme the shell loaded and now draws with.
+    case themeApplied(String)
+    /// A theme that could not be loaded, with the one-line reason.
+    case themeFailed(String)
+    /// A message for the status line from the shell (start-up notes, replay progress).
+    case notice(StatusMessage)
+    /// A replay moved to `time` with the events on the way; `rewound` when it went back (the log restarts there).
+    case replaySought(to: SimTime, rewound: Bool, label: String, events: [EngineEvent])
+    /// The session must stop (a journal write failed, a termination signal arrived).
+    case stop
+}
+
+/// The dashboard's one place of change: actions in, new UI state and effects out.
 public enum DashboardReducer {
+    /// Handles one action against the current engine (read-only here).
+    public static func reduce(_ state: inout DashboardState, action: DashboardAction, engine: Engine) -> [DashboardEffect] {
+        switch action {
+        case .key(let key):
+            return reduce(&state, key: key, engine: engine)
+        case .engineEvents(let events):
+            let (entries, status) = EventLogFormatter.entries(for: events, engine: engine, desk: state.deskAccount)
+            state.appendLog(entries)
+            if let status { state.status = status }
+        case .tickRateMeasured(let rate):
+            state.tickRate = rate
+        case .stalenessChanged(let stale):
+            state.isStale = stale
+        case .themeApplied(let name):
+            state.themeName = name
+            state.status = StatusMessage("theme \(name)")
+        case .themeFailed(let reason):
+            state.status = StatusMessage(reason, role: .danger)
+        case .notice(let message):
+            state.status = message
+        case .replaySought(let time, let rewound, let label, let events):
+            if rewound { state.log = []; state.logScroll = 0 }
+            state.appendLog(EventLogFormatter.entries(for: events, engine: engine, desk: state.deskAccount).entries)
+            state.status = StatusMessage("replay at \(time) (\(label))", role: .info)
+        case .stop:
+            state.shouldQuit = true
+        }
+        return []
+    }
+
     /// Handles one key press against the current engine (read-only here).
     public static func reduce(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
         if key == .resize { return [] }
@@ -18,15 +69,17 @@ public enum DashboardReducer {
             state.shouldQuit = true
             return [.quit]
         }
-        if state.helpVisible {
+        switch state.mode {
+        case .help:
             // Any key closes help; `q` still quits so nobody gets stuck.
-            state.helpVisible = false
+            state.mode = .normal
             if key == .character("q") { state.shouldQuit = true; return [.quit] }
             return []
+        case .commandLine(let line): return reduceCommandLine(&state, line: line, key: key, engine: engine)
+        case .ticket(let ticket): return reduceTicket(&state, ticket: ticket, key: key, engine: engine)
+        case .liquidity(let ticket): return reduceLiquidityTicket(&state, ticket: ticket, key: key, engine: engine)
+        case .normal: break
         }
-        if state.commandLine != nil { return reduceCommandLine(&state, key: key, engine: engine) }
-        if state.ticket != nil { return reduceTicket(&state, key: key, engine: engine) }
-        if state.liquidityTicket != nil { return reduceLiquidityTicket(&state, key: key, engine: engine) }
         if case .paste = key {
             // Pasted text is never a string of key commands (`b25⏎` must not buy anything).
             state.status = StatusMessage("paste ignored — press : first to paste a command", role: .warning)
@@ -75,7 +128,7 @@ public enum DashboardReducer {
                 state.status = StatusMessage("no series selected", role: .warning)
                 break
             }
-            state.ticket = TicketState(side: side, series: series, quantityText: defaultQuantityText(series, engine: engine))
+            state.mode = .ticket(TicketState(side: side, series: series, quantityText: defaultQuantityText(series, engine: engine)))
         case .closePosition:
             let position = state.focus == .positions
                 ? state.selectedPosition(in: engine)?.position
@@ -84,20 +137,20 @@ public enum DashboardReducer {
                 state.status = StatusMessage("no position to close here", role: .warning)
                 break
             }
-            state.ticket = TicketState(
+            state.mode = .ticket(TicketState(
                 side: position.isLong ? .sell : .buy, series: position.series,
-                quantityText: Quantity(micros: abs(position.quantity.micros)).plainText, isClose: true)
+                quantityText: Quantity(micros: abs(position.quantity.micros)).plainText, isClose: true))
         case .deposit:
-            state.liquidityTicket = LiquidityTicketState(kind: .deposit, amountText: "10000")
+            state.mode = .liquidity(LiquidityTicketState(kind: .deposit, amountText: "10000"))
         case .withdraw:
             let shares = engine.accounts[safe: state.deskAccount.index]?.shares ?? .zero
             guard shares.isPositive else {
                 state.status = StatusMessage("no LP shares to withdraw — deposit first with d", role: .warning)
                 break
             }
-            state.liquidityTicket = LiquidityTicketState(kind: .withdraw, amountText: shares.plainText)
+            state.mode = .liquidity(LiquidityTicketState(kind: .withdraw, amountText: shares.plainText))
         case .openCommandLine:
-            state.commandLine = CommandLineState()
+            state.mode = .commandLine(CommandLineState())
         case .togglePause:
             state.paused.toggle()
             state.status = StatusMessage(state.paused ? "paused — space resumes" : "running at ×\(speedText(state.speed))")
@@ -116,7 +169,7 @@ public enum DashboardReducer {
         case .reverseSort:
             state.positionSortDescending.toggle()
         case .toggleHelp:
-            state.helpVisible = true
+            state.mode = .help
         case .redraw:
             return [.redraw]
         case .quit:
@@ -158,16 +211,16 @@ public enum DashboardReducer {
 
     // MARK: - Order ticket
 
-    static func reduceTicket(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
-        guard var ticket = state.ticket else { return [] }
+    static func reduceTicket(_ state: inout DashboardState, ticket: TicketState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        var ticket = ticket
         if case .character(let character) = key, character.isNumber || character == "." {
             ticket.size.type(character)
-            state.ticket = ticket
+            state.mode = .ticket(ticket)
             return []
         }
         if case .paste(let text) = key {
             if !ticket.size.paste(text) { state.status = StatusMessage("paste ignored — the size takes one number", role: .warning) }
-            state.ticket = ticket
+            state.mode = .ticket(ticket)
             return []
         }
         guard let action = KeyMap.ticketAction(for: key) else { return [] }
@@ -175,11 +228,11 @@ public enum DashboardReducer {
         let step = sizeStep(market)
         switch action {
         case .cancel:
-            state.ticket = nil
+            state.mode = .normal
             state.status = StatusMessage("order cancelled", role: .muted)
         case .toggleSide:
             if !ticket.isClose { ticket.side = ticket.side.opposite }
-            state.ticket = ticket
+            state.mode = .ticket(ticket)
         case .increase, .decrease:
             let current = ticket.quantity ?? .zero
             var next = action == .increase ? current + step : current - step
@@ -190,10 +243,10 @@ public enum DashboardReducer {
                 next = min(next, Quantity(micros: abs(held.quantity.micros)))
             }
             ticket.size.set(next.plainText)
-            state.ticket = ticket
+            state.mode = .ticket(ticket)
         case .erase:
             ticket.size.erase()
-            state.ticket = ticket
+            state.mode = .ticket(ticket)
         case .confirm:
             let quantity: Quantity
             switch ticket.parsedQuantity {
@@ -202,7 +255,7 @@ public enum DashboardReducer {
                 state.status = StatusMessage("size: \(error)", role: .danger)
                 return []
             }
-            state.ticket = nil
+            state.mode = .normal
             // The order carries the total just previewed, moved by the slippage tolerance, as its worst
             // acceptable premium: a price that moved more than that is refused, never silently paid.
             let preview = ticket.isClose
@@ -220,24 +273,24 @@ public enum DashboardReducer {
 
     // MARK: - LP prompt
 
-    static func reduceLiquidityTicket(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
-        guard var ticket = state.liquidityTicket else { return [] }
+    static func reduceLiquidityTicket(_ state: inout DashboardState, ticket: LiquidityTicketState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        var ticket = ticket
         if case .character(let character) = key, character.isNumber || character == "." {
             ticket.amount.type(character)
-            state.liquidityTicket = ticket
+            state.mode = .liquidity(ticket)
             return []
         }
         if case .paste(let text) = key {
             if !ticket.amount.paste(text) { state.status = StatusMessage("paste ignored — the amount takes one number", role: .warning) }
-            state.liquidityTicket = ticket
+            state.mode = .liquidity(ticket)
             return []
         }
         switch KeyMap.ticketAction(for: key) {
         case .cancel:
-            state.liquidityTicket = nil
+            state.mode = .normal
         case .erase:
             ticket.amount.erase()
-            state.liquidityTicket = ticket
+            state.mode = .liquidity(ticket)
         case .confirm:
             let text = ticket.amountText, desk = state.deskAccount
             let command: Result<EngineCommand, AmountParseError> = ticket.kind == .deposit
@@ -245,7 +298,7 @@ public enum DashboardReducer {
                 : positive(Shares.parse(text), text).map { .withdraw(account: desk, shares: $0) }
             switch command {
             case .success(let command):
-                state.liquidityTicket = nil
+                state.mode = .normal
                 return [.engine(command)]
             case .failure(let error):
                 state.status = StatusMessage("\(ticket.kind == .deposit ? "deposit" : "withdraw"): \(error)", role: .danger)
@@ -264,11 +317,11 @@ public enum DashboardReducer {
 
     // MARK: - Command line
 
-    static func reduceCommandLine(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
-        guard var line = state.commandLine else { return [] }
+    static func reduceCommandLine(_ state: inout DashboardState, line: CommandLineState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        var line = line
         switch key {
         case .escape:
-            state.commandLine = nil
+            state.mode = .normal
             return []
         case .character(let character):
             if line.text.count < CommandLineState.maximumLength { line.text.append(character) }
@@ -281,7 +334,7 @@ public enum DashboardReducer {
             line.candidates = []
             line.historyIndex = nil
         case .backspace, .delete:
-            if line.text.isEmpty { state.commandLine = nil; return [] }
+            if line.text.isEmpty { state.mode = .normal; return [] }
             line.text.removeLast()
             line.candidates = []
         case .control("u"):
@@ -304,7 +357,7 @@ public enum DashboardReducer {
                 line.text = history[index]
             }
         case .enter:
-            state.commandLine = nil
+            state.mode = .normal
             let text = line.text.trimmingWhitespaceUI()
             guard !text.isEmpty else { return [] }
             if state.commandHistory.last != text { state.commandHistory.append(text) }
@@ -313,7 +366,7 @@ public enum DashboardReducer {
         default:
             break
         }
-        state.commandLine = line
+        state.mode = .commandLine(line)
         return []
     }
 
@@ -371,7 +424,7 @@ public enum DashboardReducer {
             case .hedging(let enabled):
                 return [.engine(.setHedging(enabled: enabled))]
             case .help:
-                state.helpVisible = true
+                state.mode = .help
             case .quit:
                 state.shouldQuit = true
                 return [.quit]

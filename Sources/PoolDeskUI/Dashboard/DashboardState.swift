@@ -146,43 +146,54 @@ public struct StatusMessage: Hashable, Sendable {
     }
 }
 
-/// Everything the dashboard shows besides the engine itself; changed only by `DashboardReducer`.
+/// What owns the keyboard: the dashboard itself, or one modal. Exactly one at a time, so the order in which
+/// keys reach a ticket, the command line or help is a property of the type, not of an if-chain.
+public enum DashboardMode: Hashable, Sendable {
+    case normal
+    case ticket(TicketState)
+    case liquidity(LiquidityTicketState)
+    case commandLine(CommandLineState)
+    case help
+}
+
+/// Everything the dashboard shows besides the engine itself.
+///
+/// Every property is set only inside PoolDeskUI, by ``DashboardReducer``: keys, engine events, the shell's
+/// measurements (tick rate, staleness), theme results and replay seeks all arrive as ``DashboardAction``s.
 public struct DashboardState: Hashable, Sendable {
-    public var deskAccount: AccountID
-    public var readOnly: Bool
-    public var focus: DashboardPanel = .chain
-    public var marketIndex: Int = 0
+    public internal(set) var deskAccount: AccountID
+    public internal(set) var readOnly: Bool
+    public internal(set) var focus: DashboardPanel = .chain
+    public internal(set) var marketIndex: Int = 0
     /// Selected board per market, by board id (nil: the nearest board still open for trading).
-    public var selectedBoard: [BoardID?]
+    public internal(set) var selectedBoard: [BoardID?]
     /// Chain cursor: strike index and call/put (nil strike: the at-the-money strike).
-    public var chainStrikeIndex: Int?
-    public var chainKind: OptionKind = .call
-    public var positionCursor: Int = 0
-    public var positionSort: PositionSort = .opened
-    public var positionSortDescending = false
+    public internal(set) var chainStrikeIndex: Int?
+    public internal(set) var chainKind: OptionKind = .call
+    public internal(set) var positionCursor: Int = 0
+    public internal(set) var positionSort: PositionSort = .opened
+    public internal(set) var positionSortDescending = false
     /// Log lines scrolled back from the newest.
-    public var logScroll: Int = 0
-    public var ticket: TicketState?
-    public var liquidityTicket: LiquidityTicketState?
-    public var commandLine: CommandLineState?
-    public var commandHistory: [String] = []
-    public var helpVisible = false
-    public var paused = false
+    public internal(set) var logScroll: Int = 0
+    /// What owns the keyboard.
+    public internal(set) var mode: DashboardMode = .normal
+    public internal(set) var commandHistory: [String] = []
+    public internal(set) var paused = false
     /// Price protection: orders carry a worst-acceptable total this fraction away from the previewed one
     /// (0.01 = 1%; `--slippage`, `:slippage`).
-    public var slippage: Double = 0.01
-    public var speed: Double
-    public var themeName: String
-    public var availableThemes: [String]
-    public var status: StatusMessage?
-    public var log: [LogEntry] = []
+    public internal(set) var slippage: Double
+    public internal(set) var speed: Double
+    public internal(set) var themeName: String
+    public internal(set) var availableThemes: [String]
+    public internal(set) var status: StatusMessage?
+    public internal(set) var log: [LogEntry] = []
     /// Simulated ticks per wall-clock second, measured by the shell.
-    public var tickRate: Double = 0
+    public internal(set) var tickRate: Double = 0
     /// Set by the shell when the engine cannot keep up with the requested speed.
-    public var isStale = false
+    public internal(set) var isStale = false
     /// Whether the session is a replay (read-only, different header badge).
-    public var isReplay = false
-    public var shouldQuit = false
+    public internal(set) var isReplay: Bool
+    public internal(set) var shouldQuit = false
 
     public static let maximumLogEntries = 500
     public static let speedSteps: [Double] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
@@ -192,17 +203,29 @@ public struct DashboardState: Hashable, Sendable {
     public static let slippageRange: ClosedRange<Double> = 0...0.5
 
     public init(deskAccount: AccountID, marketCount: Int, readOnly: Bool = false, speed: Double = 60,
-                themeName: String = "default", availableThemes: [String] = ["default"]) {
+                themeName: String = "default", availableThemes: [String] = ["default"], slippage: Double = 0.01,
+                isReplay: Bool = false, status: StatusMessage? = nil) {
         self.deskAccount = deskAccount
-        self.readOnly = readOnly
+        self.readOnly = readOnly || isReplay
         self.selectedBoard = Array(repeating: nil, count: max(1, marketCount))
         self.speed = speed
         self.themeName = themeName
         self.availableThemes = availableThemes
+        self.slippage = slippage
+        self.isReplay = isReplay
+        self.status = status
     }
 
+    /// The open order ticket, if the ticket owns the keyboard.
+    public var ticket: TicketState? { if case .ticket(let ticket) = mode { ticket } else { nil } }
+    /// The open LP prompt, if any.
+    public var liquidityTicket: LiquidityTicketState? { if case .liquidity(let ticket) = mode { ticket } else { nil } }
+    /// The command line being edited, if any.
+    public var commandLine: CommandLineState? { if case .commandLine(let line) = mode { line } else { nil } }
+    /// Whether the help overlay is up.
+    public var helpVisible: Bool { mode == .help }
     /// Whether a modal or the command line owns the keyboard.
-    public var isCapturingInput: Bool { ticket != nil || liquidityTicket != nil || commandLine != nil || helpVisible }
+    public var isCapturingInput: Bool { mode != .normal }
 }
 
 // MARK: - Selection, derived from the engine
@@ -263,7 +286,7 @@ extension DashboardState {
     }
 
     /// Adds log lines, keeping the newest `maximumLogEntries`.
-    public mutating func appendLog(_ entries: [LogEntry]) {
+    mutating func appendLog(_ entries: [LogEntry]) {
         guard !entries.isEmpty else { return }
         log.append(contentsOf: entries)
         if log.count > Self.maximumLogEntries { log.removeFirst(log.count - Self.maximumLogEntries) }

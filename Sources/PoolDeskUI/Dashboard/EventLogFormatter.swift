@@ -2,17 +2,16 @@ import PoolEngine
 
 /// Turns engine events into event-log lines and, for the desk's own orders, a status message.
 public enum EventLogFormatter {
-    /// Feeds `events` into the dashboard: log lines for everything worth reading, a status line for the desk's results.
-    public static func receive(_ events: [EngineEvent], state: inout DashboardState, engine: Engine) {
+    /// Log lines for everything in `events` worth reading, and the status line for the desk's newest result.
+    public static func entries(for events: [EngineEvent], engine: Engine, desk: AccountID) -> (entries: [LogEntry], status: StatusMessage?) {
         var entries: [LogEntry] = []
+        var status: StatusMessage?
         for event in events {
-            guard let entry = entry(for: event, engine: engine, desk: state.deskAccount) else { continue }
+            guard let entry = entry(for: event, engine: engine, desk: desk) else { continue }
             entries.append(entry)
-            if entry.isDesk, isOrderOutcome(event.payload) {
-                state.status = StatusMessage(entry.text, role: entry.role)
-            }
+            if entry.isDesk, isOrderOutcome(event.payload) { status = StatusMessage(entry.text, role: entry.role) }
         }
-        state.appendLog(entries)
+        return (entries, status)
     }
 
     static func isOrderOutcome(_ payload: EventPayload) -> Bool {

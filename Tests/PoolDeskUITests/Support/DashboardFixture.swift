@@ -9,14 +9,22 @@ struct DashboardFixture {
     var state: DashboardState
     var context = RenderContext(theme: Theme.compiledInDefault, glyphs: .unicode, chartStyle: .braille)
 
-    init(seed: UInt64 = 1, minutes: Int64 = 20, readOnly: Bool = false) {
+    init(seed: UInt64 = 1, minutes: Int64 = 20, readOnly: Bool = false, isReplay: Bool = false) {
         let scenario = Scenario(seed: seed, participants: ParticipantConfiguration(count: 20))
         engine = scenario.engine
         state = DashboardState(deskAccount: scenario.deskAccount, marketCount: engine.markets.count, readOnly: readOnly,
-                               availableThemes: ["default", "light", "gruvbox"])
-        let events = engine.advance(to: engine.time + .minutes(minutes))
-        EventLogFormatter.receive(events, state: &state, engine: engine)
+                               availableThemes: ["default", "light", "gruvbox"], isReplay: isReplay)
+        advance(by: .minutes(minutes))
     }
+
+    /// Moves the engine on and logs what happened, as the run loop does.
+    mutating func advance(by duration: SimDuration) {
+        let events = engine.advance(to: engine.time + duration)
+        _ = DashboardReducer.reduce(&state, action: .engineEvents(events), engine: engine)
+    }
+
+    /// Moves the engine to `time`.
+    mutating func advance(to time: SimTime) { advance(by: SimDuration(milliseconds: time.milliseconds - engine.time.milliseconds)) }
 
     /// Sends keys through the reducer and applies engine effects, as the shell does; returns the effects.
     @discardableResult
@@ -26,7 +34,7 @@ struct DashboardFixture {
             let effects = DashboardReducer.reduce(&state, key: key, engine: engine)
             for effect in effects {
                 if case .engine(let command) = effect {
-                    EventLogFormatter.receive(engine.apply(command), state: &state, engine: engine)
+                    _ = DashboardReducer.reduce(&state, action: .engineEvents(engine.apply(command)), engine: engine)
                 }
             }
             all += effects

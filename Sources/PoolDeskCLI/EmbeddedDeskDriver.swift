@@ -1,0 +1,86 @@
+import Logging
+import PoolDeskJournal
+import PoolDeskUI
+import PoolEngine
+
+/// The embedded engine, journaled: every command is applied to a copy, written with its events, and only then shown.
+final class EmbeddedDeskDriver: DeskDriver {
+    private(set) var engine: Engine
+    /// The session's journal (nil: not journaled, or watched read-only).
+    let journal: SessionJournal?
+    /// The clock never moves (the read-only dashboard shows a session as journaled, without simulating further).
+    let isFrozen: Bool
+    let logger: Logger
+    private(set) var failure: String?
+
+    init(engine: Engine, journal: SessionJournal?, isFrozen: Bool = false, logger: Logger) {
+        self.engine = engine
+        self.journal = journal
+        self.isFrozen = isFrozen
+        self.logger = logger
+    }
+
+    var canAdvance: Bool { !isFrozen && failure == nil }
+
+    func advance(milliseconds: Double, outOfTime: () -> Bool) -> (events: [EngineEvent], consumed: Double) {
+        let tick = Double(engine.configuration.tickInterval.milliseconds)
+        var remaining = milliseconds
+        var consumed = 0.0
+        var events: [EngineEvent] = []
+        while remaining >= tick {
+            // Advance in slices so the time budget is checked often even at high speed.
+            let whole = (min(remaining, tick * 50) / tick).rounded(.down) * tick
+            engine.advance(to: engine.time + SimDuration(milliseconds: Int64(whole)), into: &events)
+            remaining -= whole
+            consumed += whole
+            if outOfTime() { break }
+        }
+        if consumed > 0 { journalAdvance(events) }
+        return (events, consumed)
+    }
+
+    func submit(_ command: EngineCommand) -> Result<[EngineEvent], DeskRefusal> {
+        guard failure == nil else { return .failure(DeskRefusal(failure ?? "the journal failed")) }
+        // Applied to a copy and journaled first: the desk sees a result only once it is on disk.
+        var next = engine
+        let events = next.apply(command)
+        if let journal {
+            do {
+                try journal.recordCommand(command, events: events, engine: next)
+            } catch {
+                stop(error, lost: "\(Self.describe(command)) was not applied and not recorded")
+                return .failure(DeskRefusal(failure ?? "the journal failed"))
+            }
+        }
+        engine = next
+        return .success(events)
+    }
+
+    /// Journals simulation events (batched by the journal); a failure stops the session.
+    private func journalAdvance(_ events: [EngineEvent]) {
+        guard let journal, failure == nil else { return }
+        do {
+            try journal.recordAdvance(events, engine: engine)
+            try journal.flushIfDue(engine: engine)
+        } catch {
+            stop(error, lost: "the simulation since the last save was not recorded; resuming continues from there")
+        }
+    }
+
+    private func stop(_ error: any Error, lost: String) {
+        failure = "\(error) (\(lost))"
+        logger.error("journal: \(error)")
+    }
+
+    /// `the order (buy 0.1)`, `the deposit of 10000.00`: a command in the words the user gave it.
+    static func describe(_ command: EngineCommand) -> String {
+        switch command {
+        case .placeOrder(let order): "the order (\(order.side.rawValue) \(order.quantity.plainText))"
+        case .closePosition(_, _, let quantity, _): "the close\(quantity.map { " of \($0.plainText)" } ?? "")"
+        case .deposit(_, let amount): "the deposit of \(amount)"
+        case .withdraw(_, let shares): "the withdrawal of \(shares) shares"
+        case .fund, .openAccount: "the account change"
+        case .setHedging(let enabled): "hedge \(enabled ? "on" : "off")"
+        }
+    }
+}
