@@ -22,6 +22,8 @@ final class DashboardSession {
     var journal: SessionJournal?
     /// Set when a journal write failed; the session then stops rather than show unrecorded results.
     private(set) var journalFailure: String?
+    /// The clock never moves (the read-only dashboard shows a session as journaled, without simulating further).
+    var isFrozen = false
 
     /// Simulated milliseconds owed to the engine (fractions carry over between frames).
     private var pendingSimulatedMilliseconds = 0.0
@@ -46,7 +48,7 @@ final class DashboardSession {
         while !state.shouldQuit && !TerminalSignals.pendingTermination {
             let now = monotonicSeconds()
             let elapsed = pacer.elapsed(now: now)
-            if !state.paused {
+            if !state.paused && !isFrozen {
                 pendingSimulatedMilliseconds += elapsed * 1000 * state.speed
                 if advanceEngine() { dirty = true }
             } else {
