@@ -194,7 +194,8 @@ public struct Engine: Sendable {
     /// must be listed once, so the tenor joins the existing board instead: it is recorded in `joinedTenors`, and
     /// when that board settles every tenor it serves is listed afresh, so the shorter schedule carries on. The
     /// board is joined as it is — its strike grid (chosen for its own, longer tenor) is not widened, because
-    /// inserting strikes would renumber the board's series; the grid is coarser but brackets the spot.
+    /// inserting strikes would renumber the board's series; the grid is coarser but brackets the spot, and trading
+    /// stops at the board's own (longer tenor's) cutoff.
     /// Returns the board and whether it is new (a `boardListed` event is due only then).
     mutating func listBoard(market: MarketID, tenor: SimDuration) -> (board: BoardID, isNew: Bool) {
         let state = markets[market.index]
