@@ -33,7 +33,7 @@ public struct DashboardCommand: ParsableCommand {
     @Flag(help: "A lively preset for presentations: faster clock, more and busier simulated traders.")
     var demo = false
 
-    @Flag(name: .customLong("read-only"), help: "Monitoring only: order keys are off.")
+    @Flag(name: .customLong("read-only"), help: "Monitoring only: shows an existing session as journaled, writes nothing, order keys off.")
     var readOnly = false
 
     @Flag(help: "ASCII borders and charts instead of Unicode.")
@@ -54,6 +54,7 @@ public struct DashboardCommand: ParsableCommand {
         guard let tolerance = CommandLineParser.parsePercent(slippage), DashboardState.slippageRange.contains(tolerance) else {
             throw ValidationError("--slippage must be a percentage within 0%–50%, got \(slippage)")
         }
+        if readOnly && (new || seed != nil) { throw ValidationError("--read-only watches an existing session; it cannot start one (--new/--seed)") }
     }
 
     public func run() throws {
@@ -62,7 +63,7 @@ public struct DashboardCommand: ParsableCommand {
         let loadedTheme = try DeskTerminal.loadTheme(theme, from: catalog)
         var participants = ParticipantConfiguration(count: bots ?? (demo ? 40 : 20))
         if demo { participants.meanActionInterval = .minutes(4) }
-        let opened = try openJournal(participants: participants)
+        let opened = readOnly ? try openForWatching() : try openJournal(participants: participants)
         // A resumed session's newest events refill the log; the status line then says where the session stands.
         var state = DashboardState(
             deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
@@ -72,19 +73,20 @@ public struct DashboardCommand: ParsableCommand {
             _ = DashboardReducer.reduce(&state, action: .engineEvents(opened.recentEvents), engine: opened.engine)
         }
         _ = DashboardReducer.reduce(&state, action: .notice(StatusMessage(opened.resumed
-            ? opened.note + ((bots != nil || demo) ? " · --bots/--demo apply to new sessions (--new)" : "")
-            : "seed \(opened.journal.parameters.seed) · b buys the selected series · ? shows every key", role: .info)), engine: opened.engine)
+            ? opened.note + ((bots != nil || demo) && !readOnly ? " · --bots/--demo apply to new sessions (--new)" : "")
+            : "seed \(opened.seed) · b buys the selected series · ? shows every key", role: .info)), engine: opened.engine)
         let logger = SessionLog.open(environment: environment)
-        logger.info("dashboard starting: journal=\(opened.journal.path) seed=\(opened.journal.parameters.seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name)")
+        logger.info("dashboard starting: journal=\(opened.path) seed=\(opened.seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name) read-only=\(readOnly)")
         let terminal = try DeskTerminal.open(theme: loadedTheme, catalog: catalog, ascii: ascii, environment: environment)
-        let driver = EmbeddedDeskDriver(engine: opened.engine, journal: opened.journal, logger: logger)
+        // Watching: the clock stays where the journal ends; simulating on would show a future the writer never had.
+        let driver = EmbeddedDeskDriver(engine: opened.engine, journal: opened.journal, isFrozen: opened.journal == nil, logger: logger)
         let loop = DeskRunLoop(state: state, driver: driver, terminal: terminal, clock: ContinuousClock(), framesPerSecond: fps,
                                logger: logger, shouldStop: { TerminalSignals.pendingTermination })
         loop.run()
         terminal.screen.restore()
         if let failure = driver.failure { throw PoolDeskError(failure) }
         do {
-            try opened.journal.close(engine: driver.engine)
+            try opened.journal?.close(engine: driver.engine)
         } catch {
             throw PoolDeskError("\(error)")
         }
@@ -94,7 +96,7 @@ public struct DashboardCommand: ParsableCommand {
 
     /// The journaled session to run: `--journal PATH` (resumed or created), a new one for `--new`/`--seed`,
     /// else the last session. A bad journal is one line and exit code 2, and is never overwritten.
-    private func openJournal(participants: ParticipantConfiguration) throws -> OpenedSession {
+    private func openJournal(participants: ParticipantConfiguration) throws -> DashboardStart {
         let parameters = SessionParameters(seed: seed ?? 1, participants: participants)
         let path: String
         if let journal {
@@ -109,6 +111,58 @@ public struct DashboardCommand: ParsableCommand {
         }
         let opened = try JournalOpening.openOrCreate(path: path, parameters: parameters, createdBy: "pooldesk dashboard")
         SessionLocation.remember(path)
-        return opened
+        return DashboardStart(opened)
+    }
+
+    /// `--read-only`: the existing session (`--journal PATH` or the last one) as journaled, opened without writing
+    /// anything — no lock, rows, checkpoints, snapshot or `last-session` update — so it may run beside the writer.
+    private func openForWatching() throws -> DashboardStart {
+        guard let path = journal ?? SessionLocation.lastSession() else {
+            throw PoolDeskError("--read-only watches an existing session, and there is none in \(SessionLocation.directory().path)")
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw PoolDeskError("\(path): no such session to watch (--read-only never creates one)")
+        }
+        let watched: JournaledSession
+        do {
+            watched = try JournalReader.loadReadOnly(path: path)
+        } catch let error as JournalError {
+            throw PoolDeskError(error.message)
+        }
+        let note = "read-only: \(URL(fileURLWithPath: path).lastPathComponent) as journaled at \(watched.engine.time), when opened "
+            + "(not following the writer) · q quits"
+        return DashboardStart(
+            path: path, seed: watched.session.parameters.seed, journal: nil, engine: watched.engine,
+            deskAccount: watched.session.deskAccount, resumed: true, recentEvents: watched.recentEvents, note: note)
+    }
+}
+
+/// What the dashboard starts from: a journaled session it writes, or (read-only) one it only shows.
+private struct DashboardStart {
+    var path: String
+    var seed: UInt64
+    /// nil when watching read-only: nothing is written.
+    var journal: SessionJournal?
+    var engine: Engine
+    var deskAccount: AccountID
+    var resumed: Bool
+    var recentEvents: [EngineEvent]
+    var note: String
+
+    init(path: String, seed: UInt64, journal: SessionJournal?, engine: Engine, deskAccount: AccountID, resumed: Bool,
+         recentEvents: [EngineEvent], note: String) {
+        self.path = path
+        self.seed = seed
+        self.journal = journal
+        self.engine = engine
+        self.deskAccount = deskAccount
+        self.resumed = resumed
+        self.recentEvents = recentEvents
+        self.note = note
+    }
+
+    init(_ opened: OpenedSession) {
+        self.init(path: opened.journal.path, seed: opened.journal.parameters.seed, journal: opened.journal, engine: opened.engine,
+                  deskAccount: opened.deskAccount, resumed: opened.resumed, recentEvents: opened.recentEvents, note: opened.note)
     }
 }

@@ -14,6 +14,8 @@ public struct RecoveredSession {
     public var replayedCommands: Int
     /// Wall seconds recovery took.
     public var seconds: Double
+    /// Of which checking the whole hash chain took.
+    public var chainCheckSeconds: Double
 }
 
 /// The engine at the end of a journal, rebuilt from its newest usable snapshot plus the commands after it.
@@ -25,24 +27,54 @@ struct RecoveredState {
     var lastSeq: Int64
     var replayedFrom: SimTime
     var replayedCommands: Int
+    var chainCheckSeconds: Double
 }
 
 extension SessionJournal {
     /// Reopens an existing journal and rebuilds the exact state after its last complete transaction:
     /// newest snapshot, then each later command at its simulated time, then the clock to the last checkpoint.
-    /// Every regenerated event is checked against the journal (fields and hash chain).
+    /// The whole hash chain is checked first (as `verify` does, without its full replay) and a journal that fails
+    /// it is refused with `verify`'s message; every regenerated event is then checked against the journal.
+    /// Takes the session's write lock first: a session in use by another process is refused.
     public static func resume(at path: String) throws -> RecoveredSession {
         let started = JournalClock.seconds()
+        let lock = try JournalLock.acquire(journal: path)
         let (queue, _) = try JournalFile.openExisting(path: path, readOnly: false)
         let state = try JournalReader.recover(queue: queue, path: path)
         let recent = try JournalReader.recentEvents(queue: queue, path: path, limit: 200)
         let journal = SessionJournal(
-            path: path, queue: queue, parameters: state.session.parameters, deskAccount: state.session.deskAccount,
+            path: path, queue: queue, lock: lock, parameters: state.session.parameters, deskAccount: state.session.deskAccount,
             headDigest: state.digest, commandCount: state.commandCount, lastSeq: state.lastSeq,
             checkpointTime: state.engine.time, lastSnapshotTime: state.replayedFrom)
         return RecoveredSession(
             journal: journal, engine: state.engine, recentEvents: recent, replayedFrom: state.replayedFrom,
-            replayedCommands: state.replayedCommands, seconds: JournalClock.seconds() - started)
+            replayedCommands: state.replayedCommands, seconds: JournalClock.seconds() - started, chainCheckSeconds: state.chainCheckSeconds)
+    }
+}
+
+/// A session as journaled, rebuilt for watching only (the read-only dashboard).
+public struct JournaledSession {
+    /// The session row.
+    public var session: SessionRecord
+    /// The state after the journal's last complete transaction, at its last checkpoint.
+    public var engine: Engine
+    /// The newest journaled events (oldest first), to fill the dashboard's log.
+    public var recentEvents: [EngineEvent]
+    /// Wall seconds the rebuild took.
+    public var seconds: Double
+}
+
+extension JournalReader {
+    /// Rebuilds a session without writing anything: the file is opened read-only (no lock, no migration, no WAL
+    /// switch, no rows, no snapshot), its chain checked, and the state replayed to its last checkpoint. Another
+    /// process may be writing it meanwhile; SQLite's WAL gives this reader one consistent view.
+    public static func loadReadOnly(path: String) throws -> JournaledSession {
+        let started = JournalClock.seconds()
+        let queue = try openReadOnly(path: path)
+        let state = try recover(queue: queue, path: path)
+        let recent = try recentEvents(queue: queue, path: path, limit: 200)
+        return JournaledSession(session: state.session, engine: state.engine, recentEvents: recent,
+                                seconds: JournalClock.seconds() - started)
     }
 }
 
@@ -63,6 +95,10 @@ public enum JournalReader {
         try guarded(path) {
             try queue.read { db in
                 let session = try SessionRecord.read(db, path: path)
+                // Rows before the snapshot are not replayed below, so the chain is checked end to end first.
+                let chainStarted = JournalClock.seconds()
+                try JournalVerifier.checkChainBeforeUse(db, session: session, path: path)
+                let chainCheckSeconds = JournalClock.seconds() - chainStarted
                 let decoder = JournalCodec.makeDecoder()
                 var start: (engine: Engine, seq: Int64, commands: Int64, digest: [UInt8])?
                 // Newest usable snapshot; one that fails to decode (say, an older format) is skipped.
@@ -99,7 +135,7 @@ public enum JournalReader {
                 return RecoveredState(
                     session: session, engine: replayer.engine, digest: replayer.digest,
                     commandCount: (start?.commands ?? 0) + Int64(commands.count), lastSeq: Int64(replayer.engine.upcomingSequence) - 1,
-                    replayedFrom: replayedFrom, replayedCommands: commands.count)
+                    replayedFrom: replayedFrom, replayedCommands: commands.count, chainCheckSeconds: chainCheckSeconds)
             }
         }
     }

@@ -47,6 +47,16 @@ public enum JournalVerifier {
         }
     }
 
+    /// The chain check run before a journal is resumed or replayed: `checkChain`, its first failure reported with
+    /// `verify`'s own words after the path (`PATH: row N (event seq S): hash mismatch; …`).
+    static func checkChainBeforeUse(_ db: Database, session: SessionRecord, path: String) throws {
+        do {
+            _ = try checkChain(db, session: session)
+        } catch let error as JournalError {
+            throw JournalError("\(path): \(error.message) (the journal fails `pooldesk verify`; not opened)")
+        }
+    }
+
     /// Walks commands and events in chain order and recomputes every hash from the stored columns.
     static func checkChain(_ db: Database, session: SessionRecord) throws -> (events: Int64, commands: Int64, checkpoints: Int64, digest: [UInt8]) {
         let commands = try JournalReplayer.commands(db, after: 0)

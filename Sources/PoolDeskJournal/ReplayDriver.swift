@@ -23,12 +23,14 @@ public struct ReplayDriver {
     private let keyframeInterval: SimDuration = .hours(2)
     private static let maximumKeyframes = 64
 
-    /// Loads the journal at `path` read-only.
+    /// Loads the journal at `path` read-only; one that fails the hash-chain check is refused with `verify`'s message.
     public static func load(path: String) throws -> ReplayDriver {
         let queue = try JournalReader.openReadOnly(path: path)
         return try JournalReader.guarded(path) {
             try queue.read { db in
                 let session = try SessionRecord.read(db, path: path)
+                // Replay re-simulates from the commands alone, so it would not notice edited events: check the chain.
+                try JournalVerifier.checkChainBeforeUse(db, session: session, path: path)
                 let decoder = JournalCodec.makeDecoder()
                 let commands = try JournalReplayer.commands(db, after: 0).map { row in
                     (SimTime(milliseconds: row.simTime), try decoder.decode(EngineCommand.self, from: Data(row.command.utf8)))

@@ -7,6 +7,9 @@ import PoolEngine
 ///
 /// Used from one thread (the shell's run loop). A failed write throws and leaves the journal at its last
 /// complete transaction; callers stop rather than show the user something that was not recorded.
+///
+/// One writer per session: creating or resuming takes the session's lock (`JournalLock`, `<journal>.lock`) and
+/// the journal holds it for as long as it lives, so a second writer is refused rather than corrupting the chain.
 public final class SessionJournal {
     /// The journal file.
     public let path: String
@@ -28,6 +31,8 @@ public final class SessionJournal {
     public var snapshotsKept = 2
 
     let queue: DatabaseQueue
+    /// The session's write lock (nil only for the draft written under a temporary name inside `create`).
+    let lock: JournalLock?
     private let encoder = JournalCodec.makeEncoder()
     private var headDigest: [UInt8]
     private var commandCount: Int64
@@ -41,10 +46,11 @@ public final class SessionJournal {
     /// The simulated time of the last checkpoint written.
     public private(set) var checkpointTime: SimTime
 
-    init(path: String, queue: DatabaseQueue, parameters: SessionParameters, deskAccount: AccountID, headDigest: [UInt8],
+    init(path: String, queue: DatabaseQueue, lock: JournalLock?, parameters: SessionParameters, deskAccount: AccountID, headDigest: [UInt8],
          commandCount: Int64, lastSeq: Int64, checkpointTime: SimTime, lastSnapshotTime: SimTime) {
         self.path = path
         self.queue = queue
+        self.lock = lock
         self.parameters = parameters
         self.deskAccount = deskAccount
         self.headDigest = headDigest
@@ -69,6 +75,8 @@ public final class SessionJournal {
     /// The file is built under a temporary name and renamed into place once the session row and the set-up
     /// events are in it, so a crash during creation never leaves a half-made journal at `path`.
     public static func create(at path: String, parameters: SessionParameters, createdBy: String) throws -> (SessionJournal, Scenario) {
+        // Locked before looking: two processes starting the same new session must not both build it.
+        let lock = try JournalLock.acquire(journal: path)
         if FileManager.default.fileExists(atPath: path) {
             throw JournalError("\(path): already exists; a new session never overwrites a journal")
         }
@@ -92,7 +100,7 @@ public final class SessionJournal {
             throw JournalFile.describe(error, path: path)
         }
         let drafting = SessionJournal(
-            path: path, queue: draft, parameters: parameters, deskAccount: scenario.deskAccount, headDigest: genesis,
+            path: path, queue: draft, lock: nil, parameters: parameters, deskAccount: scenario.deskAccount, headDigest: genesis,
             commandCount: 0, lastSeq: 0, checkpointTime: scenario.engine.time, lastSnapshotTime: scenario.engine.time)
         // The set-up events are regenerated from the parameters, but journaled so the record is complete.
         try drafting.recordAdvance(scenario.events, engine: scenario.engine)
@@ -110,7 +118,7 @@ public final class SessionJournal {
         }
         let (queue, _) = try JournalFile.openExisting(path: path, readOnly: false)
         let journal = SessionJournal(
-            path: path, queue: queue, parameters: parameters, deskAccount: scenario.deskAccount, headDigest: drafting.headDigest,
+            path: path, queue: queue, lock: lock, parameters: parameters, deskAccount: scenario.deskAccount, headDigest: drafting.headDigest,
             commandCount: 0, lastSeq: drafting.lastSeq, checkpointTime: scenario.engine.time, lastSnapshotTime: scenario.engine.time)
         return (journal, scenario)
     }

@@ -125,11 +125,22 @@ struct DashboardEndToEndTests {
         return text.split(separator: " ").first.flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    @Test("read-only mode refuses order keys on screen")
+    @Test("read-only mode shows an existing session as journaled and refuses order keys on screen")
     func readOnly() throws {
-        let session = try startDashboard(["--read-only"])
+        // Read-only watches an existing session, so one is journaled first (in the pane's own XDG_DATA_HOME).
+        let binary = try TmuxSession.builtExecutable()
+        let script = "\"$0\" sim --seed 3 --duration 2h --journal \"$XDG_DATA_HOME/watched.sqlite\" > /dev/null && "
+            + "exec \"$0\" --read-only --journal \"$XDG_DATA_HOME/watched.sqlite\""
+        let session = try TmuxSession(command: ["/bin/sh", "-c", script, binary.path])
         defer { session.kill() }
-        #expect(try session.capture().contains("READ-ONLY"))
+        #expect(session.waitFor("Positions", timeout: 60), "the dashboard did not come up:\n\((try? session.capture()) ?? "")")
+        let screen = try session.capture()
+        #expect(screen.contains("READ-ONLY"))
+        #expect(screen.contains("as journaled at 2026-12-01T02:00:00Z"), "\(screen)")
+        // The clock stays at the end of the journal: nothing is simulated beyond what the writer recorded.
+        let header = screen.split(separator: "\n").first.map(String.init) ?? ""
+        usleep(1_500_000)
+        #expect((try session.capture().split(separator: "\n").first.map(String.init) ?? "") == header)
         try session.sendKeys("b")
         #expect(session.waitFor("order keys are off"))
     }

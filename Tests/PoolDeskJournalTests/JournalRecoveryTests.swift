@@ -18,24 +18,28 @@ struct JournalRecoveryTests {
             live = try runJournaledSession(journal: journal, scenario: scenario, frames: 150)
             // No close(): like a kill after the last acknowledged write.
         }
-        let recovered = try SessionJournal.resume(at: path)
-        #expect(recovered.engine.time == live.time)
-        #expect(try stateBytes(recovered.engine) == stateBytes(live))
-        #expect(recovered.replayedFrom > Self.parameters.configuration.startTime, "started from a snapshot")
-        #expect(!recovered.recentEvents.isEmpty)
+        var engine: Engine
+        do {
+            // Scoped: the resumed journal holds the session's write lock until it is released.
+            let recovered = try SessionJournal.resume(at: path)
+            #expect(recovered.engine.time == live.time)
+            #expect(try stateBytes(recovered.engine) == stateBytes(live))
+            #expect(recovered.replayedFrom > Self.parameters.configuration.startTime, "started from a snapshot")
+            #expect(!recovered.recentEvents.isEmpty)
 
-        // The resumed session keeps journaling on the same chain, and the whole file verifies.
-        var script = DeskScript(seed: 99)
-        var engine = recovered.engine
-        for _ in 0..<20 {
-            var events: [EngineEvent] = []
-            engine.advance(to: engine.time + .seconds(30), into: &events)
-            try recovered.journal.recordAdvance(events, engine: engine)
-            let command = script.nextCommand(engine: engine, desk: recovered.journal.deskAccount)
-            let produced = engine.apply(command)
-            try recovered.journal.recordCommand(command, events: produced, engine: engine)
+            // The resumed session keeps journaling on the same chain, and the whole file verifies.
+            var script = DeskScript(seed: 99)
+            engine = recovered.engine
+            for _ in 0..<20 {
+                var events: [EngineEvent] = []
+                engine.advance(to: engine.time + .seconds(30), into: &events)
+                try recovered.journal.recordAdvance(events, engine: engine)
+                let command = script.nextCommand(engine: engine, desk: recovered.journal.deskAccount)
+                let produced = engine.apply(command)
+                try recovered.journal.recordCommand(command, events: produced, engine: engine)
+            }
+            try recovered.journal.close(engine: engine)
         }
-        try recovered.journal.close(engine: engine)
         let summary = try JournalVerifier.verify(path: path)
         #expect(summary.end == engine.time)
         #expect(summary.snapshotsChecked >= 1)
@@ -47,9 +51,13 @@ struct JournalRecoveryTests {
     @Test func recoveryWithoutSnapshotsReplaysFromTheStart() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("s.sqlite")
-        let (journal, scenario) = try SessionJournal.create(at: path, parameters: Self.parameters, createdBy: "test")
-        journal.snapshotInterval = .days(365)
-        let live = try runJournaledSession(journal: journal, scenario: scenario, frames: 120)
+        let live: Engine
+        do {
+            // Scoped like a killed writer: its lock goes with it.
+            let (journal, scenario) = try SessionJournal.create(at: path, parameters: Self.parameters, createdBy: "test")
+            journal.snapshotInterval = .days(365)
+            live = try runJournaledSession(journal: journal, scenario: scenario, frames: 120)
+        }
         let recovered = try SessionJournal.resume(at: path)
         #expect(recovered.replayedFrom == Self.parameters.configuration.startTime)
         #expect(try stateBytes(recovered.engine) == stateBytes(live))

@@ -100,6 +100,30 @@ extension Engine {
             if !amm.baseIvBounds.contains(board.baseIv) { fail("baseIvBounds", "board \(id.index) base IV \(board.baseIv)") }
             for skew in board.skews where !amm.skewBounds.contains(skew) { fail("skewBounds", "board \(id.index) skew \(skew)") }
         }
+
+        // 7. A contract is listed once: no two live series share a name or (market, expiry, strike, kind), and no
+        //    two live boards share (market, expiry) — a board of a coinciding tenor joins the existing one.
+        struct Expiry: Hashable { var market: MarketID, expiry: SimTime }
+        struct Contract: Hashable { var expiry: Expiry, strike: Money, kind: OptionKind }
+        var names: [String: SeriesID] = [:]
+        var contracts: [Contract: SeriesID] = [:]
+        var expiries: [Expiry: BoardID] = [:]
+        for id in liveBoards {
+            let board = boards[id.index]
+            if let other = expiries.updateValue(id, forKey: Expiry(market: board.market, expiry: board.expiry)) {
+                fail("duplicateBoard", "boards \(other.index) and \(id.index) both expire \(board.expiry) in \(markets[board.market.index].symbol)")
+            }
+        }
+        for id in liveSeries {
+            let option = series[id.index]
+            if let other = names.updateValue(id, forKey: option.name) {
+                fail("duplicateSeriesName", "\(option.name) names series \(other.index) and \(id.index)")
+            }
+            let contract = Contract(expiry: Expiry(market: option.market, expiry: option.expiry), strike: option.strike, kind: option.kind)
+            if let other = contracts.updateValue(id, forKey: contract) {
+                fail("duplicateListing", "\(option.name) (series \(id.index)) is the contract of \(series[other.index].name) (series \(other.index))")
+            }
+        }
         return violations
     }
 

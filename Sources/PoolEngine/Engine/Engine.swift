@@ -130,7 +130,7 @@ public struct Engine: Sendable {
     }
 
     /// Finds a live or past series by its full name (case-insensitive) or a tenor alias such as `BTC-1D-62000-C`
-    /// (the live board of that tenor).
+    /// (the live board serving that tenor).
     public func resolveSeries(named text: String) -> SeriesID? {
         let wanted = text.uppercased()
         for boardID in liveBoards {
@@ -143,7 +143,8 @@ public struct Engine: Sendable {
         guard let kind else { return nil }
         for boardID in liveBoards {
             let board = boards[boardID.index]
-            guard markets[board.market.index].symbol == parts[0], board.tenorLabel == parts[1] else { continue }
+            // A tenor whose board joined a longer one's (same expiry) resolves to that board.
+            guard markets[board.market.index].symbol == parts[0], board.tenors.contains(where: { $0.tenorLabel == parts[1] }) else { continue }
             if let index = board.strikes.firstIndex(of: strike) { return board.series(kind, strikeIndex: index) }
         }
         return nil
@@ -186,10 +187,26 @@ public struct Engine: Sendable {
 
     // MARK: - Listing
 
-    mutating func listBoard(market: MarketID, tenor: SimDuration) -> BoardID {
+    /// Lists the next board of `tenor` in `market`, or joins the live board that already has its expiry.
+    ///
+    /// Tenors meet: a 1-hour board listed at 15:00 expires at 16:00 like the 4-hour board listed at 12:00, and a
+    /// 4-hour board listed at 04:00 expires at 08:00 like the daily one. A contract (market, expiry, strike, kind)
+    /// must be listed once, so the tenor joins the existing board instead: it is recorded in `joinedTenors`, and
+    /// when that board settles every tenor it serves is listed afresh, so the shorter schedule carries on. The
+    /// board is joined as it is — its strike grid (chosen for its own, longer tenor) is not widened, because
+    /// inserting strikes would renumber the board's series; the grid is coarser but brackets the spot, and trading
+    /// stops at the board's own (longer tenor's) cutoff.
+    /// Returns the board and whether it is new (a `boardListed` event is due only then).
+    mutating func listBoard(market: MarketID, tenor: SimDuration) -> (board: BoardID, isNew: Bool) {
         let state = markets[market.index]
         let marketConfig = configuration.markets[market.index]
         let expiry = ListingRules.expiry(listedAt: time, tenor: tenor)
+        if let existing = liveBoards.first(where: { boards[$0.index].market == market && boards[$0.index].expiry == expiry }) {
+            if !boards[existing.index].tenors.contains(tenor) {
+                boards[existing.index].joinedTenors = (boards[existing.index].joinedTenors ?? []) + [tenor]
+            }
+            return (existing, false)
+        }
         let years = time.years(until: expiry)
         let amm = configuration.amm
         let baseIv = min(max(state.impliedVolatilityLevel, amm.baseIvBounds.lowerBound), amm.baseIvBounds.upperBound)
@@ -230,7 +247,7 @@ public struct Engine: Sendable {
             valuations[id.index] = markValuation(id)
             markVolatility[id.index] = tradedVolatility(id)
         }
-        return boardID
+        return (boardID, true)
     }
 
     mutating func sortLiveBoards() {

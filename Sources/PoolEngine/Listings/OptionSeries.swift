@@ -50,8 +50,14 @@ public struct Board: Codable, Hashable, Sendable {
     public var puts: [SeriesID]
     /// Spot at settlement once settled.
     public var settlementSpot: Double?
+    /// Shorter tenors whose next board would have had this board's expiry and joined it instead (nil: none).
+    /// Optional so a snapshot of a board without any encodes exactly as before.
+    public var joinedTenors: [SimDuration]?
 
     public var isSettled: Bool { settlementSpot != nil }
+
+    /// Every tenor this board serves: its own, then any that joined it; each is listed again when it settles.
+    public var tenors: [SimDuration] { [tenor] + (joinedTenors ?? []) }
 
     /// When opening trades stop on this board.
     public func tradingCutoff(_ amm: AMMConfiguration) -> SimTime {

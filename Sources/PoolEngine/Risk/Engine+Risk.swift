@@ -167,11 +167,14 @@ extension Engine {
         for boardID in due {
             settleBoard(boardID, into: &events)
             liveBoards.removeAll { $0 == boardID }
-            let board = boards[boardID.index]
-            let newBoard = listBoard(market: board.market, tenor: board.tenor)
-            let listed = boards[newBoard.index]
-            emit(.boardListed(board: newBoard, market: listed.market, expiry: listed.expiry, tenor: listed.tenor,
-                              strikes: listed.strikes, baseIv: listed.baseIv), into: &events)
+            // Every tenor the board served carries on, including shorter ones that had joined it.
+            for tenor in boards[boardID.index].tenors {
+                let (newBoard, isNew) = listBoard(market: boards[boardID.index].market, tenor: tenor)
+                guard isNew else { continue }
+                let listed = boards[newBoard.index]
+                emit(.boardListed(board: newBoard, market: listed.market, expiry: listed.expiry, tenor: listed.tenor,
+                                  strikes: listed.strikes, baseIv: listed.baseIv), into: &events)
+            }
         }
         sortLiveBoards()
         refreshRisk()

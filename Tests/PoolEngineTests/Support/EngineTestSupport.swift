@@ -55,9 +55,9 @@ extension Engine {
         return id
     }
 
-    /// The live board of `symbol` with `tenor`.
+    /// The live board of `symbol` serving `tenor` (its own, or one that tenor joined because the expiries met).
     func liveBoard(_ symbol: String, tenor: SimDuration) -> Board? {
-        liveBoards.map { boards[$0.index] }.first { markets[$0.market.index].symbol == symbol && $0.tenor == tenor }
+        liveBoards.map { boards[$0.index] }.first { markets[$0.market.index].symbol == symbol && $0.tenors.contains(tenor) }
     }
 
     /// Index of the strike nearest the current spot on `board`.
