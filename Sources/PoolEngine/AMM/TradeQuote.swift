@@ -47,14 +47,22 @@ extension Engine {
 
         // Utilization premium applies only when the pool writes more (its locked collateral grows).
         var multiplier = 1.0
-        // In `Double`: a quote is asked for any typed size (the ticket previews before the size limit refuses it),
-        // so nothing here may combine a user's quantity in 64-bit integers.
         if side == .buy {
-            let netAfter = pool.netPosition[seriesID.index].doubleValue - amount
-            let lockAfter = lockRequirementEstimate(seriesID, net: netAfter)
-            let lockedBefore = pool.lockedBySeries[seriesID.index].doubleValue
-            if lockAfter > lockedBefore {
-                let lockedAfter = pool.lockedCollateral.doubleValue - lockedBefore + lockAfter
+            let lockedBefore = pool.lockedBySeries[seriesID.index]
+            let lockedAfter: Double?
+            // Exact money, as the trade itself will lock it. A quote is asked for any typed size (the ticket previews
+            // before the size limit refuses it), so a size whose lock does not fit in 64 bits is estimated in
+            // `Double` rather than allowed to trap.
+            if let netAfter = pool.netPosition[seriesID.index].subtracting(quantity),
+               case let lockAfter = lockRequirement(seriesID, net: netAfter), lockAfter.micros < Int64.max,
+               let total = pool.lockedCollateral.subtracting(lockedBefore)?.adding(lockAfter) {
+                lockedAfter = lockAfter > lockedBefore ? total.doubleValue : nil
+            } else {
+                let estimate = lockRequirementEstimate(seriesID, net: pool.netPosition[seriesID.index].doubleValue - amount)
+                lockedAfter = estimate > lockedBefore.doubleValue
+                    ? pool.lockedCollateral.doubleValue - lockedBefore.doubleValue + estimate : nil
+            }
+            if let lockedAfter {
                 let assets = max(pool.cash.doubleValue, 1e-9)
                 let utilization = lockedAfter / assets
                 let threshold = amm.utilizationPremiumThreshold

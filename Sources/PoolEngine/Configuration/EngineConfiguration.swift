@@ -28,6 +28,10 @@ public struct EngineConfiguration: Codable, Hashable, Sendable {
     public var priceHistoryLength: Int
     /// Simulated time between two kept spot samples.
     public var priceHistoryInterval: SimDuration
+    /// Which version of the engine's market rules this session runs under (see ``EngineRules``). New sessions get
+    /// ``EngineRules/current``; a stored configuration without the field is a session started before rules were
+    /// versioned, which runs under ``EngineRules/original`` so that its journal still replays exactly.
+    public var rulesVersion: Int
 
     public init(
         markets: [MarketConfiguration] = [.bitcoin, .ether],
@@ -44,7 +48,8 @@ public struct EngineConfiguration: Codable, Hashable, Sendable {
         riskRefreshInterval: SimDuration = .seconds(10),
         liquidationCheckInterval: SimDuration = .seconds(60),
         priceHistoryLength: Int = 720,
-        priceHistoryInterval: SimDuration = .seconds(5)
+        priceHistoryInterval: SimDuration = .seconds(5),
+        rulesVersion: Int = EngineRules.current
     ) {
         self.markets = markets
         self.tickInterval = tickInterval
@@ -61,6 +66,7 @@ public struct EngineConfiguration: Codable, Hashable, Sendable {
         self.liquidationCheckInterval = liquidationCheckInterval
         self.priceHistoryLength = priceHistoryLength
         self.priceHistoryInterval = priceHistoryInterval
+        self.rulesVersion = rulesVersion
     }
 
     /// A reason the configuration cannot run, or nil when it is usable.
@@ -75,6 +81,9 @@ public struct EngineConfiguration: Codable, Hashable, Sendable {
         }
         if !(0...1).contains(pool.utilizationCap) { return "pool.utilizationCap must be within 0–1" }
         if !(0...1).contains(pool.reserveShareOfFees) { return "pool.reserveShareOfFees must be within 0–1" }
+        if !(EngineRules.original...EngineRules.current).contains(rulesVersion) {
+            return "rulesVersion \(rulesVersion) is not one this build knows (\(EngineRules.original)–\(EngineRules.current))"
+        }
         return nil
     }
 }

@@ -45,9 +45,7 @@ extension Engine {
             switch closingOrder(account: account, series: seriesID, quantity: quantity, limitPremium: limit) {
             case .success(let order): placeOrder(order, into: &events)
             case .failure(let rejection):
-                statistics.countRejection(rejection.reason)
-                emit(.orderRejected(account: account, series: isKnownSeries(seriesID) ? seriesID : nil, side: nil,
-                                    quantity: quantity, rejection: rejection), into: &events)
+                reject(rejection.reason, account, rejection.detail, into: &events)
             }
         case .deposit(let account, let amount):
             deposit(account: account, amount: amount, into: &events)
@@ -63,12 +61,13 @@ extension Engine {
     /// or more than the position holds (refused rather than silently trimmed, so a typo never trades a size
     /// nobody asked for).
     public func closingOrder(account: AccountID, series seriesID: SeriesID, quantity: Quantity?, limitPremium: Money? = nil) -> Result<Order, Rejection> {
-        guard isKnownAccount(account) else { return .failure(Rejection(.unknownAccount, "\(account)")) }
+        guard isKnownAccount(account) else { return .failure(Rejection(.unknownAccount)) }
         guard let position = position(account: account, series: seriesID) else {
             return .failure(Rejection(.noPosition, isKnownSeries(seriesID) ? series[seriesID.index].name : ""))
         }
         let held = Quantity(micros: abs(position.quantity.micros))
-        let amount = quantity ?? held
+        var amount = quantity ?? held
+        if !configuration.refusesOversizedCloses { amount = min(amount, held) }
         guard amount <= held else {
             return .failure(Rejection(.invalidQuantity, "the position holds \(Wording.contracts(held)), cannot close \(amount.plainText)"))
         }

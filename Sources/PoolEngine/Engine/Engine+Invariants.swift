@@ -102,7 +102,9 @@ extension Engine {
         }
 
         // 7. A contract is listed once: no two live series share a name or (market, expiry, strike, kind), and no
-        //    two live boards share (market, expiry) — a board of a coinciding tenor joins the existing one.
+        //    two live boards share (market, expiry) — a board of a coinciding tenor joins the existing one. Sessions
+        //    under the original rules (journals from before rules 2) listed such boards twice, as they replay.
+        guard configuration.joinsCoincidingExpiries else { return violations }
         struct Expiry: Hashable { var market: MarketID, expiry: SimTime }
         struct Contract: Hashable { var expiry: Expiry, strike: Money, kind: OptionKind }
         var names: [String: SeriesID] = [:]

@@ -28,11 +28,11 @@ extension Engine {
         guard !board.isSettled, time < option.expiry else { return .failure(Rejection(.expired, option.name)) }
         guard quantity.micros > 0 else { return .failure(Rejection(.invalidQuantity, "quantity must be positive")) }
         guard quantity >= marketConfig.minimumOrderSize else {
-            return .failure(Rejection(.invalidQuantity, "minimum order is \(Wording.contracts(marketConfig.minimumOrderSize))"))
+            return .failure(Rejection(.invalidQuantity, "minimum order is \(marketConfig.minimumOrderSize) contracts"))
         }
         if !forced {
             guard quantity <= marketConfig.maximumOrderSize else {
-                return .failure(Rejection(.sizeLimit, "maximum order is \(Wording.contracts(marketConfig.maximumOrderSize))"))
+                return .failure(Rejection(.sizeLimit, "maximum order is \(marketConfig.maximumOrderSize) contracts"))
             }
             guard time < board.tradingCutoff(configuration.amm) else {
                 return .failure(Rejection(.tradingCutoff, "\(option.name) stopped trading at \(board.tradingCutoff(configuration.amm))"))

@@ -201,7 +201,8 @@ public struct Engine: Sendable {
         let state = markets[market.index]
         let marketConfig = configuration.markets[market.index]
         let expiry = ListingRules.expiry(listedAt: time, tenor: tenor)
-        if let existing = liveBoards.first(where: { boards[$0.index].market == market && boards[$0.index].expiry == expiry }) {
+        if configuration.joinsCoincidingExpiries,
+           let existing = liveBoards.first(where: { boards[$0.index].market == market && boards[$0.index].expiry == expiry }) {
             if !boards[existing.index].tenors.contains(tenor) {
                 boards[existing.index].joinedTenors = (boards[existing.index].joinedTenors ?? []) + [tenor]
             }

@@ -89,6 +89,8 @@ extension EngineCommand {
 }
 
 /// Why an order or request was refused.
+///
+/// Stored by name in journals, and by position in snapshot statistics: add new cases at the end only.
 public enum RejectionReason: String, Codable, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     case insufficientBalance
     case insufficientCollateral

@@ -13,6 +13,9 @@ public struct EngineStatistics: Codable, Hashable, Sendable {
     /// Rejection counts indexed like `RejectionReason.allCases`.
     public var rejectionCounts: [Int] = Array(repeating: 0, count: RejectionReason.allCases.count)
 
+    /// All counts zero.
+    public init() {}
+
     /// Rejections per reason, in declaration order, omitting zeros.
     public var rejections: [(reason: RejectionReason, count: Int)] {
         RejectionReason.allCases.enumerated().compactMap { index, reason in
@@ -24,6 +27,33 @@ public struct EngineStatistics: Codable, Hashable, Sendable {
 
     mutating func countRejection(_ reason: RejectionReason) {
         if let index = RejectionReason.allCases.firstIndex(of: reason) { rejectionCounts[index] += 1 }
+    }
+}
+
+extension EngineStatistics {
+    enum CodingKeys: String, CodingKey {
+        case ticks, trades, contractsTraded, premiumVolume, settlements, boardsSettled, liquidations, hedges, deposits
+        case withdrawals, rejectionCounts
+    }
+
+    /// Stored in snapshots: absent counters are zero, and `rejectionCounts` written before a reason was added (new
+    /// ``RejectionReason`` cases are only ever appended) is padded with zeros for the newer reasons.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let stored = try decoder.container(keyedBy: CodingKeys.self)
+        try stored.fill(&ticks, .ticks)
+        try stored.fill(&trades, .trades)
+        try stored.fill(&contractsTraded, .contractsTraded)
+        try stored.fill(&premiumVolume, .premiumVolume)
+        try stored.fill(&settlements, .settlements)
+        try stored.fill(&boardsSettled, .boardsSettled)
+        try stored.fill(&liquidations, .liquidations)
+        try stored.fill(&hedges, .hedges)
+        try stored.fill(&deposits, .deposits)
+        try stored.fill(&withdrawals, .withdrawals)
+        let counts = try stored.decodeIfPresent([Int].self, forKey: .rejectionCounts) ?? []
+        let known = RejectionReason.allCases.count
+        rejectionCounts = Array(counts.prefix(known)) + Array(repeating: 0, count: max(0, known - counts.count))
     }
 }
 

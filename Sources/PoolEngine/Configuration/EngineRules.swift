@@ -1,0 +1,21 @@
+/// Versions of the engine's market rules.
+///
+/// A journal replays a session by running its commands through the engine again, so a change to what the engine
+/// does with the same inputs (listing, refusals, their wording) would make every earlier journal "not replay".
+/// Such a change is made under a new rules version instead: sessions record the version they started with in
+/// their configuration, and the engine keeps the older behaviour for them. Pure speed-ups and fixes of a trap
+/// (a crash, which no journal can contain) need no new version.
+public enum EngineRules {
+    /// The rules before versioning (sessions written up to the first networked release).
+    public static let original = 1
+    /// Version 2: a tenor whose expiry meets a live board joins it (each contract listed once); closing more than a
+    /// position holds is refused rather than trimmed.
+    public static let current = 2
+}
+
+extension EngineConfiguration {
+    /// Whether coinciding expiries share one board (rules 2) instead of being listed twice (rules 1).
+    var joinsCoincidingExpiries: Bool { rulesVersion >= 2 }
+    /// Whether a close larger than the position is refused (rules 2) instead of trimmed to it (rules 1).
+    var refusesOversizedCloses: Bool { rulesVersion >= 2 }
+}
