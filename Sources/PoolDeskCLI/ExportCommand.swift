@@ -8,24 +8,28 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write a journal's fills, settlements, liquidations and LP flows as CSV or JSON.",
         discussion: "CSV has one row per record with a `record` column (fill, settlement, liquidation, deposit, "
-            + "withdrawal, withdrawal-queued); JSON has one array per kind. Amounts are exact 6-decimal numbers."
+            + "withdrawal, withdrawal_queued); JSON has one array per kind (fills, settlements, liquidations, lp_flows). "
+            + "Money and quantities are exact 6-decimal strings; prices and IVs are rounded to 6 decimals."
     )
 
     @Argument(help: "The session journal (.sqlite).")
     var file: String
 
-    @Option(help: "csv or json.")
+    @Option(help: "csv or json (any case).")
     var format: String = "csv"
+
+    @Option(help: "Only this account's records (its number or its name).")
+    var account: String?
 
     @Option(help: "Write here instead of standard output.")
     var output: String?
 
     func validate() throws {
-        guard JournalExport.Format(rawValue: format) != nil else { throw ValidationError("--format must be csv or json, not '\(format)'") }
+        guard JournalExport.Format(name: format) != nil else { throw ValidationError("--format must be csv or json, not '\(format)'") }
     }
 
     func run() throws {
-        guard let format = JournalExport.Format(rawValue: format) else { throw PoolDeskError("--format must be csv or json") }
+        guard let format = JournalExport.Format(name: format) else { throw PoolDeskError("--format must be csv or json") }
         var sink: FileHandle = .standardOutput
         if let output {
             let target = URL(fileURLWithPath: output).standardizedFileURL.path
@@ -40,7 +44,7 @@ struct ExportCommand: ParsableCommand {
         defer { if output != nil { try? sink.close() } }
         var buffer = Data()
         do {
-            try JournalExport.export(path: file, format: format) { text in
+            try JournalExport.export(path: file, format: format, account: account) { text in
                 buffer.append(contentsOf: text.utf8)
                 if buffer.count >= 1 << 16 {
                     sink.write(buffer)

@@ -139,7 +139,21 @@ struct JournalRecoveryTests {
         let fills = try #require(object["fills"] as? [[String: Any]])
         #expect(fills.count == fillCount)
         #expect(fills.first?["series"] is String)
-        #expect((object["lpFlows"] as? [Any])?.isEmpty == false)
+        #expect((object["lp_flows"] as? [Any])?.isEmpty == false)
         #expect(object["settlements"] is [Any] && object["liquidations"] is [Any])
+        // Money is an exact six-decimal string, the same text in CSV and JSON.
+        let premium = try #require(fills.first?["premium"] as? String)
+        #expect(premium.range(of: #"^-?\d+\.\d{6}$"#, options: .regularExpression) != nil)
+        let firstFill = try #require(lines.first { $0.hasPrefix("fill,") })
+        #expect(firstFill.split(separator: ",", omittingEmptySubsequences: false)[JournalExport.csvColumns.firstIndex(of: "premium") ?? 0] == Substring(premium))
+        // --account keeps one account's records.
+        let desk = String(scenario.deskAccount.index)
+        var deskOnly = ""
+        try JournalExport.export(path: path, format: .csv, account: desk) { deskOnly += $0 }
+        let deskLines = deskOnly.split(separator: "\n").dropFirst()
+        #expect(!deskLines.isEmpty)
+        #expect(deskLines.allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false)[3] == Substring(desk) })
+        #expect(throws: JournalError.self) { try JournalExport.export(path: path, format: .csv, account: "nobody") { _ in } }
+        #expect(JournalExport.Format(name: "JSON") == .json)
     }
 }
