@@ -3,6 +3,7 @@ extension Engine {
     public mutating func apply(_ command: EngineCommand) -> [EngineEvent] {
         var events: [EngineEvent] = []
         apply(command, into: &events)
+        checkInvariantsInDebugBuilds(after: "apply")
         return events
     }
 
@@ -89,6 +90,21 @@ extension Engine {
         while time + step <= target {
             tick(into: &events)
         }
+        checkInvariantsInDebugBuilds(after: "advance")
+    }
+
+    /// In debug builds (and so in every test), every public mutation ends with the full invariant check, as
+    /// swift-collections checks its invariants after every mutation: no test has to remember to call it, and a
+    /// broken invariant stops at the step that broke it. Release builds skip it (it costs a revaluation of every
+    /// live series).
+    @inline(__always)
+    func checkInvariantsInDebugBuilds(after step: String) {
+        #if DEBUG
+        let violations = checkInvariants()
+        if let first = violations.first {
+            preconditionFailure("engine invariant broken after \(step) at \(time): \(first) (\(violations.count) in all)")
+        }
+        #endif
     }
 
     /// One price tick and whatever falls due at its time.
