@@ -1,3 +1,4 @@
+import Foundation
 import PoolEngine
 import Testing
 
@@ -17,5 +18,119 @@ struct PricingDomainTests {
                 #expect(value.price >= 0)
             }
         }
+    }
+}
+
+/// One domain rule for the kernels, the solver and the commands; bounds and underflow of every result.
+///
+/// Expected numbers come from mpmath at 50 digits (the script is in each test's comment).
+@Suite("Pricing domain rule, no-arbitrage bounds and underflow")
+struct PricingBoundsTests {
+    /// |rate × t| ≥ 700 used to give an all-zero valuation silently; overflow of K·e^(−rT) gave ±inf or NaN.
+    static let outside: [(kind: OptionKind, spot: Double, strike: Double, time: Double, volatility: Double, rate: Double)] = [
+        (.call, 100, 100, 80, 0.2, 10),          // r·t = 800: e^(−rT) underflows
+        (.put, 100, 100, 80, 0.2, -10),          // r·t = −800: e^(−rT) overflows
+        (.put, 100, 1e150, 10, 0.2, -69),        // K·e^(−rT) = 1e150·e^690 overflows although |r·t| < 700
+        (.call, 100, 1e-150, 10, 0.2, 69),       // K·e^(−rT) underflows below 1e-150·e^-690
+        (.call, 100, 100, 1, 2e3, 0),            // volatility beyond 1000
+        (.call, 100, 100, 1e6, 0.2, 0),          // time beyond 10,000 years
+        (.call, 100, 100, 1e-6, 0.2, 1e5),       // rate beyond 1000
+    ]
+
+    @Test("outside the domain: the kernel, the batch and the solver all refuse, for one stated reason")
+    func outsideIsRefusedEverywhere() {
+        var batch = PricingBatch()
+        for input in Self.outside {
+            let violation = PricingDomain.violation(
+                spot: input.spot, strike: input.strike, time: input.time, volatility: input.volatility, rate: input.rate)
+            #expect(violation != nil, "\(input)")
+            #expect(BlackScholes.valuation(kind: input.kind, spot: input.spot, strike: input.strike, time: input.time,
+                                           volatility: input.volatility, rate: input.rate) == .zero, "\(input)")
+            batch.append(kind: input.kind, spot: input.spot, strike: input.strike, time: input.time, volatility: input.volatility, rate: input.rate)
+            guard input.volatility <= PricingDomain.largestVolatility else { continue }   // the solver takes no volatility
+            let solved = ImpliedVolatility.solve(kind: input.kind, spot: input.spot, strike: input.strike, time: input.time, rate: input.rate, price: 1)
+            #expect(solved == .failure(.invalidInput(violation?.description ?? "")), "\(input)")
+        }
+        let values = BlackScholes.valuations(batch)
+        for index in 0..<batch.count { #expect(values[index] == .zero) }
+    }
+
+    @Test("the rate × t refusal names the rate")
+    func rateTimeReason() throws {
+        let violation = try #require(PricingDomain.violation(spot: 100, strike: 100, time: 80, volatility: 0.2, rate: 10))
+        #expect(violation.input == .rate)
+        #expect(violation.description.hasPrefix("rate: "))
+        #expect(!violation.description.contains(","))
+    }
+
+    @Test("inside the domain, at its corners, every output is finite, bounded and never subnormal")
+    func cornersAreFiniteAndBounded() {
+        let amounts = [1e-150, 1e-20, 1, 1e20, 1e150]
+        let times = [0, 1e-12, 1, 100, PricingDomain.longestTime]
+        let volatilities = [0, 1e-8, 0.2, 10, PricingDomain.largestVolatility]
+        let rates = [-PricingDomain.largestRate, -0.5, 0, 0.05, 3, PricingDomain.largestRate]
+        var checked = 0
+        for spot in amounts { for strike in amounts { for time in times { for volatility in volatilities { for rate in rates {
+            guard PricingDomain.violation(spot: spot, strike: strike, time: time, volatility: volatility, rate: rate) == nil else { continue }
+            for kind in OptionKind.allCases {
+                let v = BlackScholes.valuation(kind: kind, spot: spot, strike: strike, time: time, volatility: volatility, rate: rate)
+                let all = [v.price, v.delta, v.gamma, v.vega, v.theta, v.rho]
+                let context = "\(kind) S=\(spot) K=\(strike) t=\(time) σ=\(volatility) r=\(rate): \(v)"
+                let finite = all.allSatisfy { $0.isFinite }
+                let normalOrZero = all.allSatisfy { $0 == 0 || abs($0) >= .leastNormalMagnitude }
+                #expect(finite, "\(context)")
+                #expect(normalOrZero, "\(context)")
+                #expect(v.price >= 0 && v.gamma >= 0 && v.vega >= 0, "\(context)")
+                #expect(kind == .call ? (v.delta >= 0 && v.delta <= 1) : (v.delta <= 0 && v.delta >= -1), "\(context)")
+                #expect(kind == .call ? v.price <= spot : v.price <= strike * exp(-rate * max(time, 0)) * (1 + 1e-15), "\(context)")
+                checked += 1
+            }
+        }}}}}
+        #expect(checked > 1_000)
+    }
+
+    /// mpmath, 50 digits: call S=1e-10 K=2e6 t=1 σ=1 r=0 →
+    /// price 4.186538906296e-312, delta 1.5945559363924536e-300, gamma 5.909658904172301e-289,
+    /// vega 5.9096589041723e-309, theta −2.95482945208615e-309, rho 1.5526905473295e-310.
+    @Test("results below the smallest normal double are reported as 0; normal ones keep their value")
+    func subnormalResultsAreZero() {
+        let value = BlackScholes.valuation(kind: .call, spot: 1e-10, strike: 2e6, time: 1, volatility: 1, rate: 0)
+        #expect(value.price == 0)
+        #expect(value.vega == 0)
+        #expect(value.theta == 0)
+        #expect(value.rho == 0)
+        #expect(abs(value.delta / 1.5945559363924536e-300 - 1) < 1e-9)
+        #expect(abs(value.gamma / 5.909658904172301e-289 - 1) < 1e-9)
+        var batch = PricingBatch()
+        batch.append(kind: .call, spot: 1e-10, strike: 2e6, time: 1, volatility: 1, rate: 0)
+        batch.append(kind: .call, spot: 1e-10, strike: 2e6, time: 1, volatility: 1, rate: 0)
+        let values = BlackScholes.valuations(batch)
+        #expect(values[0] == value && values[1] == value)
+    }
+
+    @Test("a price of exactly 0 and a price that underflowed get the same implied volatility")
+    func underflowedPriceSolvesLikeZero() {
+        let zero = ImpliedVolatility.solve(kind: .call, spot: 1e-10, strike: 2e6, time: 1, rate: 0, price: 0)
+        #expect(zero == .success(0))
+        // The true price of the option above, which the pricing kernel reports as 0.
+        let underflowed = ImpliedVolatility.solve(kind: .call, spot: 1e-10, strike: 2e6, time: 1, rate: 0, price: 4.186538906296e-300 / 1e12)
+        #expect(underflowed == zero)
+        #expect(ImpliedVolatility.solve(kind: .call, spot: 100, strike: 150, time: 1, rate: 0, price: .leastNonzeroMagnitude) == zero)
+    }
+}
+
+extension PricingBoundsTests {
+    /// mpmath, 50 digits: put S=100 K=100 t=100 σ=0.2 r=0.05 → price 0.021751430227127597, rho −4.50143381306801;
+    /// put S=1e-150 K=1 t=100 σ=0 r=0.05 → K·e^(−5) − S = 0.006737946999085465.
+    /// 1 + (e^(−rT) − 1) lost the low digits of e^(−rT) (1.2e-15 and 1.6e-15 relative before).
+    @Test("a large r·t keeps the discounted strike to full precision")
+    func largeRateTimeIsAccurate() {
+        let put = BlackScholes.valuation(kind: .put, spot: 100, strike: 100, time: 100, volatility: 0.2, rate: 0.05)
+        #expect(abs(put.price / 0.021751430227127597 - 1) < 4e-16, "\(put.price)")
+        #expect(abs(put.rho / -4.50143381306801 - 1) < 4e-16, "\(put.rho)")
+        let intrinsic = BlackScholes.valuation(kind: .put, spot: 1e-150, strike: 1, time: 100, volatility: 0, rate: 0.05)
+        #expect(abs(intrinsic.price / 0.006737946999085465 - 1) < 4e-16, "\(intrinsic.price)")
+        let solved = ImpliedVolatility.solve(kind: .put, spot: 100, strike: 100, time: 100, rate: 0.05, price: 0.021751430227127597)
+        #expect(abs(((try? solved.get()) ?? 0) - 0.2) < 1e-9, "\(solved)")
     }
 }
