@@ -114,7 +114,7 @@ final class DashboardSession {
                 let events = next.apply(command)
                 guard journalCommand(command, events: events, engine: next) else { return }
                 engine = next
-                logger.info("command \(String(describing: command)) → \(events.count) events")
+                logger.info("command \(String(describing: command)) → \(Plural.count(events.count, "event"))")
                 EventLogFormatter.receive(events, state: &state, engine: engine)
             case .applyTheme(let name):
                 switch terminal.applyTheme(named: name) {
