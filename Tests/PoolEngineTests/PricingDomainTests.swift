@@ -134,3 +134,40 @@ extension PricingBoundsTests {
         #expect(abs(((try? solved.get()) ?? 0) - 0.2) < 1e-9, "\(solved)")
     }
 }
+
+extension PricingBoundsTests {
+    /// Deep in-the-money puts whose price came out an ulp below the discounted intrinsic value.
+    /// Bound: mpmath (50 digits) of K·e^(−rt) − S, rounded to the nearest double.
+    static let deepInTheMoney: [(spot: Double, strike: Double, time: Double, volatility: Double, rate: Double, intrinsic: Double)] = [
+        (8156.69870516964, 45913.01364462817, 0.0012800084594327213, 0.02794501170397851, 0.07891354310202764, 37751.67750004257),
+        (1.1421723855286718, 34.72556553359954, 0.0005193285199127978, 1.9434204047852348, 0.062170345432478784, 33.58227198761859),
+        (6836.763062562902, 15338.135723626907, 0.015064660194912732, 0.015619946742990682, 0.014742507287690743, 8497.966579512577),
+        (1809.9718004618067, 6860.128980418448, 0.010901339940416642, 0.021557704858305073, 0.04824206982602254, 5046.550364656559),
+        (17515.33230029884, 230192.59029399842, 1.3860162318059352e-06, 0.012039507828842465, 0.0709511784938654, 212677.2353566799),
+    ]
+
+    @Test("a price is never below the discounted intrinsic value, not even by an ulp", arguments: 0..<5)
+    func neverBelowIntrinsic(index: Int) {
+        let row = Self.deepInTheMoney[index]
+        let put = BlackScholes.valuation(kind: .put, spot: row.spot, strike: row.strike, time: row.time, volatility: row.volatility, rate: row.rate)
+        #expect(put.price >= row.intrinsic, "\(put.price) < \(row.intrinsic)")
+        #expect(put.price <= row.strike * exp(-row.rate * row.time))
+        var batch = PricingBatch()
+        batch.append(kind: .put, spot: row.spot, strike: row.strike, time: row.time, volatility: row.volatility, rate: row.rate)
+        batch.append(kind: .put, spot: row.spot, strike: row.strike, time: row.time, volatility: row.volatility, rate: row.rate)
+        #expect(BlackScholes.valuations(batch)[1] == put)
+        // And the solver, with its own intrinsic value, reads it as σ = 0, never as below intrinsic.
+        #expect(ImpliedVolatility.solve(kind: .put, spot: row.spot, strike: row.strike, time: row.time, rate: row.rate, price: put.price) == .success(0))
+    }
+
+    /// mpmath: call S=768.2715359144344 K=376.31901822928876 t=2.216451264060799 σ=0.013075451722882485
+    /// r=0.08584684590486796 has d1 ≈ 61, so S·φ(d1) ≈ 1e-800: gamma and vega underflow to 0
+    /// (the clamped exponential used to report 1.1e-306 and 1.8e-302).
+    @Test("Greeks whose true value underflows are 0, not a clamped e^−700")
+    func farTailGreeksAreZero() {
+        let call = BlackScholes.valuation(kind: .call, spot: 768.2715359144344, strike: 376.31901822928876, time: 2.216451264060799,
+                                          volatility: 0.013075451722882485, rate: 0.08584684590486796)
+        #expect(call.gamma == 0 && call.vega == 0, "\(call)")
+        #expect(call.delta == 1)
+    }
+}

@@ -254,8 +254,15 @@ extension BlackScholes {
     ) {
         let discountedStrike = strike * discount
         let sign = SIMD2<Double>(repeating: -1).replacing(with: 1, where: isCall)
-        let intrinsicBase = strike * intrinsicScale
-        let forwardIntrinsic = (spot - intrinsicBase) - intrinsicBase * intrinsicCorrection
+        let base = strike * intrinsicScale
+        let product = base * intrinsicCorrection
+        let difference = spot - base
+        let differenceVirtual = difference - spot
+        let differenceError = (spot - (difference - differenceVirtual)) + (-base - differenceVirtual)
+        let result = difference - product
+        let resultVirtual = result - difference
+        let resultError = (difference - (result - resultVirtual)) + (-product - resultVirtual)
+        let forwardIntrinsic = result + (differenceError + resultError)   // `compensatedIntrinsic`, lane by lane
         let amountA = discountedStrike.replacing(with: spot, where: isCall)
         let amountB = spot.replacing(with: discountedStrike, where: isCall)
         let aMinusB = sign * forwardIntrinsic
@@ -284,8 +291,13 @@ extension BlackScholes {
         let dNear = d2.replacing(with: d1, where: nearD1)
         let exponent = -0.5 * dNear * dNear
         let limit = SIMD2<Double>(repeating: -700)
-        let scaledGaussian = discountedStrike.replacing(with: spot, where: nearD1)
-            * negativeExponential(exponent.replacing(with: limit, where: limit .>= exponent))
+        let amountNear = discountedStrike.replacing(with: spot, where: nearD1)
+        var scaledGaussian = amountNear * negativeExponential(exponent.replacing(with: limit, where: limit .>= exponent))
+        if any(exponent .< limit) {
+            for lane in 0..<2 where exponent[lane] < -700 {
+                scaledGaussian[lane] = farTailGaussian(amount: amountNear[lane], exponent: exponent[lane])
+            }
+        }
 
         let negatedD1: SIMD2<Double> = -d1
         let negatedD2: SIMD2<Double> = -d2

@@ -112,8 +112,8 @@ public enum BlackScholes {
         guard PricingDomain.containsDiscountedStrike(discountedStrike) else { return .zero }
         let sign: Double = isCall ? 1 : -1
         // a·N(e1) − b·N(e2) is the call; the put is the same expression with S ↔ K·D and d ↔ −d.
-        let intrinsicBase = strike * shared.intrinsicScale
-        let forwardIntrinsic = (spot - intrinsicBase) - intrinsicBase * shared.intrinsicCorrection   // S − K·D
+        let forwardIntrinsic = compensatedIntrinsic(
+            spot: spot, base: strike * shared.intrinsicScale, correction: shared.intrinsicCorrection)   // S − K·D
         let amountA = isCall ? spot : discountedStrike
         let amountB = isCall ? discountedStrike : spot
         let aMinusB = sign * forwardIntrinsic
@@ -149,8 +149,13 @@ public enum BlackScholes {
         // S·exp(−d1²/2) = K·D·exp(−d2²/2); evaluate it at the smaller |d| so it underflows only when both do.
         let nearD1 = x <= 0
         let dNear = nearD1 ? d1 : d2
-        // Past e^−700 every term is below 1e-300 of the notional; the clamp keeps 2^k a normal number.
-        let scaledGaussian = (nearD1 ? spot : discountedStrike) * negativeExponential(max(-0.5 * dNear * dNear, -700))
+        // The inlined e^x builds 2^k from bits, so it is clamped at e^−700; past it (rare: far from the
+        // money for the volatility) the exact value comes from libm, so a Greek that underflows is 0
+        // rather than a clamped e^−700 times something.
+        let exponent = -0.5 * dNear * dNear
+        let amountNear = nearD1 ? spot : discountedStrike
+        var scaledGaussian = amountNear * negativeExponential(max(exponent, -700))
+        if exponent < -700 { scaledGaussian = farTailGaussian(amount: amountNear, exponent: exponent) }
 
         // Both normal CDFs from the one shared Gaussian.
         let (a, b) = CodyNormal.scaledPair(
@@ -178,6 +183,29 @@ public enum BlackScholes {
             theta: flushed(-0.5 * spotDensity * volatility * volatility * inverseTotalVol - sign * rate * strikeLeg),
             rho: flushed(sign * time * strikeLeg)
         )
+    }
+
+    /// amount · e^exponent for exponent < −700, where the result is below 1e-154 and often underflows:
+    /// one libm exp of exponent + ln(amount) (about 1e-13 relative, for values that small). Out of
+    /// line, since the main path almost never comes here.
+    @inline(never) @usableFromInline
+    static func farTailGaussian(amount: Double, exponent: Double) -> Double {
+        exp(exponent + log(amount))
+    }
+
+    /// S − B − B·c (with B = K·s and c from `SharedTerms`) to within about an ulp of the result:
+    /// both subtractions keep their exact rounding errors (Knuth's TwoSum) and add them back, so a
+    /// deep in-the-money price floored at it is never an ulp below the true discounted intrinsic value.
+    @inlinable @inline(__always)
+    static func compensatedIntrinsic(spot: Double, base: Double, correction: Double) -> Double {
+        let product = base * correction
+        let difference = spot - base
+        let differenceVirtual = difference - spot
+        let differenceError = (spot - (difference - differenceVirtual)) + (-base - differenceVirtual)
+        let result = difference - product
+        let resultVirtual = result - difference
+        let resultError = (difference - (result - resultVirtual)) + (-product - resultVirtual)
+        return result + (differenceError + resultError)
     }
 
     /// At or after expiry: intrinsic value, delta a step, no time value.

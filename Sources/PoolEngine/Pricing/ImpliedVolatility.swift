@@ -62,8 +62,8 @@ public enum ImpliedVolatility {
         // The kernel's discount terms: S − K·D exact near the money, and no cancellation for large |rT|.
         let shared = BlackScholes.SharedTerms(time: time, rate: rate)
         let discountedStrike = strike * shared.discount
-        let intrinsicBase = strike * shared.intrinsicScale
-        let forwardIntrinsic = (spot - intrinsicBase) - intrinsicBase * shared.intrinsicCorrection
+        let forwardIntrinsic = BlackScholes.compensatedIntrinsic(
+            spot: spot, base: strike * shared.intrinsicScale, correction: shared.intrinsicCorrection)
         let intrinsic = max(kind == .call ? forwardIntrinsic : -forwardIntrinsic, 0)
         let upperBound = kind == .call ? spot : discountedStrike
         // Prices quoted from a rounded model can sit a few ulps under intrinsic; that is still σ = 0.
