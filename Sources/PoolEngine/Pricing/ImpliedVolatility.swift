@@ -52,16 +52,19 @@ public enum ImpliedVolatility {
     /// A price below the smallest normal double counts as 0, so a price that underflowed and a
     /// price of exactly 0 get the same answer.
     public static func solve(kind: OptionKind, spot: Double, strike: Double, time: Double, rate: Double, price: Double) -> Result<Double, ImpliedVolatilityError> {
-        if let violation = PricingDomain.violation(spot: spot, strike: strike, time: time, volatility: nil, rate: rate) {
-            return .failure(.invalidInput(violation.description))
+        // The domain test inline (the reason is worded only on failure), with the kernel's discount
+        // terms: S − K·D exact near the money, and no cancellation for large |rT|.
+        let shared = BlackScholes.SharedTerms(time: time, rate: rate)
+        let discountedStrike = strike * shared.discount
+        guard PricingDomain.containsInputs(spot: spot, strike: strike, time: time, volatility: 0, rate: rate),
+              time <= 0 || PricingDomain.containsDiscountedStrike(discountedStrike) else {
+            let violation = PricingDomain.violation(spot: spot, strike: strike, time: time, volatility: nil, rate: rate)
+            return .failure(.invalidInput(violation?.description ?? "outside the pricing domain"))
         }
         guard time > 0 else { return .failure(.invalidInput("time must be positive")) }
         guard abs(price) < .infinity else { return .failure(.invalidInput("price must be finite")) }
         let price = BlackScholes.flushed(price)
 
-        // The kernel's discount terms: S − K·D exact near the money, and no cancellation for large |rT|.
-        let shared = BlackScholes.SharedTerms(time: time, rate: rate)
-        let discountedStrike = strike * shared.discount
         let forwardIntrinsic = BlackScholes.compensatedIntrinsic(
             spot: spot, base: strike * shared.intrinsicScale, correction: shared.intrinsicCorrection)
         let intrinsic = max(kind == .call ? forwardIntrinsic : -forwardIntrinsic, 0)

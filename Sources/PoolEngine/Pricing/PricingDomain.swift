@@ -54,13 +54,13 @@ public enum PricingDomain {
     /// Why the inputs are outside the domain, or nil when they are inside. `volatility` nil skips
     /// that bound (the implied-volatility solver has no volatility input).
     public static func violation(spot: Double, strike: Double, time: Double, volatility: Double?, rate: Double) -> PricingDomainViolation? {
-        let range = "within \(smallestAmount)–\(largestAmount)"
+        let range = "within 1e-150–1e150"
         if !(spot >= smallestAmount && spot <= largestAmount) { return .init(.spot, "\(spot) is not \(range)") }
         if !(strike >= smallestAmount && strike <= largestAmount) { return .init(.strike, "\(strike) is not \(range)") }
         if let volatility, !(volatility >= 0 && volatility <= largestVolatility) {
             return .init(.volatility, "\(volatility) is not within 0–\(Int(largestVolatility))")
         }
-        if !(time.isFinite && time <= longestTime) { return .init(.time, "\(time) is more than \(Int(longestTime)) years") }
+        if !(time.isFinite && time <= longestTime) { return .init(.time, "\(time) is not a finite time of at most \(Int(longestTime)) years") }
         if !(abs(rate) <= largestRate) { return .init(.rate, "\(rate) is not within ±\(Int(largestRate))") }
         let rateTime = rate * time
         if !(abs(rateTime) < largestRateTime) { return .init(.rate, "rate × t = \(rateTime) is not within ±\(Int(largestRateTime))") }
@@ -68,7 +68,7 @@ public enum PricingDomain {
         // The kernel's own discount factor, so the rule and the kernel agree to the last bit.
         let discountedStrike = strike * BlackScholes.SharedTerms(time: time, rate: rate).discount
         if !containsDiscountedStrike(discountedStrike) {
-            return .init(.rate, "rate × t = \(rateTime) puts the discounted strike K·e^(−rt) = \(discountedStrike) outside \(smallestAmount)–\(largestAmount)")
+            return .init(.rate, "rate × t = \(rateTime) puts the discounted strike K·e^(−rt) = \(discountedStrike) outside 1e-150–1e150")
         }
         return nil
     }
