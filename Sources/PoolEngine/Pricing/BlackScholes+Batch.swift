@@ -289,15 +289,10 @@ extension BlackScholes {
         let d2 = h - halfVol
         let nearD1 = x .<= 0
         let dNear = d2.replacing(with: d1, where: nearD1)
-        let exponent = -0.5 * dNear * dNear
+        let halfExponent = -0.25 * dNear * dNear
         let limit = SIMD2<Double>(repeating: -700)
-        let amountNear = discountedStrike.replacing(with: spot, where: nearD1)
-        var scaledGaussian = amountNear * negativeExponential(exponent.replacing(with: limit, where: limit .>= exponent))
-        if any(exponent .< limit) {
-            for lane in 0..<2 where exponent[lane] < -700 {
-                scaledGaussian[lane] = farTailGaussian(amount: amountNear[lane], exponent: exponent[lane])
-            }
-        }
+        let half = negativeExponential(halfExponent.replacing(with: limit, where: limit .>= halfExponent))
+        let scaledGaussian = discountedStrike.replacing(with: spot, where: nearD1) * half * half
 
         let negatedD1: SIMD2<Double> = -d1
         let negatedD2: SIMD2<Double> = -d2

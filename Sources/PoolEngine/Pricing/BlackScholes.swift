@@ -149,13 +149,13 @@ public enum BlackScholes {
         // S·exp(−d1²/2) = K·D·exp(−d2²/2); evaluate it at the smaller |d| so it underflows only when both do.
         let nearD1 = x <= 0
         let dNear = nearD1 ? d1 : d2
-        // The inlined e^x builds 2^k from bits, so it is clamped at e^−700; past it (rare: far from the
-        // money for the volatility) the exact value comes from libm, so a Greek that underflows is 0
-        // rather than a clamped e^−700 times something.
-        let exponent = -0.5 * dNear * dNear
-        let amountNear = nearD1 ? spot : discountedStrike
-        var scaledGaussian = amountNear * negativeExponential(max(exponent, -700))
-        if exponent < -700 { scaledGaussian = farTailGaussian(amount: amountNear, exponent: exponent) }
+        // The inlined e^x builds 2^k from bits, so it cannot return a subnormal and is clamped at e^−700.
+        // As (a·e^(x/2))·e^(x/2) the halves stay normal down to x = −1400 and the last product
+        // underflows as the hardware does, so a Greek that truly underflows is 0 rather than a clamped
+        // e^−700 times something; past −1400 the clamped halves multiply to 0, the true value rounded.
+        let halfExponent = max(-0.25 * dNear * dNear, -700)
+        let half = negativeExponential(halfExponent)
+        let scaledGaussian = (nearD1 ? spot : discountedStrike) * half * half
 
         // Both normal CDFs from the one shared Gaussian.
         let (a, b) = CodyNormal.scaledPair(
@@ -183,14 +183,6 @@ public enum BlackScholes {
             theta: flushed(-0.5 * spotDensity * volatility * volatility * inverseTotalVol - sign * rate * strikeLeg),
             rho: flushed(sign * time * strikeLeg)
         )
-    }
-
-    /// amount · e^exponent for exponent < −700, where the result is below 1e-154 and often underflows:
-    /// one libm exp of exponent + ln(amount) (about 1e-13 relative, for values that small). Out of
-    /// line, since the main path almost never comes here.
-    @inline(never) @usableFromInline
-    static func farTailGaussian(amount: Double, exponent: Double) -> Double {
-        exp(exponent + log(amount))
     }
 
     /// S − B − B·c (with B = K·s and c from `SharedTerms`) to within about an ulp of the result:
