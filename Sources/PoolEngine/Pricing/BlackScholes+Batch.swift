@@ -320,12 +320,12 @@ extension BlackScholes {
         let spotDensity = NormalDistribution.inverseSqrtTwoPi * scaledGaussian
         let unitDelta = spotLeg * inverseSpot
         let one = SIMD2<Double>(repeating: 1)
-        let delta = sign * flushed(one.replacing(with: unitDelta, where: unitDelta .< one))
-        let gamma = flushed(spotDensity * inverseSpot * inverseSpot * inverseTotalVol)
-        let vega = flushed(spotDensity * sqrtTime)
+        let delta = sign * flushedMagnitude(one.replacing(with: unitDelta, where: unitDelta .< one))
+        let gamma = flushedMagnitude(spotDensity * inverseSpot * inverseSpot * inverseTotalVol)
+        let vega = flushedMagnitude(spotDensity * sqrtTime)
         let theta = flushed(-0.5 * spotDensity * volatility * volatility * inverseTotalVol - sign * rate * strikeLeg)
-        let rho = flushed(sign * time * strikeLeg)
-        let flushedPrice = flushed(price)
+        let rho = sign * flushedMagnitude(time * strikeLeg)
+        let flushedPrice = flushedMagnitude(price)
         for lane in 0..<2 {
             prices[index + lane] = flushedPrice[lane]
             deltas[index + lane] = delta[lane]
@@ -341,6 +341,12 @@ extension BlackScholes {
     static func flushed(_ value: SIMD2<Double>) -> SIMD2<Double> {
         let least = SIMD2<Double>(repeating: .leastNormalMagnitude)
         return value.replacing(with: 0, where: (value .< least) .& (value .> -least))
+    }
+
+    /// `flushedMagnitude` lane by lane, for values known to be ≥ 0.
+    @inline(__always)
+    static func flushedMagnitude(_ value: SIMD2<Double>) -> SIMD2<Double> {
+        value.replacing(with: 0, where: value .< SIMD2<Double>(repeating: .leastNormalMagnitude))
     }
 
     /// Values every option of `batch` into a new `ValuationBatch`.

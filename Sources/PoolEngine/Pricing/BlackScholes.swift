@@ -44,6 +44,12 @@ public enum BlackScholes {
         abs(value) >= .leastNormalMagnitude ? value : 0
     }
 
+    /// `flushed` for a value known to be ≥ 0 (one comparison, no absolute value).
+    @inlinable @inline(__always)
+    static func flushedMagnitude(_ value: Double) -> Double {
+        value >= .leastNormalMagnitude ? value : 0
+    }
+
     /// The kernel for one option, with its (time, rate) terms computed here.
     @inlinable @inline(__always)
     static func kernel(isCall: Bool, spot: Double, strike: Double, time: Double, volatility: Double, rate: Double) -> OptionValuation {
@@ -79,11 +85,11 @@ public enum BlackScholes {
             // 1 + (e^(−rT) − 1) keeps only the digits of e^(−rT) that survive the sum with 1: fine for
             // |rT| ≤ 0.35 (every listed option, bit-identical to before), but e^(−5) would lose 3
             // digits and e^(−37) all of them; there the exponential is taken directly (rare, per expiry).
-            let nearOne = abs(rateTime) <= 0.35
-            let discountMinusOne = usable && nearOne ? exponentialMinusOne(-rateTime) : 0
-            discount = usable ? (nearOne ? 1 + discountMinusOne : exp(-rateTime)) : 1
+            let nearOne = abs(rateTime) <= 0.35 || !usable
+            let discountMinusOne = usable ? exponentialMinusOne(-rateTime) : 0
+            discount = nearOne ? 1 + discountMinusOne : exp(-rateTime)
             intrinsicScale = nearOne ? 1 : discount
-            intrinsicCorrection = discountMinusOne
+            intrinsicCorrection = nearOne ? discountMinusOne : 0
             sqrtTime = usable ? time.squareRoot() : 0
         }
 
@@ -174,14 +180,15 @@ public enum BlackScholes {
         let strikeLeg = isCall ? valueB : valueA              // K·D·N(±d2)
         let spotDensity = NormalDistribution.inverseSqrtTwoPi * scaledGaussian   // S·φ(d1)
         // |delta| = N(±d1) ≤ 1, which rounding of S·N(±d1)/S could exceed by an ulp.
+        // Only theta has no known sign; the rest are flushed as magnitudes (one comparison each).
         return OptionValuation(
-            price: flushed(price),
-            delta: sign * flushed(min(spotLeg * inverseSpot, 1)),
-            gamma: flushed(spotDensity * inverseSpot * inverseSpot * inverseTotalVol),
-            vega: flushed(spotDensity * sqrtTime),
+            price: flushedMagnitude(price),
+            delta: sign * flushedMagnitude(min(spotLeg * inverseSpot, 1)),
+            gamma: flushedMagnitude(spotDensity * inverseSpot * inverseSpot * inverseTotalVol),
+            vega: flushedMagnitude(spotDensity * sqrtTime),
             // S·φ·σ/(2√T) = S·φ·σ²/(2σ√T): reuses 1/(σ√T) instead of dividing by T.
             theta: flushed(-0.5 * spotDensity * volatility * volatility * inverseTotalVol - sign * rate * strikeLeg),
-            rho: flushed(sign * time * strikeLeg)
+            rho: sign * flushedMagnitude(time * strikeLeg)
         )
     }
 
