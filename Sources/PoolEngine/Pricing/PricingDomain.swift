@@ -63,7 +63,9 @@ public enum PricingDomain {
         if !(time.isFinite && time <= longestTime) { return .init(.time, "\(time) is not a finite time of at most \(Int(longestTime)) years") }
         if !(abs(rate) <= largestRate) { return .init(.rate, "\(rate) is not within ±\(Int(largestRate))") }
         let rateTime = rate * time
-        if !(abs(rateTime) < largestRateTime) { return .init(.rate, "rate × t = \(rateTime) is not within ±\(Int(largestRateTime))") }
+        if !(abs(rateTime) < largestRateTime) {
+            return .init(.rate, "rate × t = \(rateTime) puts the discounted strike K·e^(−rt) outside 1e-150–1e150")
+        }
         guard time > 0 else { return nil }
         // The kernel's own discount factor, so the rule and the kernel agree to the last bit.
         let discountedStrike = strike * BlackScholes.SharedTerms(time: time, rate: rate).discount
