@@ -21,7 +21,9 @@ struct CommandLineErrorTests {
         let process = Process()
         process.executableURL = try TmuxSession.builtExecutable()
         process.arguments = arguments
+        let ownHome = home == nil
         let home = try home ?? Self.temporaryHome()
+        defer { if ownHome { try? FileManager.default.removeItem(at: home) } }
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = home.path
         environment["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
@@ -93,6 +95,7 @@ struct CommandLineErrorTests {
     @Test("--bots and --demo on a session that would be resumed are refused before the screen opens")
     func dashboardResumeRefusesNewSessionFlags() throws {
         let home = try Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
         let journal = home.appendingPathComponent("desk.sqlite").path
         let created = try run(["sim", "--journal", journal, "--duration", "1m", "--bots", "2"], home: home)
         #expect(created.status == 0, "\(created.standardError)")
@@ -105,6 +108,7 @@ struct CommandLineErrorTests {
     @Test("sim --journal EXISTING refuses a different --seed or --bots instead of reporting them as used")
     func simResumeRefusesOtherParameters() throws {
         let home = try Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
         let journal = home.appendingPathComponent("run.sqlite").path
         #expect(try run(["sim", "--journal", journal, "--duration", "1h", "--bots", "3"], home: home).status == 0)
         let refused = try run(["sim", "--journal", journal, "--seed", "5", "--bots", "1"], home: home)
