@@ -37,7 +37,7 @@ public struct BenchCompareCommand: ParsableCommand {
         if let issue = parsed.headerIssue { throw PoolDeskError(issue.description) }
         try OptionCSVInput.failIfAny(parsed.issues)
         var batch = PricingBatch()
-        for case .success(let row) in parsed.lines {
+        for row in parsed.rows {
             let input = row.values
             batch.append(kind: input.kind, spot: input.spot, strike: input.strike,
                          time: input.time, volatility: input.volatility, rate: input.rate)

@@ -21,16 +21,16 @@ public struct DashboardCommand: ParsableCommand {
     @Flag(help: "Start a new session instead of resuming the last one.")
     var new = false
 
-    @Option(help: "Simulated seconds per wall-clock second (1–3600).")
+    @Option(help: "Simulated seconds per wall-clock second (\(SessionLimits.text(SessionLimits.speed))).")
     var speed: Double?
 
     @Option(help: "Theme name (see `pooldesk themes`) or path to a .toml file.")
     var theme: String = "default"
 
-    @Option(help: "Number of simulated traders and LPs (0–1000).")
+    @Option(help: "Number of simulated traders and LPs (\(SessionLimits.text(SessionLimits.participants))); new sessions only.")
     var bots: Int?
 
-    @Flag(help: "A lively preset for presentations: faster clock, more and busier simulated traders.")
+    @Flag(help: "A lively preset for presentations: faster clock, more and busier simulated traders; new sessions only.")
     var demo = false
 
     @Flag(name: .customLong("read-only"), help: "Monitoring only: shows an existing session as journaled, writes nothing, order keys off.")
@@ -39,7 +39,7 @@ public struct DashboardCommand: ParsableCommand {
     @Flag(help: "ASCII borders and charts instead of Unicode.")
     var ascii = false
 
-    @Option(help: "Frame-rate cap (1–60).")
+    @Option(help: "Frame-rate cap (\(SessionLimits.text(SessionLimits.framesPerSecond))).")
     var fps: Int = 20
 
     @Option(help: "Price protection: the worst total an order accepts, as a percentage past its preview (0%–50%, default 1%).")
@@ -48,9 +48,9 @@ public struct DashboardCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        if let speed, !(speed > 0 && speed <= 3600) { throw ValidationError("--speed must be within 1–3600, got \(speed)") }
-        if let bots, !(0...1000).contains(bots) { throw ValidationError("--bots must be within 0–1000, got \(bots)") }
-        if !(1...60).contains(fps) { throw ValidationError("--fps must be within 1–60, got \(fps)") }
+        if let speed { try FlagLimits.check(speed, in: SessionLimits.speed, flag: "--speed") }
+        if let bots { try FlagLimits.check(bots, in: SessionLimits.participants, flag: "--bots") }
+        try FlagLimits.check(fps, in: SessionLimits.framesPerSecond, flag: "--fps")
         guard let tolerance = CommandLineParser.parsePercent(slippage), DashboardState.slippageRange.contains(tolerance) else {
             throw ValidationError("--slippage must be a percentage within 0%–50%, got \(slippage)")
         }
@@ -73,7 +73,7 @@ public struct DashboardCommand: ParsableCommand {
             _ = DashboardReducer.reduce(&state, action: .engineEvents(opened.recentEvents), engine: opened.engine)
         }
         _ = DashboardReducer.reduce(&state, action: .notice(StatusMessage(opened.resumed
-            ? opened.note + ((bots != nil || demo) && !readOnly ? " · --bots/--demo apply to new sessions (--new)" : "")
+            ? opened.note
             : "seed \(opened.seed) · b buys the selected series · ? shows every key", role: .info)), engine: opened.engine)
         let logger = SessionLog.open(environment: environment)
         logger.info("dashboard starting: journal=\(opened.path) seed=\(opened.seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name) read-only=\(readOnly)")
@@ -94,6 +94,16 @@ public struct DashboardCommand: ParsableCommand {
         if TerminalSignals.pendingTermination { TerminalSignals.exitForPendingSignal() }
     }
 
+    /// `--bots applies`, `--demo applies` or `--bots and --demo apply`: the flags given that only shape a new session.
+    var newSessionOnlyFlag: String? {
+        switch (bots != nil, demo) {
+        case (true, true): "--bots and --demo apply"
+        case (true, false): "--bots applies"
+        case (false, true): "--demo applies"
+        case (false, false): nil
+        }
+    }
+
     /// The journaled session to run: `--journal PATH` (resumed or created), a new one for `--new`/`--seed`,
     /// else the last session. A bad journal is one line and exit code 2, and is never overwritten.
     private func openJournal(participants: ParticipantConfiguration) throws -> DashboardStart {
@@ -108,6 +118,13 @@ public struct DashboardCommand: ParsableCommand {
             path = SessionLocation.newPath(seed: seed ?? 1)
         } else {
             path = SessionLocation.lastSession() ?? SessionLocation.newPath(seed: 1)
+        }
+        // The screen takes the terminal over, so a notice could not be read in time: a flag that
+        // cannot apply to a resumed session is refused before anything is opened.
+        if FileManager.default.fileExists(atPath: path), let flag = newSessionOnlyFlag {
+            throw PoolDeskError(journal == nil
+                ? "\(flag) only to new sessions, and the last session would be resumed; add --new"
+                : "\(flag) only to new sessions, and \(journal ?? path) already holds one; add --new with another --journal path")
         }
         let opened = try JournalOpening.openOrCreate(path: path, parameters: parameters, createdBy: "pooldesk dashboard")
         SessionLocation.remember(path)

@@ -7,12 +7,13 @@ public struct GreeksCommand: ParsableCommand {
         commandName: "greeks",
         abstract: "Price options and their Greeks from CSV (type,spot,strike,t,vol,rate).",
         discussion: """
-            Reads CSV with the header type,spot,strike,t,vol,rate (type call or put, t in ACT/365 \
-            years, vol and rate per 1.00) and writes the same columns plus \
-            price,delta,gamma,vega,theta,rho at full double precision. Greeks are in trader units \
-            (vega and rho per 1%, theta per calendar day) unless --raw is given. A bad row is \
-            reported on stderr with its line and field and makes the exit status 2; every valid \
-            row is still written.
+            Reads CSV (RFC 4180: quoted fields, CRLF, a byte-order mark are fine) with the columns \
+            type,spot,strike,t,vol,rate in any order and case (type call or put, t in ACT/365 \
+            years, vol and rate per 1.00); other columns are carried through. Writes the same \
+            columns plus price,delta,gamma,vega,theta,rho at full double precision and error. \
+            Greeks are in trader units (vega and rho per 1%, theta per calendar day) unless --raw \
+            is given. A bad row (malformed, or outside the pricing domain) keeps its place in the \
+            output with the reason in error, is named on stderr, and makes the exit status 2.
             """
     )
 
@@ -29,14 +30,19 @@ public struct GreeksCommand: ParsableCommand {
         let parsed = OptionCSV.parseGreeks(text)
         if let issue = parsed.headerIssue { throw PoolDeskError(issue.description) }
         var output = OptionCSVOutput()
-        output.appendLine(OptionCSV.greeksHeader)
-        for case .success(let row) in parsed.lines {
-            let input = row.values
-            let valuation = BlackScholes.valuation(
-                kind: input.kind, spot: input.spot, strike: input.strike,
-                time: input.time, volatility: input.volatility, rate: input.rate
-            )
-            output.appendLine(OptionCSV.formatGreeks(row, raw ? valuation : valuation.traderUnits))
+        output.appendLine(OptionCSV.greeksHeader(extraColumns: parsed.extraColumns))
+        for line in parsed.lines {
+            switch line.outcome {
+            case .success(let input):
+                let valuation = BlackScholes.valuation(
+                    kind: input.kind, spot: input.spot, strike: input.strike,
+                    time: input.time, volatility: input.volatility, rate: input.rate
+                )
+                let row = OptionCSV.Row(line: line.line, fields: line.fields, extras: line.extras, values: input)
+                output.appendLine(OptionCSV.formatGreeks(row, raw ? valuation : valuation.traderUnits))
+            case .failure(let issue):
+                output.appendLine(OptionCSV.formatFailure(line, issue, resultColumns: OptionCSV.greeksOutputColumns.count - 1))
+            }
         }
         output.flush()
         try OptionCSVInput.failIfAny(parsed.issues)

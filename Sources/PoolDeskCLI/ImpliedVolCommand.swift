@@ -15,11 +15,12 @@ public struct ImpliedVolCommand: ParsableCommand {
         commandName: "iv",
         abstract: "Solve implied volatilities from CSV (type,spot,strike,t,rate,price).",
         discussion: """
-            Reads CSV with the header type,spot,strike,t,rate,price and writes the same columns \
-            plus iv,error. iv is the annualised volatility per 1.00; when a price has no solution \
+            Reads CSV (RFC 4180, as for greeks) with the columns type,spot,strike,t,rate,price in \
+            any order and case, other columns carried through, and writes the same columns plus \
+            iv,error. iv is the annualised volatility per 1.00; when a price has no solution \
             (below intrinsic value, at or above the upper bound, t = 0) iv is empty and error says \
-            why. A malformed row is reported on stderr with its line and field and makes the exit \
-            status 2; every valid row is still written.
+            why (exit status 0). A malformed row, or one outside the pricing domain, keeps its place \
+            with the reason in error, is named on stderr, and makes the exit status 2.
             """
     )
 
@@ -33,14 +34,19 @@ public struct ImpliedVolCommand: ParsableCommand {
         let parsed = OptionCSV.parseImpliedVol(text)
         if let issue = parsed.headerIssue { throw PoolDeskError(issue.description) }
         var output = OptionCSVOutput()
-        output.appendLine(OptionCSV.impliedVolHeader)
-        for case .success(let row) in parsed.lines {
-            let input = row.values
-            let result = ImpliedVolatility.solve(
-                kind: input.kind, spot: input.spot, strike: input.strike,
-                time: input.time, rate: input.rate, price: input.price
-            )
-            output.appendLine(OptionCSV.formatImpliedVol(row, result))
+        output.appendLine(OptionCSV.impliedVolHeader(extraColumns: parsed.extraColumns))
+        for line in parsed.lines {
+            switch line.outcome {
+            case .success(let input):
+                let result = ImpliedVolatility.solve(
+                    kind: input.kind, spot: input.spot, strike: input.strike,
+                    time: input.time, rate: input.rate, price: input.price
+                )
+                let row = OptionCSV.Row(line: line.line, fields: line.fields, extras: line.extras, values: input)
+                output.appendLine(OptionCSV.formatImpliedVol(row, result))
+            case .failure(let issue):
+                output.appendLine(OptionCSV.formatFailure(line, issue, resultColumns: OptionCSV.impliedVolOutputColumns.count - 1))
+            }
         }
         output.flush()
         try OptionCSVInput.failIfAny(parsed.issues)
@@ -78,12 +84,19 @@ enum OptionCSVInput {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Throws one `PoolDeskError` naming the first issue (and how many more there were).
+    /// Most bad rows named on stderr; the rest are counted.
+    static let reportedIssues = 20
+
+    /// Names every issue on stderr (up to `reportedIssues`, then `… and N more bad rows`), one line each;
+    /// the last line is thrown so the run ends with exit code 2.
     static func failIfAny(_ issues: [OptionCSV.Issue]) throws {
-        guard let first = issues.first else { return }
-        let more = issues.count - 1
-        let suffix = more == 0 ? "" : " (and \(more) more bad row\(more == 1 ? "" : "s"))"
-        throw PoolDeskError(first.description + suffix)
+        guard !issues.isEmpty else { return }
+        var lines = issues.prefix(reportedIssues).map(\.description)
+        if issues.count > reportedIssues {
+            lines.append("… and \(Plural.count(issues.count - reportedIssues, "more bad row"))")
+        }
+        for line in lines.dropLast() { writeStandardError("pooldesk: \(line)\n") }
+        throw PoolDeskError(lines[lines.count - 1])
     }
 }
 

@@ -71,7 +71,7 @@ enum JournalOpening {
             if FileManager.default.fileExists(atPath: path) {
                 let recovered = try SessionJournal.resume(at: path)
                 let note = "resumed \(URL(fileURLWithPath: path).lastPathComponent) at \(recovered.engine.time) "
-                    + "(\(recovered.replayedCommands) commands replayed in \(String(format: "%.2f", recovered.seconds)) s, "
+                    + "(\(Plural.count(recovered.replayedCommands, "command")) replayed in \(String(format: "%.2f", recovered.seconds)) s, "
                     + "of which \(String(format: "%.2f", recovered.chainCheckSeconds)) s checking the hash chain)"
                 return OpenedSession(journal: recovered.journal, engine: recovered.engine, deskAccount: recovered.journal.deskAccount,
                                      resumed: true, recentEvents: recovered.recentEvents, note: note)

@@ -17,7 +17,7 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "The session journal (.sqlite).")
     var file: String
 
-    @Option(help: "Simulated seconds per wall-clock second (1–3600).")
+    @Option(help: "Simulated seconds per wall-clock second (\(SessionLimits.text(SessionLimits.speed))).")
     var speed: Double = 60
 
     @Option(help: "Theme name (see `pooldesk themes`) or path to a .toml file.")
@@ -26,12 +26,12 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "ASCII borders and charts instead of Unicode.")
     var ascii = false
 
-    @Option(help: "Frame-rate cap (1–60).")
+    @Option(help: "Frame-rate cap (\(SessionLimits.text(SessionLimits.framesPerSecond))).")
     var fps: Int = 20
 
     func validate() throws {
-        if !(speed > 0 && speed <= 3600) { throw ValidationError("--speed must be within 1–3600, got \(speed)") }
-        if !(1...60).contains(fps) { throw ValidationError("--fps must be within 1–60, got \(fps)") }
+        try FlagLimits.check(speed, in: SessionLimits.speed, flag: "--speed")
+        try FlagLimits.check(fps, in: SessionLimits.framesPerSecond, flag: "--fps")
     }
 
     func run() throws {

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PoolDeskJournal
 import PoolEngine
 
 /// `pooldesk sim`: runs the simulated market headless, as fast as it can, and prints a summary.
@@ -10,29 +12,29 @@ struct SimCommand: ParsableCommand {
             + "and reports spots, the pool, activity counts and the speed of the run."
     )
 
-    /// Longest run accepted, so a typo cannot start a run of centuries.
-    static let maximumDuration = SimDuration.days(366)
-    /// Most simulated participants accepted.
-    static let maximumBots = 10_000
     /// Simulated time between two invariant checks.
     static let chunk = SimDuration.hours(1)
+    /// Defaults of the flags that shape a new session (optional so a resumed journal can tell "given" from "default").
+    static let defaultSeed: UInt64 = 1
+    static let defaultBots = 20
+    static let defaultBotInterval = "10m"
 
-    @Option(help: "Seed of the simulated market; the same seed replays the same run.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed of the simulated market (default 1); the same seed replays the same run. New journals only.")
+    var seed: UInt64?
 
-    @Option(help: "Simulated time to run, e.g. 90s, 15m, 4h, 7d, 1d12h.")
+    @Option(help: "Simulated time to run, e.g. 90s, 15m, 4h, 7d, 1d12h (at most \(SessionLimits.longestRun)).")
     var duration: String = "1d"
 
-    @Option(help: "Number of simulated participants.")
-    var bots: Int = 20
+    @Option(help: "Number of simulated participants (\(SessionLimits.text(SessionLimits.participants)), default 20). New journals only.")
+    var bots: Int?
 
-    @Option(name: .customLong("bot-interval"), help: "Mean simulated time between two actions of one participant (their intensity), e.g. 30s, 10m.")
-    var botInterval: String = "10m"
+    @Option(name: .customLong("bot-interval"), help: "Mean simulated time between two actions of one participant (their intensity), e.g. 30s, 10m (default 10m, at least \(SessionLimits.shortestActionInterval)). New journals only.")
+    var botInterval: String?
 
     @Flag(help: "Print one JSON object instead of the text report.")
     var json = false
 
-    @Option(help: "Journal the run to this SQLite file; an existing journal is resumed and run further.")
+    @Option(help: "Journal the run to this SQLite file; an existing journal is resumed and run further with its own seed, bots and interval.")
     var journal: String?
 
     init() {}
@@ -40,14 +42,14 @@ struct SimCommand: ParsableCommand {
     func validate() throws {
         _ = try simulatedDuration()
         _ = try participantInterval()
-        guard bots >= 0 else { throw ValidationError("--bots must be zero or more, not \(bots)") }
-        guard bots <= Self.maximumBots else { throw ValidationError("--bots must be at most \(Self.maximumBots), not \(bots)") }
+        if let bots { try FlagLimits.check(bots, in: SessionLimits.participants, flag: "--bots") }
     }
 
-    /// The parsed `--bot-interval`, or a one-line reason it is not usable.
+    /// The parsed `--bot-interval` (or its default), or a one-line reason it is not usable.
     func participantInterval() throws -> SimDuration {
-        guard let parsed = SimDuration(parsing: botInterval), parsed >= .seconds(1) else {
-            throw ValidationError("malformed --bot-interval '\(botInterval)': use e.g. 30s, 10m or 1h (at least 1s)")
+        let text = botInterval ?? Self.defaultBotInterval
+        guard let parsed = SimDuration(parsing: text), parsed >= SessionLimits.shortestActionInterval else {
+            throw ValidationError("malformed --bot-interval '\(text)': use e.g. 30s, 10m or 1h (at least \(SessionLimits.shortestActionInterval))")
         }
         return parsed
     }
@@ -57,8 +59,8 @@ struct SimCommand: ParsableCommand {
         guard let parsed = SimDuration(parsing: duration) else {
             throw ValidationError("malformed --duration '\(duration)': use e.g. 90s, 15m, 4h, 7d or 1d12h")
         }
-        guard parsed <= Self.maximumDuration else {
-            throw ValidationError("--duration '\(duration)' is longer than \(Self.maximumDuration)")
+        guard parsed <= SessionLimits.longestRun else {
+            throw ValidationError("--duration '\(duration)' is longer than \(SessionLimits.longestRun)")
         }
         return parsed
     }
@@ -67,29 +69,71 @@ struct SimCommand: ParsableCommand {
         let summary = try simulate()
         print(json ? try summary.json() : summary.render())
         if !summary.invariants.isClean {
-            throw PoolDeskError("\(summary.invariants.violationCount) invariant violations during the run", exitCode: 1)
+            throw PoolDeskError("\(Plural.count(summary.invariants.violationCount, "invariant violation")) during the run", exitCode: 1)
         }
     }
 
     /// Runs the simulation the options describe and summarises it.
+    ///
+    /// A resumed journal runs on with the seed, participants and interval it was created with;
+    /// `--seed`, `--bots` or `--bot-interval` that differ from them are refused (exit 2) rather
+    /// than reported as used.
     func simulate() throws -> SimulationSummary {
         let interval = try participantInterval()
-        let journaled = try journal.map { try JournaledRun(path: $0, seed: seed, bots: bots, actionInterval: interval) }
-        let summary = try SimulationRunner.run(seed: seed, duration: simulatedDuration(), bots: bots, actionInterval: interval, journal: journaled)
+        let requested = ParticipantConfiguration(count: bots ?? Self.defaultBots, meanActionInterval: interval)
+        if let journal, FileManager.default.fileExists(atPath: journal) { try refuseFlagsThatCannotApply(toExisting: journal, interval: interval) }
+        let journaled = try journal.map { path in
+            try JournaledRun(path: path, seed: seed ?? Self.defaultSeed, bots: requested.count, actionInterval: interval)
+        }
+        let summary = try SimulationRunner.run(
+            seed: seed ?? Self.defaultSeed, duration: simulatedDuration(), bots: requested.count, actionInterval: interval, journal: journaled)
         try journaled?.finish()
         return summary
+    }
+}
+
+extension SimCommand {
+    /// Refuses (exit 2, before anything is written) `--seed`, `--bots` or `--bot-interval` that differ
+    /// from what the existing journal at `path` was created with; equal values are harmless and pass.
+    func refuseFlagsThatCannotApply(toExisting path: String, interval: SimDuration) throws {
+        guard seed != nil || bots != nil || botInterval != nil else { return }
+        let held: SessionParameters
+        do {
+            held = try JournalReader.session(queue: JournalReader.openReadOnly(path: path), path: path).parameters
+        } catch let error as JournalError {
+            throw PoolDeskError(error.message)
+        }
+        var conflicts: [String] = []
+        if let seed, seed != held.seed { conflicts.append("--seed \(seed)") }
+        if let bots, bots != held.participants.count { conflicts.append("--bots \(bots)") }
+        if botInterval != nil, interval != held.participants.meanActionInterval { conflicts.append("--bot-interval \(interval)") }
+        guard !conflicts.isEmpty else { return }
+        throw PoolDeskError("\(conflicts.joined(separator: ", ")) cannot apply: \(path) resumes its own session "
+            + "(seed \(held.seed) · \(Plural.count(held.participants.count, "bot")) · one action per \(held.participants.meanActionInterval)); "
+            + "drop the flag or give a new --journal path")
     }
 }
 
 /// The headless run behind `pooldesk sim`: a scenario advanced in chunks with one reused event buffer.
 enum SimulationRunner {
     /// Runs `duration` of simulated time with `bots` participants and returns the summary with the wall time it took.
+    ///
+    /// With a resumed journal the run continues the journal's session (its seed and participants);
+    /// the summary then tells this run's activity from the session's totals.
     static func run(seed: UInt64, duration: SimDuration, bots: Int, actionInterval: SimDuration = .minutes(10), chunk: SimDuration = SimCommand.chunk,
                     journal: JournaledRun? = nil) -> SimulationSummary {
         let clock = ContinuousClock()
         let began = clock.now
         var engine = journal?.engine ?? Scenario(seed: seed, participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)).engine
         let start = engine.time
+        // A new session's setup belongs to this run; a resumed one's earlier activity does not.
+        var before: EngineStatistics?
+        var session = SimulationSummary.Session(seed: seed, bots: bots, resumedFrom: nil)
+        if let journal, journal.session.resumed {
+            let held = journal.session.journal.parameters
+            session = .init(seed: held.seed, bots: held.participants.count, resumedFrom: start)
+            before = engine.statistics
+        }
         let end = start + duration
         var events: [EngineEvent] = []
         events.reserveCapacity(4_096)
@@ -104,6 +148,6 @@ enum SimulationRunner {
         }
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return SimulationSummary(engine: engine, start: start, seed: seed, bots: bots, wallSeconds: seconds, invariants: invariants)
+        return SimulationSummary(engine: engine, start: start, before: before, session: session, wallSeconds: seconds, invariants: invariants)
     }
 }

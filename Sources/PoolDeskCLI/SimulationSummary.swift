@@ -53,8 +53,30 @@ struct SimulationSummary: Hashable, Sendable {
         var netTheta: Double
     }
 
-    var seed: UInt64
-    var bots: Int
+    /// The session the run belongs to: a new one, or a resumed journal's (whose seed and bots were used).
+    struct Session: Hashable, Sendable {
+        /// The seed of the market that was simulated.
+        var seed: UInt64
+        /// The simulated participants that took part.
+        var bots: Int
+        /// For a resumed journal, the simulated time it was resumed at; nil for a new session.
+        var resumedFrom: SimTime?
+    }
+
+    /// Session totals of a resumed journal, from its beginning to the end of this run.
+    struct SessionTotals: Hashable, Sendable, Codable {
+        var ticks: Int
+        var trades: Int
+        var settlements: Int
+        var liquidations: Int
+        var rejections: Int
+    }
+
+    var session: Session
+    var seed: UInt64 { session.seed }
+    var bots: Int { session.bots }
+    /// Totals since the session began, when that differs from this run (a resumed journal).
+    var sessionTotals: SessionTotals?
     var start: SimTime
     var end: SimTime
     var ticks: Int
@@ -74,14 +96,17 @@ struct SimulationSummary: Hashable, Sendable {
         var count: Int
     }
 
-    /// Summarises `engine` after a run that started at `start`; the final invariant check is added to `invariants`
-    /// unless the last recorded check was already made at the engine's current time.
-    init(engine: Engine, start: SimTime, seed: UInt64, bots: Int, wallSeconds: Double, invariants: SimulationInvariantLog) {
-        self.seed = seed
-        self.bots = bots
+    /// Summarises `engine` after a run that started at `start` with the engine's statistics at `before`:
+    /// the counts are this run's (the difference), and a resumed session's totals are kept apart.
+    init(engine: Engine, start: SimTime, before: EngineStatistics? = nil, session: Session,
+         wallSeconds: Double, invariants: SimulationInvariantLog) {
+        self.session = session
         self.start = start
         end = engine.time
-        ticks = engine.statistics.ticks
+        let after = engine.statistics
+        // Without a starting point (a new session) every count belongs to this run.
+        let before = before ?? Self.noActivity(like: after)
+        ticks = after.ticks - before.ticks
         self.wallSeconds = wallSeconds
         markets = engine.markets.map { MarketFigure(symbol: $0.symbol, spot: $0.spot) }
         let snapshot = engine.poolSnapshot()
@@ -90,11 +115,30 @@ struct SimulationSummary: Hashable, Sendable {
             freeLiquidity: snapshot.freeLiquidity.doubleValue, fees: snapshot.feesEarned.doubleValue,
             netDelta: snapshot.totalGreeksUSD.delta, netGamma: snapshot.totalGreeksUSD.gamma,
             netVega: snapshot.totalGreeksUSD.vega, netTheta: snapshot.totalGreeksUSD.theta)
-        trades = engine.statistics.trades
-        settlements = engine.statistics.settlements
-        liquidations = engine.statistics.liquidations
-        rejections = engine.statistics.rejections.map { RejectionCount(reason: $0.reason, count: $0.count) }
+        trades = after.trades - before.trades
+        settlements = after.settlements - before.settlements
+        liquidations = after.liquidations - before.liquidations
+        rejections = RejectionReason.allCases.indices.compactMap { index in
+            let count = after.rejectionCounts[index] - before.rejectionCounts[index]
+            return count > 0 ? RejectionCount(reason: RejectionReason.allCases[index], count: count) : nil
+        }
+        if session.resumedFrom != nil {
+            sessionTotals = SessionTotals(
+                ticks: after.ticks, trades: after.trades, settlements: after.settlements,
+                liquidations: after.liquidations, rejections: after.totalRejections)
+        }
         self.invariants = invariants
+    }
+
+    /// Statistics with every count zero (EngineStatistics has no public initializer).
+    private static func noActivity(like statistics: EngineStatistics) -> EngineStatistics {
+        var zero = statistics
+        zero.ticks = 0
+        zero.trades = 0
+        zero.settlements = 0
+        zero.liquidations = 0
+        zero.rejectionCounts = zero.rejectionCounts.map { _ in 0 }
+        return zero
     }
 
     /// Ticks simulated per second of wall time (0 when no time was measured).
@@ -112,8 +156,12 @@ struct SimulationSummary: Hashable, Sendable {
             var firstViolations: [String]
         }
 
+        /// The session's seed and participants (a resumed journal's own, not flags).
         var seed: UInt64
         var bots: Int
+        /// Whether an existing journal was resumed; then `session` holds its totals and the counts here are this run's.
+        var resumed: Bool
+        var session: SessionTotals?
         var start: String
         var end: String
         var ticks: Int
@@ -132,7 +180,7 @@ struct SimulationSummary: Hashable, Sendable {
         var rejectionMap: [String: Int] = [:]
         for entry in rejections { rejectionMap[entry.reason.rawValue] = entry.count }
         let body = JSONBody(
-            seed: seed, bots: bots, start: start.description, end: end.description, ticks: ticks,
+            seed: seed, bots: bots, resumed: session.resumedFrom != nil, session: sessionTotals, start: start.description, end: end.description, ticks: ticks,
             ticksPerSecond: (ticksPerSecond * 10).rounded() / 10, markets: markets, pool: pool, trades: trades,
             settlements: settlements, liquidations: liquidations, rejections: rejectionMap,
             invariants: .init(ok: invariants.isClean, violations: invariants.violationCount, checks: invariants.checks,
@@ -156,7 +204,10 @@ struct SimulationSummary: Hashable, Sendable {
 
         let simulated = SimDuration(milliseconds: end.milliseconds - start.milliseconds)
         var lines: [Line] = [
-            .text("PoolDesk simulation · seed \(seed) · \(simulated) · \(bots) bots"),
+            .text(sessionTotals == nil
+                ? "PoolDesk simulation · seed \(seed) · \(simulated) · \(Plural.count(bots, "bot"))"
+                : "PoolDesk simulation · resumed session (seed \(seed) · \(Plural.count(bots, "bot"))); "
+                    + "this run: \(simulated), \(Plural.count(trades, "trade"))"),
             .text(""),
             .text("  Simulated \(start) → \(end)"),
             row("Ticks", number(Double(ticks), 0), "in \(number(wallSeconds, 2)) s wall"),
@@ -185,11 +236,22 @@ struct SimulationSummary: Hashable, Sendable {
             row("Rejections", number(Double(totalRejections), 0)),
         ]
         lines += rejections.map { row("  " + SimSummaryFormat.words($0.reason.rawValue), number(Double($0.count), 0)) }
+        if let totals = sessionTotals {
+            lines += [
+                .text(""),
+                .text("Session so far (since its start, this run included)"),
+                row("Ticks", number(Double(totals.ticks), 0)),
+                row("Trades", number(Double(totals.trades), 0)),
+                row("Settlements", number(Double(totals.settlements), 0)),
+                row("Liquidations", number(Double(totals.liquidations), 0)),
+                row("Rejections", number(Double(totals.rejections), 0)),
+            ]
+        }
         lines.append(.text(""))
         if invariants.isClean {
-            lines.append(row("Invariants", "OK", "\(invariants.checks) checks, no violations"))
+            lines.append(row("Invariants", "OK", "\(Plural.count(invariants.checks, "check")), no violations"))
         } else {
-            lines.append(row("Invariants", "FAILED", "\(invariants.violationCount) violations in \(invariants.checks) checks"))
+            lines.append(row("Invariants", "FAILED", "\(Plural.count(invariants.violationCount, "violation")) in \(Plural.count(invariants.checks, "check"))"))
             lines += invariants.firstViolations.map { .text("    " + $0) }
         }
 

@@ -14,7 +14,8 @@ public struct VerificationSummary: Sendable {
 
     /// One line for the terminal.
     public var line: String {
-        "ok: \(events) events, \(commands) commands, \(checkpoints) checkpoints, \(snapshotsChecked) snapshots; "
+        "ok: \(Plural.count(events, "event")), \(Plural.count(commands, "command")), \(Plural.count(checkpoints, "checkpoint")), "
+            + "\(Plural.count(snapshotsChecked, "snapshot")); "
             + "\(start) → \(end); chain head \(headHash.prefix(16)); invariants hold"
     }
 }
@@ -116,7 +117,8 @@ public enum JournalVerifier {
         if checkpointIndex < checkpoints.count {
             let checkpoint = checkpoints[checkpointIndex]
             if checkpoint.lastSeq > seq || checkpoint.commandCount > commandCount {
-                throw JournalError("checkpoint \(checkpoint.id) records event seq \(checkpoint.lastSeq) and \(checkpoint.commandCount) commands, the journal ends at seq \(seq) and \(commandCount) commands (missing rows)")
+                throw JournalError("checkpoint \(checkpoint.id) records event seq \(checkpoint.lastSeq) and \(Plural.count(checkpoint.commandCount, "command")), "
+                    + "the journal ends at seq \(seq) and \(Plural.count(commandCount, "command")) (missing rows)")
             }
             throw JournalError("checkpoint \(checkpoint.id) (event seq \(checkpoint.lastSeq)): does not match the chain")
         }

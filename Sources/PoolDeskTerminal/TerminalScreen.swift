@@ -41,16 +41,16 @@ public final class TerminalScreen: ScreenBackend {
     public func start() throws {
         guard screen == nil else { return }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw TerminalError("pooldesk needs an interactive terminal: stdin is not a TTY")
+            throw TerminalError("the dashboard needs an interactive terminal: stdin is not a TTY")
         }
         guard isatty(STDOUT_FILENO) == 1 else {
-            throw TerminalError("pooldesk needs an interactive terminal: stdout is not a TTY")
+            throw TerminalError("the dashboard needs an interactive terminal: stdout is not a TTY")
         }
         guard let term = getenv("TERM").map({ String(cString: $0) }), !term.isEmpty else {
-            throw TerminalError("pooldesk needs an interactive terminal: TERM is not set")
+            throw TerminalError("the dashboard needs an interactive terminal: TERM is not set")
         }
         guard term != "dumb" else {
-            throw TerminalError("pooldesk needs an interactive terminal: TERM=dumb cannot position the cursor")
+            throw TerminalError("the dashboard needs an interactive terminal: TERM=dumb cannot position the cursor")
         }
 
         // Handlers first: ncurses only installs its own SIGINT/SIGTERM handlers over SIG_DFL.
@@ -59,12 +59,12 @@ public final class TerminalScreen: ScreenBackend {
         pd_setlocale_from_environment()
 
         guard let newScreen = pd_newterm(nil) else {
-            throw TerminalError("pooldesk needs an interactive terminal: unknown terminal type TERM=\(term)")
+            throw TerminalError("the dashboard needs an interactive terminal: unknown terminal type TERM=\(term)")
         }
         guard pd_has_cursor_addressing() != 0 else {
             endwin()
             delscreen(newScreen)
-            throw TerminalError("pooldesk needs an interactive terminal: TERM=\(term) cannot position the cursor")
+            throw TerminalError("the dashboard needs an interactive terminal: TERM=\(term) cannot position the cursor")
         }
         screen = newScreen
         set_term(newScreen)

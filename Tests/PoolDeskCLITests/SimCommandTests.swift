@@ -68,16 +68,17 @@ struct SimCommandTests {
 
     @Test func defaults() throws {
         let command = try SimCommand.parse([])
-        #expect(command.seed == 1)
+        // Not given: the defaults apply to a new session only (a resumed journal keeps its own).
+        #expect(command.seed == nil && SimCommand.defaultSeed == 1)
         #expect(command.duration == "1d")
         #expect(try command.simulatedDuration() == .days(1))
-        #expect(command.bots == 20)
+        #expect(command.bots == nil && SimCommand.defaultBots == 20)
         #expect(command.json == false)
     }
 
     @Test(arguments: [
         ["--duration", "7x"], ["--duration", "0s"], ["--duration", "-1d"], ["--duration", ""], ["--duration", "d"],
-        ["--duration", "400d"], ["--duration", "9999999999w9999999999w"], ["--bots=-1"], ["--bots", "20000"],
+        ["--duration", "400d"], ["--duration", "9999999999w9999999999w"], ["--bots=-1"], ["--bots", "20000"], ["--bots", "1001"],
         ["--seed", "-3"], ["--seed", "abc"], ["--frobnicate"], ["extra"],
     ])
     func badInputIsRejected(arguments: [String]) {
@@ -126,13 +127,49 @@ struct SimCommandTests {
         _ = engine.advance(to: start + .minutes(30))
         var log = SimulationInvariantLog()
         log.record(engine.checkInvariants(), at: engine.time)
-        let a = SimulationSummary(engine: engine, start: start, seed: 4, bots: 3, wallSeconds: 2, invariants: log)
-        let b = SimulationSummary(engine: engine, start: start, seed: 4, bots: 3, wallSeconds: 2, invariants: log)
+        let a = SimulationSummary(engine: engine, start: start, session: .init(seed: 4, bots: 3, resumedFrom: nil), wallSeconds: 2, invariants: log)
+        let b = SimulationSummary(engine: engine, start: start, session: .init(seed: 4, bots: 3, resumedFrom: nil), wallSeconds: 2, invariants: log)
         #expect(a == b)
         #expect(a.render() == b.render())
         #expect(a.ticks == 1_800)
         #expect(a.ticksPerSecond == 900)
-        #expect(SimulationSummary(engine: engine, start: start, seed: 4, bots: 3, wallSeconds: 0, invariants: log).ticksPerSecond == 0)
+        #expect(SimulationSummary(engine: engine, start: start, session: .init(seed: 4, bots: 3, resumedFrom: nil), wallSeconds: 0, invariants: log).ticksPerSecond == 0)
+    }
+
+    @Test func resumedRunReportsThisRunAndTheSessionSeparately() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pooldesk-sim-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("run.sqlite").path
+        let first = try SimCommand.parse(["--journal", path, "--seed", "3", "--bots", "4", "--duration", "2h"]).simulate()
+        #expect(first.session.resumedFrom == nil && first.sessionTotals == nil)
+        // The journal's own seed and bots run on; a flag that would differ is refused, an equal one is fine.
+        #expect(throws: PoolDeskError.self) { try SimCommand.parse(["--journal", path, "--seed", "5", "--duration", "1h"]).simulate() }
+        #expect(throws: PoolDeskError.self) { try SimCommand.parse(["--journal", path, "--bots", "1", "--duration", "1h"]).simulate() }
+        let second = try SimCommand.parse(["--journal", path, "--bots", "4", "--duration", "1h"]).simulate()
+        #expect(second.seed == 3 && second.bots == 4)
+        #expect(second.session.resumedFrom == first.end)
+        #expect(second.ticks == 3_600, "this run's ticks, not the session's")
+        let totals = try #require(second.sessionTotals)
+        #expect(totals.ticks == 3 * 3_600)
+        #expect(totals.trades == first.trades + second.trades)
+        #expect(second.render().hasPrefix("PoolDesk simulation · resumed session (seed 3 · 4 bots); this run: 1h, \(Plural.count(second.trades, "trade"))"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(second.json().utf8)) as? [String: Any])
+        #expect(json["resumed"] as? Bool == true)
+        #expect(json["ticks"] as? Int == 3_600)
+        let session = try #require(json["session"] as? [String: Any])
+        #expect(session["ticks"] as? Int == 3 * 3_600)
+        let fresh = try #require(try JSONSerialization.jsonObject(with: Data(first.json().utf8)) as? [String: Any])
+        #expect(fresh["resumed"] as? Bool == false && fresh["session"] == nil)
+    }
+
+    @Test func countsAgreeWithTheirNouns() throws {
+        #expect(Plural.count(1, "position") == "1 position")
+        #expect(Plural.count(0, "position") == "0 positions")
+        #expect(Plural.count(Int64(2), "check") == "2 checks")
+        let one = try SimCommand.parse(["--duration", "1h", "--bots", "1"]).simulate().render()
+        #expect(one.hasPrefix("PoolDesk simulation · seed 1 · 1h · 1 bot\n"), "\(one.prefix(60))")
+        #expect(one.contains("1 check, no violations"))
     }
 
     @Test func violationsAreCountedAndTheFirstFewKept() {

@@ -197,8 +197,8 @@ public struct DashboardState: Hashable, Sendable {
 
     public static let maximumLogEntries = 500
     public static let speedSteps: [Double] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
-    /// Simulated seconds per wall-clock second the dashboard accepts (the ends of ``speedSteps``).
-    public static let speedRange: ClosedRange<Double> = 1...3600
+    /// Simulated seconds per wall-clock second the dashboard accepts (``SessionLimits/speed``, the ends of ``speedSteps``).
+    public static var speedRange: ClosedRange<Double> { SessionLimits.speed }
     /// Slippage tolerances accepted by `--slippage` and `:slippage` (0 to 50%).
     public static let slippageRange: ClosedRange<Double> = 0...0.5
 

@@ -67,11 +67,11 @@ public enum EventLogFormatter {
         case .boardSettled(let board, let spot, let positions, let payout):
             let info = engine.boards[board.index]
             let symbol = engine.markets[info.market.index].symbol
-            return LogEntry(time: time, text: "\(symbol) \(info.tenorLabel) board expired at \(NumberFormat.fixed(spot)): \(Wording.count(positions, "position")) settled, pool paid \(NumberFormat.signedMoney(micros: payout.micros))",
+            return LogEntry(time: time, text: "\(symbol) \(info.tenorLabel) board expired at \(NumberFormat.fixed(spot)): \(Plural.count(positions, "position")) settled, pool paid \(NumberFormat.signedMoney(micros: payout.micros))",
                             role: .info, isDesk: false)
         case .boardListed(let board, let market, let expiry, _, let strikes, let baseIv):
             let info = engine.boards[board.index]
-            return LogEntry(time: time, text: "listed \(engine.markets[market.index].symbol) \(info.tenorLabel) board expiring \(expiry): \(strikes.count) strikes, base IV \(NumberFormat.percent(baseIv))",
+            return LogEntry(time: time, text: "listed \(engine.markets[market.index].symbol) \(info.tenorLabel) board expiring \(expiry): \(Plural.count(strikes.count, "strike")), base IV \(NumberFormat.percent(baseIv))",
                             role: .muted, isDesk: false)
         case .liquidated(let liquidation):
             return LogEntry(time: time, text: "\(name(liquidation.account)) short \(seriesName(liquidation.series)) liquidated: collateral \(NumberFormat.money(micros: liquidation.collateral.micros)) < minimum \(NumberFormat.money(micros: liquidation.minimumCollateral.micros)), penalty \(NumberFormat.money(micros: liquidation.penalty.micros))",

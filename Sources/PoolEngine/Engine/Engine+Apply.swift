@@ -70,7 +70,7 @@ extension Engine {
         var amount = quantity ?? held
         if !configuration.refusesOversizedCloses { amount = min(amount, held) }
         guard amount <= held else {
-            return .failure(Rejection(.invalidQuantity, "the position holds \(Wording.contracts(held)), cannot close \(amount.plainText)"))
+            return .failure(Rejection(.invalidQuantity, "the position holds \(Plural.contracts(held)), cannot close \(amount.plainText)"))
         }
         return .success(Order(account: account, series: seriesID, side: position.isLong ? .sell : .buy, quantity: amount,
                               limitPremium: limitPremium))

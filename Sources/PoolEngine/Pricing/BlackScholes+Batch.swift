@@ -190,7 +190,9 @@ extension BlackScholes {
                     spot: SIMD2(spots[index], spots[index + 1]), strike: SIMD2(strikes[index], strikes[index + 1]),
                     time: SIMD2(time0, time1), volatility: SIMD2(volatilities[index], volatilities[index + 1]),
                     rate: SIMD2(rate0, rate1), rateTime: SIMD2(shared0.rateTime, shared1.rateTime),
-                    discountMinusOne: SIMD2(shared0.discountMinusOne, shared1.discountMinusOne),
+                    discount: SIMD2(shared0.discount, shared1.discount),
+                    intrinsicScale: SIMD2(shared0.intrinsicScale, shared1.intrinsicScale),
+                    intrinsicCorrection: SIMD2(shared0.intrinsicCorrection, shared1.intrinsicCorrection),
                     sqrtTime: SIMD2(shared0.sqrtTime, shared1.sqrtTime),
                     at: index, prices, deltas, gammas, vegas, thetas, rhos
                 )
@@ -215,7 +217,8 @@ extension BlackScholes {
     @inline(__always)
     static func isRegular(spot: Double, strike: Double, volatility: Double, shared: SharedTerms) -> Bool {
         isInDomain(spot: spot, strike: strike, time: shared.time, volatility: volatility, rate: shared.rate)
-            && shared.time > 0 && volatility * shared.sqrtTime > 1e-150
+            && shared.time > 0 && PricingDomain.containsDiscountedStrike(strike * shared.discount)
+            && volatility * shared.sqrtTime > 1e-150
     }
 
     /// Writes one valuation into the output columns.
@@ -243,14 +246,25 @@ extension BlackScholes {
     static func regularPair(
         isCall: SIMDMask<SIMD2<Int64>>, spot: SIMD2<Double>, strike: SIMD2<Double>, time: SIMD2<Double>,
         volatility: SIMD2<Double>, rate: SIMD2<Double>, rateTime: SIMD2<Double>,
-        discountMinusOne: SIMD2<Double>, sqrtTime: SIMD2<Double>, at index: Int,
+        discount: SIMD2<Double>, intrinsicScale: SIMD2<Double>, intrinsicCorrection: SIMD2<Double>,
+        sqrtTime: SIMD2<Double>, at index: Int,
         _ prices: UnsafeMutableBufferPointer<Double>, _ deltas: UnsafeMutableBufferPointer<Double>,
         _ gammas: UnsafeMutableBufferPointer<Double>, _ vegas: UnsafeMutableBufferPointer<Double>,
         _ thetas: UnsafeMutableBufferPointer<Double>, _ rhos: UnsafeMutableBufferPointer<Double>
     ) {
-        let discountedStrike = strike * (1 + discountMinusOne)
+        let discountedStrike = strike * discount
         let sign = SIMD2<Double>(repeating: -1).replacing(with: 1, where: isCall)
-        let forwardIntrinsic = (spot - strike) - strike * discountMinusOne
+        let base = strike * intrinsicScale
+        let product = base * intrinsicCorrection
+        let difference = spot - base
+        let differenceVirtual = difference - spot
+        let differenceError = (spot - (difference - differenceVirtual)) + (-base - differenceVirtual)
+        let result = difference - product
+        let resultVirtual = result - difference
+        let resultError = (difference - (result - resultVirtual)) + (-product - resultVirtual)
+        let intrinsicFloor = sign * (result + (differenceError + resultError))   // `compensatedIntrinsic`, lane by lane
+        // S − K·D as release 1 computed it, so journaled sessions replay bit for bit (see the scalar kernel).
+        let forwardIntrinsic = (spot - base) - base * intrinsicCorrection
         let amountA = discountedStrike.replacing(with: spot, where: isCall)
         let amountB = spot.replacing(with: discountedStrike, where: isCall)
         let aMinusB = sign * forwardIntrinsic
@@ -297,7 +311,8 @@ extension BlackScholes {
         let notional = (coefficientA * amountA - coefficientB * amountB)
             .replacing(with: coefficientA * aMinusB, where: coefficientA .== coefficientB)
         let unclamped = notional + (restA - restB)
-        let floored = unclamped.replacing(with: 0, where: 0 .>= unclamped)
+        let aboveIntrinsic = unclamped.replacing(with: intrinsicFloor, where: intrinsicFloor .>= unclamped)
+        let floored = aboveIntrinsic.replacing(with: 0, where: 0 .>= aboveIntrinsic)
         let price = floored.replacing(with: amountA, where: amountA .< floored)
 
         let valueA = coefficientA * amountA + restA
@@ -305,19 +320,35 @@ extension BlackScholes {
         let spotLeg = valueB.replacing(with: valueA, where: isCall)
         let strikeLeg = valueA.replacing(with: valueB, where: isCall)
         let spotDensity = NormalDistribution.inverseSqrtTwoPi * scaledGaussian
-        let delta = sign * spotLeg * inverseSpot
-        let gamma = spotDensity * inverseSpot * inverseSpot * inverseTotalVol
-        let vega = spotDensity * sqrtTime
-        let theta = -0.5 * spotDensity * volatility * volatility * inverseTotalVol - sign * rate * strikeLeg
-        let rho = sign * time * strikeLeg
+        let unitDelta = spotLeg * inverseSpot
+        let one = SIMD2<Double>(repeating: 1)
+        let delta = sign * flushedMagnitude(one.replacing(with: unitDelta, where: unitDelta .< one))
+        let gamma = flushedMagnitude(spotDensity * inverseSpot * inverseSpot * inverseTotalVol)
+        let vega = flushedMagnitude(spotDensity * sqrtTime)
+        let theta = flushed(-0.5 * spotDensity * volatility * volatility * inverseTotalVol - sign * rate * strikeLeg)
+        let rho = sign * flushedMagnitude(time * strikeLeg)
+        let flushedPrice = flushedMagnitude(price)
         for lane in 0..<2 {
-            prices[index + lane] = price[lane]
+            prices[index + lane] = flushedPrice[lane]
             deltas[index + lane] = delta[lane]
             gammas[index + lane] = gamma[lane]
             vegas[index + lane] = vega[lane]
             thetas[index + lane] = theta[lane]
             rhos[index + lane] = rho[lane]
         }
+    }
+
+    /// `flushed` lane by lane: 0 where |value| is below the smallest normal double.
+    @inline(__always)
+    static func flushed(_ value: SIMD2<Double>) -> SIMD2<Double> {
+        let least = SIMD2<Double>(repeating: .leastNormalMagnitude)
+        return value.replacing(with: 0 * value, where: (value .< least) .& (value .> -least))
+    }
+
+    /// `flushedMagnitude` lane by lane, for values known to be ≥ 0.
+    @inline(__always)
+    static func flushedMagnitude(_ value: SIMD2<Double>) -> SIMD2<Double> {
+        value.replacing(with: 0, where: value .< SIMD2<Double>(repeating: .leastNormalMagnitude))
     }
 
     /// Values every option of `batch` into a new `ValuationBatch`.

@@ -47,17 +47,26 @@ public enum ImpliedVolatility {
     static let maximumIterations = 40
 
     /// The volatility σ (per 1.00, annualised ACT/365) at which `BlackScholes.price` equals `price`.
+    ///
+    /// The inputs must be in `PricingDomain` (the same rule as the pricing kernels), with time > 0.
+    /// A price below the smallest normal double counts as 0, so a price that underflowed and a
+    /// price of exactly 0 get the same answer.
     public static func solve(kind: OptionKind, spot: Double, strike: Double, time: Double, rate: Double, price: Double) -> Result<Double, ImpliedVolatilityError> {
-        guard spot > 0, spot < .infinity else { return .failure(.invalidInput("spot must be positive and finite")) }
-        guard strike > 0, strike < .infinity else { return .failure(.invalidInput("strike must be positive and finite")) }
-        guard time > 0, time < .infinity else { return .failure(.invalidInput("time must be positive and finite")) }
-        guard abs(rate) < .infinity, abs(rate * time) < 700 else { return .failure(.invalidInput("rate must be finite")) }
+        // The domain test inline (the reason is worded only on failure), with the kernel's discount
+        // terms: S − K·D exact near the money, and no cancellation for large |rT|.
+        let shared = BlackScholes.SharedTerms(time: time, rate: rate)
+        let discountedStrike = strike * shared.discount
+        guard PricingDomain.containsInputs(spot: spot, strike: strike, time: time, volatility: 0, rate: rate),
+              time <= 0 || PricingDomain.containsDiscountedStrike(discountedStrike) else {
+            let violation = PricingDomain.violation(spot: spot, strike: strike, time: time, volatility: nil, rate: rate)
+            return .failure(.invalidInput(violation?.description ?? "outside the pricing domain"))
+        }
+        guard time > 0 else { return .failure(.invalidInput("time must be positive")) }
         guard abs(price) < .infinity else { return .failure(.invalidInput("price must be finite")) }
+        let price = BlackScholes.flushed(price)
 
-        let rateTime = rate * time
-        let discountMinusOne = expm1(-rateTime)
-        let discountedStrike = strike * (1 + discountMinusOne)
-        let forwardIntrinsic = (spot - strike) - strike * discountMinusOne   // S − K·D, exact near the money
+        let forwardIntrinsic = BlackScholes.compensatedIntrinsic(
+            spot: spot, base: strike * shared.intrinsicScale, correction: shared.intrinsicCorrection)
         let intrinsic = max(kind == .call ? forwardIntrinsic : -forwardIntrinsic, 0)
         let upperBound = kind == .call ? spot : discountedStrike
         // Prices quoted from a rounded model can sit a few ulps under intrinsic; that is still σ = 0.
@@ -72,6 +81,8 @@ public enum ImpliedVolatility {
         let target = timeValue / cap
         let complementTarget = (cap - timeValue) / cap
         guard target < 1, complementTarget > 0 else { return .failure(.aboveUpperBound) }
+        // A time value below 2.2e-308 of the option's scale cannot be told from none in double precision.
+        if target < .leastNormalMagnitude { return .success(0) }
         // e^x − 1 = |S − K·D| / min(S, K·D), exact to a few ulps even at the money; x follows by log1p.
         let expm1X = abs(forwardIntrinsic) / cap
         let problem = NormalisedProblem(x: log1p(expm1X), expX: 1 + expm1X, expm1X: expm1X)

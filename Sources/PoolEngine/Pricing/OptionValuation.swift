@@ -30,3 +30,20 @@ public struct OptionValuation: Hashable, Sendable, Codable {
     /// All fields zero: also what the kernel returns for inputs outside its domain.
     public static let zero = OptionValuation(price: 0, delta: 0, gamma: 0, vega: 0, theta: 0, rho: 0)
 }
+
+extension OptionValuation {
+    enum CodingKeys: String, CodingKey { case price, delta, gamma, vega, theta, rho }
+
+    /// Reads a stored valuation the way the kernel reports values today: a value below the smallest normal double
+    /// (which release-1 snapshots may hold) reads as 0, so an old snapshot equals the same state replayed now.
+    public init(from decoder: any Decoder) throws {
+        let stored = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys) throws -> Double {
+            let number = try stored.decode(Double.self, forKey: key)
+            // Flushed with its sign kept, as the kernel flushes (a negative rho underflows to −0).
+            return abs(number) < .leastNormalMagnitude ? (number.sign == .minus ? -0.0 : 0) : number
+        }
+        self.init(price: try value(.price), delta: try value(.delta), gamma: try value(.gamma),
+                  vega: try value(.vega), theta: try value(.theta), rho: try value(.rho))
+    }
+}

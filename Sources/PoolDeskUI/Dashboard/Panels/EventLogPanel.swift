@@ -5,7 +5,7 @@ enum EventLogPanel {
     static func draw(_ grid: inout CellGrid, rect: Rect, state: DashboardState, context: RenderContext) {
         let theme = context.theme
         let focused = state.focus == .log
-        let info = state.logScroll > 0 ? "\(state.logScroll) newer below" : "\(state.log.count) events"
+        let info = state.logScroll > 0 ? "\(state.logScroll) newer below" : Plural.count(state.log.count, "event")
         let inner = Panel(title: "Events", info: info, focused: focused).draw(in: &grid, rect: rect, theme: theme, glyphs: context.glyphs)
         guard inner.height > 0, inner.width > 10 else { return }
         let end = max(0, state.log.count - state.logScroll)
