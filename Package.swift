@@ -23,6 +23,8 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
+        // The signal handlers' state, in one C file so the process has exactly one copy (see its header).
+        .target(name: "CTerminalSignals", dependencies: ["CNcurses"]),
         .target(
             name: "PoolEngine",
             dependencies: [
@@ -37,7 +39,7 @@ let package = Package(
         ),
         .target(
             name: "PoolDeskTerminal",
-            dependencies: ["CNcurses", "PoolDeskUI"]
+            dependencies: ["CNcurses", "CTerminalSignals", "PoolDeskUI"]
         ),
         .target(
             name: "PoolDeskJournal",
