@@ -36,7 +36,9 @@ let package = Package(
         ),
         .target(
             name: "PoolDeskUI",
-            dependencies: ["PoolEngine", "TOMLKit"]
+            dependencies: ["PoolEngine", "TOMLKit"],
+            // The compiled-in default theme (Theme.defaultSource); themes/default.toml is a byte-identical copy.
+            resources: [.embedInCode("Resources/default.toml")]
         ),
         .target(
             name: "PoolDeskTerminal",

@@ -61,9 +61,13 @@ struct ThemeLoadingTests {
 
     @Test func compiledInDefaultMatchesThemesFolder() throws {
         let directory = try #require(UITestRepository.themesDirectory)
-        var file = try String(contentsOf: directory.appendingPathComponent("default.toml"), encoding: .utf8)
-        if file.hasSuffix("\n") { file.removeLast() }
-        #expect(Theme.defaultSource == file, "regenerate Sources/PoolDeskUI/Theme/DefaultThemeSource.swift")
+        // One source, two places: the file SwiftPM embeds and the copy users see in themes/ must be the same bytes,
+        // and the compiled-in text must be exactly those bytes.
+        let shipped = try Data(contentsOf: directory.appendingPathComponent("default.toml"))
+        let embedded = try Data(contentsOf: directory.deletingLastPathComponent()
+            .appendingPathComponent("Sources/PoolDeskUI/Resources/default.toml"))
+        #expect(shipped == embedded, "copy Sources/PoolDeskUI/Resources/default.toml to themes/default.toml")
+        #expect(Data(Theme.defaultSource.utf8) == embedded)
         #expect(Theme.compiledInDefault.name == "default")
         #expect(Theme.compiledInDefault.definitions.count == ThemeRole.allCases.count)
     }
