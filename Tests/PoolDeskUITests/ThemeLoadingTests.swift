@@ -279,20 +279,4 @@ struct ThemeLoadingTests {
         #expect(ThemeCatalog.userDirectory(environment: ["XDG_CONFIG_HOME": "relative", "HOME": "/h"]) == "/h/.config/pooldesk/themes")
         #expect(ThemeCatalog.userDirectory(environment: ["HOME": "/h/"]) == "/h/.config/pooldesk/themes")
     }
-
-    @Test func realCatalogFindsTheRepositoryThemes() throws {
-        let directory = try #require(UITestRepository.themesDirectory)
-        let catalog = ThemeCatalog(
-            environment: ["POOLDESK_THEMES_DIR": directory.path, "XDG_CONFIG_HOME": "/nonexistent-pooldesk-test"],
-            executablePath: nil,
-            currentDirectory: nil
-        )
-        let names = catalog.list().map(\.name)
-        for required in Self.requiredThemes {
-            #expect(names.contains(required))
-            #expect(throws: Never.self) { try catalog.load(required) }
-        }
-        let missing = catalog.loadOrDefault("/nonexistent-pooldesk-test/x.toml")
-        #expect(missing.error?.description.hasPrefix("/nonexistent-pooldesk-test/x.toml: cannot read file") == true)
-    }
 }
