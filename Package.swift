@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -23,6 +24,8 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
+        // The signal handlers' state, in one C file so the process has exactly one copy (see its header).
+        .target(name: "CTerminalSignals", dependencies: ["CNcurses"]),
         .target(
             name: "PoolEngine",
             dependencies: [
@@ -33,15 +36,21 @@ let package = Package(
         ),
         .target(
             name: "PoolDeskUI",
-            dependencies: ["PoolEngine", "TOMLKit"]
+            dependencies: ["PoolEngine", "TOMLKit"],
+            // The compiled-in default theme (Theme.defaultSource); themes/default.toml is a byte-identical copy.
+            resources: [.embedInCode("Resources/default.toml")]
         ),
         .target(
             name: "PoolDeskTerminal",
-            dependencies: ["CNcurses", "PoolDeskUI"]
+            dependencies: ["CNcurses", "CTerminalSignals", "PoolDeskUI"]
         ),
         .target(
             name: "PoolDeskJournal",
-            dependencies: ["PoolEngine", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PoolEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "PoolDeskCLI",
@@ -59,7 +68,8 @@ let package = Package(
         ),
         .testTarget(name: "PoolDeskUITests", dependencies: ["PoolDeskUI", "PoolEngine"], exclude: ["Golden"]),
         .testTarget(name: "PoolDeskCLITests", dependencies: ["PoolDeskCLI", "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal"]),
-        .testTarget(name: "PoolDeskJournalTests", dependencies: ["PoolDeskJournal", "PoolEngine"], exclude: ["Fixtures"]),
+        // PoolDeskCLI for the desk drill script, test scaffolding kept in the shell (see DeskDrillScript.swift).
+        .testTarget(name: "PoolDeskJournalTests", dependencies: ["PoolDeskJournal", "PoolEngine", "PoolDeskCLI"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -35,11 +35,19 @@ final class DeskTerminal {
         } catch let error as TerminalError {
             throw PoolDeskError(error.message)
         }
-        let capability = ColorCapability.detect(environment: environment, colorCount: screen.colorCount)
+        let capability = Self.capability(environment: environment, screenColorCount: screen.colorCount)
         let glyphs = ascii ? GlyphSet.ascii : GlyphSet.detect(environment: environment)
         let context = RenderContext(theme: theme.degraded(to: capability), glyphs: glyphs,
                                     chartStyle: glyphs.supportsBraille ? .braille : .ascii)
         return DeskTerminal(screen: screen, catalog: catalog, capability: capability, context: context)
+    }
+
+    /// The capability themes are degraded to, once, before they reach the screen: what the environment asks for
+    /// (``ColorCapability/detect(environment:colorCount:)``), capped by what the screen's terminfo reports, so that
+    /// `COLORTERM=truecolor` on a 256-color terminfo gives 256-color themes and the backend has nothing left to degrade.
+    static func capability(environment: [String: String], screenColorCount: Int) -> ColorCapability {
+        ColorCapability.detect(environment: environment, colorCount: screenColorCount)
+            .limited(to: ColorCapability(terminalColorCount: screenColorCount))
     }
 
     /// Switches to the named theme; on failure the current theme stays and the error is returned.

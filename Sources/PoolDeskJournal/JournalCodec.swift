@@ -81,12 +81,12 @@ public enum JournalCodec {
 
     /// The first previous digest of a session's chain.
     public static func genesisDigest(seed: UInt64, configurationJSON: String, scenarioJSON: String) -> [UInt8] {
-        SHA256.hash(Array("\(JournalSchema.format)|\(JournalSchema.currentVersion)|\(seed)|\(configurationJSON)|\(scenarioJSON)".utf8))
+        JournalHash.hash(Array("\(JournalSchema.format)|\(JournalSchema.currentVersion)|\(seed)|\(configurationJSON)|\(scenarioJSON)".utf8))
     }
 
     /// The next link: SHA-256(previous ‖ canonical bytes).
     public static func chain(_ previous: [UInt8], _ canonical: String) -> [UInt8] {
-        var hasher = SHA256()
+        var hasher = JournalHash()
         hasher.update(previous)
         hasher.update(canonical.utf8)
         return hasher.finalize()

@@ -32,7 +32,7 @@ public struct SessionRecord: Sendable {
             throw JournalError("\(path): session row: configuration is unusable (\(problem))")
         }
         let genesis = JournalCodec.genesisDigest(seed: seed, configurationJSON: configurationJSON, scenarioJSON: scenarioJSON)
-        guard SHA256.hex(genesis) == genesisHex else {
+        guard JournalHash.hex(genesis) == genesisHex else {
             throw JournalError("\(path): session row: hash mismatch (seed, configuration or scenario edited)")
         }
         return SessionRecord(
@@ -81,7 +81,7 @@ struct JournalReplayer {
                 throw JournalError("row \(rowNumber) (event seq \(stored.seq)): does not replay (journal: \(stored.kind) at \(SimTime(milliseconds: stored.simTime)), replay: \(row.kind) at \(event.time))")
             }
             digest = JournalCodec.chain(digest, JournalCodec.eventCanonical(row))
-            if SHA256.hex(digest) != stored.hash {
+            if JournalHash.hex(digest) != stored.hash {
                 throw JournalError("row \(rowNumber) (event seq \(stored.seq)): hash mismatch")
             }
         }
@@ -105,7 +105,7 @@ struct JournalReplayer {
             throw JournalError("command \(command.id): recorded after event seq \(command.afterSeq), replay is at seq \(reached)")
         }
         digest = JournalCodec.chain(digest, JournalCodec.commandCanonical(command))
-        if SHA256.hex(digest) != command.hash { throw JournalError("command \(command.id): hash mismatch") }
+        if JournalHash.hex(digest) != command.hash { throw JournalError("command \(command.id): hash mismatch") }
         let decoded: EngineCommand
         do {
             decoded = try decoder.decode(EngineCommand.self, from: Data(command.command.utf8))

@@ -43,7 +43,7 @@ public enum JournalVerifier {
                 return VerificationSummary(
                     events: chain.events, commands: chain.commands, checkpoints: chain.checkpoints,
                     snapshotsChecked: replay.snapshots, start: session.parameters.configuration.startTime,
-                    end: replay.engine.time, headHash: SHA256.hex(chain.digest))
+                    end: replay.engine.time, headHash: JournalHash.hex(chain.digest))
             }
         }
     }
@@ -77,7 +77,7 @@ public enum JournalVerifier {
             while checkpointIndex < checkpoints.count {
                 let checkpoint = checkpoints[checkpointIndex]
                 guard checkpoint.lastSeq == seq, checkpoint.commandCount == commandCount else { break }
-                if checkpoint.headHash != SHA256.hex(digest) {
+                if checkpoint.headHash != JournalHash.hex(digest) {
                     throw JournalError("checkpoint \(checkpoint.id) (event seq \(checkpoint.lastSeq)): hash mismatch with the chain")
                 }
                 checkpointIndex += 1
@@ -91,7 +91,7 @@ public enum JournalVerifier {
                     throw JournalError("command \(command.id): out of order (recorded after event seq \(command.afterSeq), chain is at \(seq))")
                 }
                 digest = JournalCodec.chain(digest, JournalCodec.commandCanonical(command))
-                if SHA256.hex(digest) != command.hash { throw JournalError("command \(command.id): hash mismatch") }
+                if JournalHash.hex(digest) != command.hash { throw JournalError("command \(command.id): hash mismatch") }
                 commandCount = command.id
                 commandIndex += 1
             } else if let event = nextEvent {
@@ -103,7 +103,7 @@ public enum JournalVerifier {
                     throw JournalError("row \(rowNumber) (event seq \(event.seq)): belongs to command \(commandID), chain is at command \(commandCount)")
                 }
                 digest = JournalCodec.chain(digest, JournalCodec.eventCanonical(event))
-                if SHA256.hex(digest) != event.hash { throw JournalError("row \(rowNumber) (event seq \(event.seq)): hash mismatch") }
+                if JournalHash.hex(digest) != event.hash { throw JournalError("row \(rowNumber) (event seq \(event.seq)): hash mismatch") }
                 seq = event.seq
                 nextEvent = try cursor.next().map(JournalReplayer.eventRow)
             } else if commandIndex < commands.count {

@@ -66,7 +66,7 @@ public final class SessionJournal {
     /// The last event sequence handed to the journal (written or pending).
     public var lastSequence: Int64 { lastSeq }
     /// Hex of the chain head (including pending events).
-    public var headHash: String { SHA256.hex(headDigest) }
+    public var headHash: String { JournalHash.hex(headDigest) }
 
     // MARK: - Creating
 
@@ -94,7 +94,7 @@ public final class SessionJournal {
                     INSERT INTO session (id, format, seed, configuration, scenario, desk_account, created_at, created_by, genesis_hash)
                     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [JournalSchema.format, String(parameters.seed), configurationJSON, scenarioJSON,
-                                     scenario.deskAccount.index, JournalClock.isoNow(), createdBy, SHA256.hex(genesis)])
+                                     scenario.deskAccount.index, JournalClock.isoNow(), createdBy, JournalHash.hex(genesis)])
             }
         } catch {
             throw JournalFile.describe(error, path: path)
@@ -138,7 +138,7 @@ public final class SessionJournal {
             id: commandCount, simTime: engine.time.milliseconds, afterSeq: lastSeq, kind: JournalCodec.kind(of: command),
             command: try JournalCodec.json(command, encoder: encoder), hash: "")
         headDigest = JournalCodec.chain(headDigest, JournalCodec.commandCanonical(row))
-        row.hash = SHA256.hex(headDigest)
+        row.hash = JournalHash.hex(headDigest)
         var rows = pendingEvents
         pendingEvents.removeAll(keepingCapacity: true)
         for event in events { rows.append(try link(event, commandID: row.id, engine: engine)) }
@@ -204,14 +204,14 @@ public final class SessionJournal {
     private func link(_ event: EngineEvent, commandID: Int64?, engine: Engine) throws -> EventRow {
         var row = try JournalCodec.eventRow(event, commandID: commandID, engine: engine, encoder: encoder)
         headDigest = JournalCodec.chain(headDigest, JournalCodec.eventCanonical(row))
-        row.hash = SHA256.hex(headDigest)
+        row.hash = JournalHash.hex(headDigest)
         lastSeq = row.seq
         return row
     }
 
     private func write(rows: [EventRow], command: CommandRow?, engine: Engine) throws {
         if let failure { throw failure }
-        let simTime = engine.time.milliseconds, seq = lastSeq, commands = commandCount, head = SHA256.hex(headDigest)
+        let simTime = engine.time.milliseconds, seq = lastSeq, commands = commandCount, head = JournalHash.hex(headDigest)
         let recorded = JournalClock.isoNow()
         do {
             try queue.write { db in

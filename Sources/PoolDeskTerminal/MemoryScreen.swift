@@ -15,7 +15,7 @@ public final class MemoryScreen: ScreenBackend {
     }
 
     public private(set) var size: TerminalSize
-    public var colorDepth: TerminalColorDepth { .indexed256 }
+    public var colorDepth: ColorCapability { .palette256 }
     /// Every frame presented, oldest first.
     public private(set) var frames: [CellGrid] = []
     /// Keys still to be read.

@@ -18,8 +18,8 @@ public struct TerminalSize: Hashable, Sendable {
 public protocol ScreenBackend: AnyObject {
     /// The current size; after ``readKey(timeoutMilliseconds:)`` returns `.resize` it is the new size.
     var size: TerminalSize { get }
-    /// The colors the terminal can show (fakes default to 256).
-    var colorDepth: TerminalColorDepth { get }
+    /// The colors the terminal can show (fakes default to 256); themes are degraded to at most this.
+    var colorDepth: ColorCapability { get }
     /// Shows `grid`, writing only what changed since the previous frame.
     func present(_ grid: CellGrid)
     /// Waits up to `timeoutMilliseconds` (negative: forever) for a key; nil on timeout or when a
@@ -33,7 +33,7 @@ public protocol ScreenBackend: AnyObject {
 
 extension ScreenBackend {
     /// Fakes usually do not care about color depth.
-    public var colorDepth: TerminalColorDepth { .indexed256 }
+    public var colorDepth: ColorCapability { .palette256 }
     /// Fakes have nothing to repaint.
     public func requestFullRepaint() {}
 }

@@ -21,8 +21,8 @@ public final class TerminalScreen: ScreenBackend {
 
     /// The number of colors terminfo reports (`COLORS`), 0 when the terminal has none.
     public private(set) var colorCount = 0
-    /// The color depth PoolDesk degrades colors to; pick a theme capability from it.
-    public private(set) var colorDepth: TerminalColorDepth = .monochrome
+    /// The colors the screen can show, from ``colorCount``; cap the theme's capability by it.
+    public private(set) var colorDepth: ColorCapability = .monochrome
     /// Cells written to the curses screen by the last ``present(_:)`` (the benchmark's measure).
     public private(set) var lastFrameChangedCells = 0
     /// Runs (row segments) written by the last ``present(_:)``.
@@ -90,7 +90,7 @@ public final class TerminalScreen: ScreenBackend {
             use_default_colors()
             colorCount = Int(pd_colors())
         }
-        colorDepth = TerminalColorDepth(colorCount: colorCount)
+        colorDepth = ColorCapability(terminalColorCount: colorCount)
         previousGrid = nil
         previousSize = nil
         styleCache.removeAll()
@@ -233,8 +233,8 @@ public final class TerminalScreen: ScreenBackend {
 
         var pair: Int32 = 0
         if colorDepth != .monochrome {
-            let foreground = ColorDegradation.colorNumber(for: style.foreground, depth: colorDepth)
-            let background = ColorDegradation.colorNumber(for: style.background, depth: colorDepth)
+            let foreground = ColorEncoding.colorNumber(for: style.foreground, capability: colorDepth)
+            let background = ColorEncoding.colorNumber(for: style.background, capability: colorDepth)
             if foreground != -1 || background != -1 {
                 // alloc_pair recycles the oldest pair once COLOR_PAIRS is exhausted; drop the
                 // cache then so no style keeps pointing at a pair that now means other colors.

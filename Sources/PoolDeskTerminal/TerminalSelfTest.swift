@@ -29,7 +29,7 @@ public enum TerminalSelfTest {
     /// The self-test picture for a terminal of `size`; pure, so it can be golden-tested.
     public static func frame(
         size: TerminalSize, lastKey: String, keyCount: Int, colorCount: Int,
-        depth: TerminalColorDepth, changedCells: Int
+        depth: ColorCapability, changedCells: Int
     ) -> CellGrid {
         var grid = CellGrid(width: size.width, height: size.height)
         guard size.width >= 2, size.height >= 2 else { return grid }

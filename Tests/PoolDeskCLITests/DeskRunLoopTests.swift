@@ -61,7 +61,7 @@ struct DeskRunLoopTests {
                   speed: Double = 60, stopAfter: Int = .max) -> (DeskRunLoop<ManualClock>, MemoryScreen) {
         let screen = MemoryScreen(script: script) { clock.advance(by: $0) }
         let context = RenderContext(theme: Theme.compiledInDefault, glyphs: .unicode, chartStyle: .braille)
-        let terminal = DeskTerminal(screen: screen, catalog: ThemeCatalog(builtInDirectory: nil, userDirectory: nil),
+        let terminal = DeskTerminal(screen: screen, catalog: ThemeCatalog(builtInDirectory: nil, userDirectory: nil, fileSystem: .inMemory([:])),
                                     capability: .palette256, context: context)
         let state = DashboardState(deskAccount: scenario.deskAccount, marketCount: driver.engine.markets.count, speed: speed)
         let polls = Mutex(0)

@@ -1,4 +1,5 @@
 import Foundation
+import PoolDeskCLI
 import PoolDeskJournal
 import PoolEngine
 import Testing

@@ -3,82 +3,6 @@ import PoolDeskTerminal
 import PoolDeskUI
 import Testing
 
-@Suite("Color degradation")
-struct ColorDegradationTests {
-    @Test func colorDepthFromTerminfoColorCount() {
-        #expect(TerminalColorDepth(colorCount: 0) == .monochrome)
-        #expect(TerminalColorDepth(colorCount: 2) == .monochrome)
-        #expect(TerminalColorDepth(colorCount: 8) == .ansi8)
-        #expect(TerminalColorDepth(colorCount: 16) == .ansi16)
-        #expect(TerminalColorDepth(colorCount: 88) == .ansi16)
-        #expect(TerminalColorDepth(colorCount: 256) == .indexed256)
-        #expect(TerminalColorDepth(colorCount: 0x100_0000) == .direct)
-    }
-
-    @Test func rgbToXterm256() {
-        // Pure primaries are cube corners: 16 + 36r + 6g + b with r, g, b in 0...5.
-        #expect(ColorDegradation.nearest256(red: 0xFF, green: 0, blue: 0) == 196)
-        #expect(ColorDegradation.nearest256(red: 0, green: 0xFF, blue: 0) == 46)
-        #expect(ColorDegradation.nearest256(red: 0, green: 0, blue: 0xFF) == 21)
-        #expect(ColorDegradation.nearest256(red: 0, green: 0, blue: 0) == 16)
-        #expect(ColorDegradation.nearest256(red: 0xFF, green: 0xFF, blue: 0xFF) == 231)
-        // 128 is grey step 12 exactly (8 + 10·12), closer than the cube's 135.
-        #expect(ColorDegradation.nearest256(red: 0x80, green: 0x80, blue: 0x80) == 244)
-        // 0x12 = 18: grey 232 is 8 (distance 300), cube 16 is 0 (972) -> 233 (18) exact.
-        #expect(ColorDegradation.nearest256(red: 0x12, green: 0x12, blue: 0x12) == 233)
-        // (255, 135, 0): cube (5, 2, 0) = 16 + 180 + 12 = 208, xterm's orange.
-        #expect(ColorDegradation.nearest256(red: 0xFF, green: 0x87, blue: 0x00) == 208)
-        // 114 is just below the 95/135 midpoint (115), 115 just at it.
-        #expect(ColorDegradation.nearest256(red: 114, green: 0, blue: 0) == 16 + 36)
-        #expect(ColorDegradation.nearest256(red: 115, green: 0, blue: 0) == 16 + 72)
-    }
-
-    @Test func rgbToSixteenAndEight() {
-        #expect(ColorDegradation.nearest16(red: 0xFF, green: 0, blue: 0) == 9)
-        #expect(ColorDegradation.nearest16(red: 0x80, green: 0, blue: 0) == 1)
-        #expect(ColorDegradation.nearest16(red: 0x80, green: 0x80, blue: 0x80) == 8)
-        // xterm's blue (0, 0, 238) is nearer to pure blue than bright blue (92, 92, 255).
-        #expect(ColorDegradation.nearest16(red: 0, green: 0, blue: 0xFF) == 4)
-        #expect(ColorDegradation.nearest8(red: 0xFF, green: 0, blue: 0) == 1)
-        #expect(ColorDegradation.nearest8(red: 0x80, green: 0x80, blue: 0x80) == 7)
-        #expect(ColorDegradation.nearest8(red: 0x20, green: 0x20, blue: 0x20) == 0)
-        #expect(ColorDegradation.nearest8(red: 100, green: 0, blue: 0) == 1)
-        // Steel blue (70, 130, 180): threshold 90 -> green and blue on -> cyan.
-        #expect(ColorDegradation.nearest8(red: 70, green: 130, blue: 180) == 6)
-        #expect(ColorDegradation.nearest8(red: 0xFF, green: 0x87, blue: 0) == 3)
-    }
-
-    @Test func colorNumbersPerDepth() {
-        typealias D = ColorDegradation
-        #expect(D.colorNumber(for: .terminalDefault, depth: .indexed256) == -1)
-        #expect(D.colorNumber(for: .rgb(255, 0, 0), depth: .monochrome) == -1)
-        #expect(D.colorNumber(for: .ansi(3), depth: .monochrome) == -1)
-        #expect(D.colorNumber(for: .rgb(255, 0, 0), depth: .indexed256) == 196)
-        #expect(D.colorNumber(for: .rgb(255, 0, 0), depth: .ansi16) == 9)
-        #expect(D.colorNumber(for: .rgb(255, 0, 0), depth: .ansi8) == 1)
-        #expect(D.colorNumber(for: .rgb(0x12, 0x34, 0x56), depth: .direct) == 0x123456)
-        #expect(D.colorNumber(for: .ansi(12), depth: .indexed256) == 12)
-        #expect(D.colorNumber(for: .ansi(12), depth: .ansi16) == 12)
-        #expect(D.colorNumber(for: .ansi(12), depth: .ansi8) == 4)
-        #expect(D.colorNumber(for: .ansi(2), depth: .direct) == 2)
-        #expect(D.colorNumber(for: .ansi(9), depth: .direct) == 0xFF0000)
-        #expect(D.colorNumber(for: .indexed(196), depth: .indexed256) == 196)
-        #expect(D.colorNumber(for: .indexed(196), depth: .ansi16) == 9)
-        #expect(D.colorNumber(for: .indexed(196), depth: .ansi8) == 1)
-        #expect(D.colorNumber(for: .indexed(244), depth: .ansi16) == 8)
-        #expect(D.colorNumber(for: .indexed(5), depth: .ansi16) == 5)
-        #expect(D.colorNumber(for: .indexed(13), depth: .ansi8) == 5)
-        #expect(D.colorNumber(for: .indexed(21), depth: .direct) == 0x0000FF)
-    }
-
-    @Test func xtermPaletteRoundTripsThroughNearest256() {
-        for index in UInt8(16)...UInt8(255) {
-            let rgb = ColorDegradation.xtermRGB(index)
-            #expect(ColorDegradation.nearest256(red: rgb.red, green: rgb.green, blue: rgb.blue) == index)
-        }
-    }
-}
-
 @Suite("Key decoding")
 struct KeyDecoderTests {
     private func char(_ code: Int32) -> KeyPress? { KeyDecoder.decode(code: code, isFunctionKey: false) }
@@ -204,7 +128,7 @@ struct SelfTestFrameTests {
     @Test func frameHasBorderSizeAndKey() {
         let grid = TerminalSelfTest.frame(
             size: TerminalSize(width: 60, height: 14), lastKey: "Ctrl-C", keyCount: 3,
-            colorCount: 256, depth: .indexed256, changedCells: 0)
+            colorCount: 256, depth: .palette256, changedCells: 0)
         #expect(grid.line(0).hasPrefix("┌─ PoolDesk terminal self-test "))
         #expect(grid.line(0).hasSuffix("─┐"))
         #expect(grid.line(13) == "└" + String(repeating: "─", count: 58) + "┘")

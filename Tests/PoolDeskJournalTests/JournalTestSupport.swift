@@ -1,4 +1,5 @@
 import Foundation
+import PoolDeskCLI
 import PoolEngine
 @testable import PoolDeskJournal
 

@@ -151,14 +151,14 @@ struct JournalVerifyTests {
                 let fields = try sqlite3(path, "select sim_time, after_seq, kind, command from commands where id = \(id)")
                     .trimmingCharacters(in: .newlines).split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
                 digest = JournalCodec.chain(digest, "C|\(id)|\(fields[0])|\(fields[1])|\(fields[2])|\(fields[3])")
-                statements.append("update commands set hash = '\(SHA256.hex(digest))' where id = \(id);")
+                statements.append("update commands set hash = '\(JournalHash.hex(digest))' where id = \(id);")
             } else {
                 let fields = try sqlite3(path, "select sim_time, ifnull(command_id, ''), kind, ifnull(account, ''), ifnull(series, ''), payload from events where seq = \(id)")
                     .trimmingCharacters(in: .newlines).split(separator: "|", maxSplits: 5, omittingEmptySubsequences: false)
                 digest = JournalCodec.chain(digest, "E|\(id)|\(fields[0])|\(fields[1])|\(fields[2])|\(fields[3])|\(fields[4])|\(fields[5])")
-                statements.append("update events set hash = '\(SHA256.hex(digest))' where seq = \(id);")
+                statements.append("update events set hash = '\(JournalHash.hex(digest))' where seq = \(id);")
             }
         }
-        try sqlite3(path, "begin;" + statements.joined() + "update checkpoints set head_hash = '\(SHA256.hex(digest))' where id = (select max(id) from checkpoints); delete from checkpoints where id < (select max(id) from checkpoints); delete from snapshots; commit;")
+        try sqlite3(path, "begin;" + statements.joined() + "update checkpoints set head_hash = '\(JournalHash.hex(digest))' where id = (select max(id) from checkpoints); delete from checkpoints where id < (select max(id) from checkpoints); delete from snapshots; commit;")
     }
 }

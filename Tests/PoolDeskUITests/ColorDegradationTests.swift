@@ -13,8 +13,40 @@ struct ColorDegradationTests {
         #expect(TerminalColor.rgb(255, 0, 0).degraded(to: .palette256) == .indexed(196))
         // 16 colors: xterm's bright red (9) is exactly (255, 0, 0).
         #expect(TerminalColor.rgb(255, 0, 0).degraded(to: .ansi16) == .ansi(9))
-        // 8 colors: bright red folds onto red (1), which is also the nearest normal color (50² = 2500 away).
+        // 8 colors: threshold max(64, 255 / 2) = 127, only red reaches it → red (1).
         #expect(TerminalColor.rgb(255, 0, 0).degraded(to: .ansi8) == .ansi(1))
+    }
+
+    @Test func primariesAndCubeEdgesIn256() {
+        // Cube corners: 16 + 36r + 6g + b with r, g, b in 0...5.
+        #expect(TerminalColor.rgb(0, 255, 0).degraded(to: .palette256) == .indexed(46))
+        #expect(TerminalColor.rgb(0, 0, 255).degraded(to: .palette256) == .indexed(21))
+        #expect(TerminalColor.rgb(255, 255, 255).degraded(to: .palette256) == .indexed(231))
+        // (255, 135, 0): cube (5, 2, 0) = 16 + 180 + 12 = 208, xterm's orange.
+        #expect(TerminalColor.rgb(255, 135, 0).degraded(to: .palette256) == .indexed(208))
+        // 0x12 = 18: grey 233 (18) is exact; cube 16 is 3·18² = 972 away.
+        #expect(TerminalColor.rgb(0x12, 0x12, 0x12).degraded(to: .palette256) == .indexed(233))
+        // 115 is the midpoint of levels 95 and 135: the tie goes to the lower level (index 52); 116 is past it.
+        #expect(TerminalColor.rgb(114, 0, 0).degraded(to: .palette256) == .indexed(16 + 36))
+        #expect(TerminalColor.rgb(115, 0, 0).degraded(to: .palette256) == .indexed(16 + 36))
+        #expect(TerminalColor.rgb(116, 0, 0).degraded(to: .palette256) == .indexed(16 + 72))
+    }
+
+    @Test func rgbInSixteenAndEightColors() {
+        // 16: red (205,0,0) is 77² away from (128,0,0); black 128², bright black far more.
+        #expect(TerminalColor.rgb(128, 0, 0).degraded(to: .ansi16) == .ansi(1))
+        // xterm's blue (0, 0, 238) is nearer to pure blue than bright blue (92, 92, 255).
+        #expect(TerminalColor.rgb(0, 0, 255).degraded(to: .ansi16) == .ansi(4))
+        // 8: dark grey stays below the floor of 64 → black; (100, 0, 0) reaches it → red.
+        #expect(TerminalColor.rgb(0x20, 0x20, 0x20).degraded(to: .ansi8) == .ansi(0))
+        #expect(TerminalColor.rgb(100, 0, 0).degraded(to: .ansi8) == .ansi(1))
+        // Steel blue (70, 130, 180): threshold 90 → green and blue on → cyan. (Folding its nearest of 16,
+        // bright black, would give white.)
+        #expect(TerminalColor.rgb(70, 130, 180).degraded(to: .ansi8) == .ansi(6))
+        // #5fd75f, the default theme's bid green: threshold 107 → green only. Its nearest of 16 is bright
+        // black (9792 away; green (0,205,0) is 18150), which a fold would have turned white.
+        #expect(TerminalColor.rgb(0x5f, 0xd7, 0x5f).degraded(to: .ansi16) == .ansi(8))
+        #expect(TerminalColor.rgb(0x5f, 0xd7, 0x5f).degraded(to: .ansi8) == .ansi(2))
     }
 
     @Test func midGreyGoesToTheGreyRamp() {
@@ -49,9 +81,9 @@ struct ColorDegradationTests {
         #expect(TerminalColor.indexed(196).degraded(to: .ansi16) == .ansi(9))
         #expect(TerminalColor.indexed(4).degraded(to: .ansi16) == .ansi(4))
         #expect(TerminalColor.ansi(9).degraded(to: .ansi8) == .ansi(1))
-        // 8 colors fold the 16: bright black becomes white, not black (muted text stays visible on a dark screen)
-        // and not yellow, which a direct nearest search among 8 would pick for (127,127,127):
-        // yellow is 2·78² + 127² = 28297 away, white (229,229,229) 3·102² = 31212.
+        // 8 colors: bright black (127,127,127) has every channel above the floor of 64 → white, not black
+        // (muted text stays visible on a dark screen) and not yellow, which a direct nearest search among 8
+        // would pick: yellow is 2·78² + 127² = 28297 away, white (229,229,229) 3·102² = 31212.
         #expect(TerminalColor.ansi(8).degraded(to: .ansi8) == .ansi(7))
         #expect(TerminalColor.rgb(128, 128, 128).degraded(to: .ansi8) == .ansi(7))
         #expect(TerminalColor.indexed(12).degraded(to: .ansi8) == .ansi(4))
@@ -62,6 +94,53 @@ struct ColorDegradationTests {
         }
         #expect(TerminalColor.rgb(255, 0, 0).degraded(to: .monochrome) == .terminalDefault)
         #expect(TerminalColor.indexed(100).degraded(to: .monochrome) == .terminalDefault)
+    }
+
+    @Test func eightColorsFoldTheSixteen() {
+        // The threshold rule on xterm's 16 colors is exactly "bright n → n − 8, bright black → white".
+        for index in UInt8(0)..<16 {
+            let folded: UInt8 = index < 8 ? index : (index == 8 ? 7 : index - 8)
+            #expect(TerminalColor.ansi(index).degraded(to: .ansi8) == .ansi(folded))
+            #expect(TerminalColor.indexed(index).degraded(to: .ansi8) == .ansi(folded))
+        }
+    }
+
+    @Test func degradingTwiceChangesNothing() {
+        // The backend re-applies degraded(to:) as a safety net before encoding; that must be a no-op.
+        var colors: [TerminalColor] = [.terminalDefault]
+        colors += (0...255).map { TerminalColor.indexed(UInt8($0)) }
+        colors += (0..<16).map { TerminalColor.ansi(UInt8($0)) }
+        for level in stride(from: 0, through: 255, by: 17) {
+            colors += [.rgb(UInt8(level), 0, UInt8(255 - level)), .rgb(UInt8(level), UInt8(level), UInt8(level)),
+                       .rgb(UInt8(level), UInt8(level / 2), 0)]
+        }
+        for capability in ColorCapability.allCases {
+            for color in colors {
+                let once = color.degraded(to: capability)
+                #expect(once.degraded(to: capability) == once, "\(color) at \(capability)")
+            }
+        }
+    }
+
+    @Test func capabilityFromTerminfoColorCount() {
+        #expect(ColorCapability(terminalColorCount: 0) == .monochrome)
+        #expect(ColorCapability(terminalColorCount: 2) == .monochrome)
+        #expect(ColorCapability(terminalColorCount: 8) == .ansi8)
+        #expect(ColorCapability(terminalColorCount: 16) == .ansi16)
+        // 88-color terminals' upper palette is not xterm's.
+        #expect(ColorCapability(terminalColorCount: 88) == .ansi16)
+        #expect(ColorCapability(terminalColorCount: 256) == .palette256)
+        #expect(ColorCapability(terminalColorCount: 0x100_0000) == .trueColor)
+    }
+
+    @Test func capabilityLimitedByAnother() {
+        #expect(ColorCapability.trueColor.limited(to: .palette256) == .palette256)
+        #expect(ColorCapability.palette256.limited(to: .trueColor) == .palette256)
+        #expect(ColorCapability.ansi16.limited(to: .ansi8) == .ansi8)
+        #expect(ColorCapability.monochrome.limited(to: .trueColor) == .monochrome)
+        for capability in ColorCapability.allCases {
+            #expect(capability.limited(to: capability) == capability)
+        }
     }
 
     @Test func paletteRGBValues() {

@@ -22,6 +22,24 @@ public enum ColorCapability: String, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// The capability of a terminal whose terminfo reports `terminalColorCount` colors (`COLORS`).
+    ///
+    /// 88-color terminals count as 16 because their upper palette is not xterm's; fewer than 8 colors is monochrome.
+    public init(terminalColorCount: Int) {
+        switch terminalColorCount {
+        case (1 << 24)...: self = .trueColor
+        case 256...: self = .palette256
+        case 16...: self = .ansi16
+        case 8...: self = .ansi8
+        default: self = .monochrome
+        }
+    }
+
+    /// The poorer of this capability and `other`: what the user asked for, capped by what the screen can show.
+    public func limited(to other: ColorCapability) -> ColorCapability {
+        colorCount <= other.colorCount ? self : other
+    }
+
     /// Decides the capability from the environment and, when a terminal is open, the color count it reports.
     ///
     /// Order matters: `NO_COLOR` (any non-empty value, see no-color.org) and `TERM=dumb` win over everything;
@@ -92,13 +110,8 @@ public enum XTermPalette {
         return greyDistance < cubeDistance ? UInt8(232 + greyStep) : UInt8(cubeIndex)
     }
 
-    /// The nearest ANSI color by squared RGB distance (ties go to the lower index), among 16 colors or, for
-    /// `count` 8, folded onto the 8 normal ones.
-    ///
-    /// Folding (bright n → n − 8, bright black → white) instead of searching the 8 colors directly keeps hues and
-    /// contrast: a direct search sends mid grey (127,127,127) to yellow, and dark greys to black, where muted text
-    /// on a dark screen would vanish.
-    public static func nearestANSI(r: UInt8, g: UInt8, b: UInt8, count: Int) -> UInt8 {
+    /// The nearest of the 16 ANSI colors by squared RGB distance to xterm's defaults (ties go to the lower index).
+    public static func nearestANSI16(r: UInt8, g: UInt8, b: UInt8) -> UInt8 {
         var best = 0
         var bestDistance = Int.max
         for index in 0..<16 {
@@ -108,16 +121,23 @@ public enum XTermPalette {
                 bestDistance = d
             }
         }
-        return count >= 16 ? UInt8(best) : foldToEight(UInt8(best))
+        return UInt8(best)
     }
 
-    /// An ANSI color 0–15 as one of the 8 normal colors: bright colors become their normal twin, bright black white.
-    public static func foldToEight(_ index: UInt8) -> UInt8 {
-        switch index {
-        case 0..<8: index
-        case 8: 7
-        default: index - 8
-        }
+    /// One of the 8 normal ANSI colors: each channel counts as "on" when it reaches half the strongest channel
+    /// (and at least 64); the on channels name the color (red 1, green 2, blue 4).
+    ///
+    /// A nearest search among xterm's 8 colors would send mid grey (127,127,127) to yellow (205,205,0) and dark
+    /// greys to black, where muted text on a dark screen vanishes; so would folding the nearest of 16 onto its
+    /// normal twin for hues between two palette entries (steel blue would become white). The threshold keeps greys
+    /// grey (black or white) and keeps the hue of muted colors. For xterm's own 16 colors it gives exactly the
+    /// fold bright n → n − 8, bright black → white.
+    public static func nearestANSI8(r: UInt8, g: UInt8, b: UInt8) -> UInt8 {
+        let threshold = max(64, Int(max(r, g, b)) / 2)
+        let red = Int(r) >= threshold ? 1 : 0
+        let green = Int(g) >= threshold ? 2 : 0
+        let blue = Int(b) >= threshold ? 4 : 0
+        return UInt8(red | green | blue)
     }
 
     /// Squared Euclidean distance in RGB: crude but predictable, so tests can compute expectations by hand.
@@ -148,6 +168,9 @@ extension TerminalColor {
     }
 
     /// The closest color a terminal with `capability` can show.
+    ///
+    /// This is PoolDesk's only color-degradation algorithm; the terminal backend only encodes its result.
+    /// It is idempotent: a color already degraded to `capability` comes back unchanged.
     public func degraded(to capability: ColorCapability) -> TerminalColor {
         switch (capability, self) {
         case (_, .terminalDefault), (.trueColor, _):
@@ -162,11 +185,11 @@ extension TerminalColor {
             return .ansi(index)
         case (.ansi16, .ansi(let index)) where index < 16:
             return self
-        case (.ansi8, .ansi(let index)) where index < 16, (.ansi8, .indexed(let index)) where index < 16:
-            return .ansi(XTermPalette.foldToEight(index))
         case (.ansi16, _), (.ansi8, _):
             guard let (r, g, b) = approximateRGB else { return self }
-            return .ansi(XTermPalette.nearestANSI(r: r, g: g, b: b, count: capability == .ansi8 ? 8 : 16))
+            return .ansi(capability == .ansi8
+                ? XTermPalette.nearestANSI8(r: r, g: g, b: b)
+                : XTermPalette.nearestANSI16(r: r, g: g, b: b))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The only file access themes need, as closures so catalogs can be tested against an in-memory tree.
+/// The only file access themes need, as closures: PoolDeskUI does no I/O of its own, so the shell passes the
+/// real disk (`ThemeFileSystem.live` in PoolDeskCLI) and tests an in-memory tree.
 public struct ThemeFileSystem: Sendable {
     /// Reads a whole UTF-8 file.
     public var readFile: @Sendable (_ path: String) throws -> String
@@ -23,21 +24,6 @@ public struct ThemeFileSystem: Sendable {
         self.fileExists = fileExists
         self.resolvingSymlinks = resolvingSymlinks
     }
-
-    /// The real file system.
-    public static let live = ThemeFileSystem(
-        readFile: { path in try String(contentsOfFile: path, encoding: .utf8) },
-        listDirectory: { path in
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-            return try? FileManager.default.contentsOfDirectory(atPath: path)
-        },
-        fileExists: { path in
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
-        },
-        resolvingSymlinks: { path in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
-    )
 
     /// An in-memory tree of `path: contents`; directories are implied by the paths.
     public static func inMemory(_ files: [String: String]) -> ThemeFileSystem {
@@ -96,7 +82,7 @@ public struct ThemeCatalog: Sendable {
     public let fileSystem: ThemeFileSystem
 
     /// Creates a catalog from explicit folders.
-    public init(builtInDirectory: String?, userDirectory: String?, fileSystem: ThemeFileSystem = .live) {
+    public init(builtInDirectory: String?, userDirectory: String?, fileSystem: ThemeFileSystem) {
         self.builtInDirectory = builtInDirectory
         self.userDirectory = userDirectory
         self.fileSystem = fileSystem
@@ -107,7 +93,7 @@ public struct ThemeCatalog: Sendable {
         environment: [String: String],
         executablePath: String?,
         currentDirectory: String?,
-        fileSystem: ThemeFileSystem = .live
+        fileSystem: ThemeFileSystem
     ) {
         self.init(
             builtInDirectory: Self.findBuiltInDirectory(
@@ -118,15 +104,6 @@ public struct ThemeCatalog: Sendable {
             ),
             userDirectory: Self.userDirectory(environment: environment),
             fileSystem: fileSystem
-        )
-    }
-
-    /// A catalog for the running process (reads the process environment, executable path and working directory).
-    public static func forCurrentProcess() -> ThemeCatalog {
-        ThemeCatalog(
-            environment: ProcessInfo.processInfo.environment,
-            executablePath: Bundle.main.executablePath ?? CommandLine.arguments.first,
-            currentDirectory: FileManager.default.currentDirectoryPath
         )
     }
 

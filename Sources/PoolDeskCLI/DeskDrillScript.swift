@@ -1,5 +1,10 @@
 import PoolEngine
 
+// TEST SCAFFOLDING: the desk script played by the hidden `journal-drill` subcommand (JournalDrillCommand.swift),
+// which the crash-recovery test kills with SIGKILL, by the journal tests and by `bench`'s journal figure. It lives
+// in the shell, not in PoolDeskJournal, so the journal library holds no test code; the drill must stay reachable
+// from the real binary for the kill test.
+
 /// A deterministic stand-in for a busy trader at the desk: orders near the money, closes, LP deposits and
 /// withdrawals. Command `number` depends only on the seed, the number and the engine, so a run that is
 /// killed and resumed continues the same script. Used by the crash drill, the journal benchmark and tests.
