@@ -126,6 +126,8 @@ public struct DashboardCommand: ParsableCommand {
                 ? "\(flag) only to new sessions, and the last session would be resumed; add --new"
                 : "\(flag) only to new sessions, and \(journal ?? path) already holds one; add --new with another --journal path")
         }
+        // No terminal, no session: nothing is created, resumed or remembered for a dashboard that cannot open.
+        try DeskTerminal.requireInteractiveTerminal()
         let opened = try JournalOpening.openOrCreate(path: path, parameters: parameters, createdBy: "pooldesk dashboard")
         SessionLocation.remember(path)
         return DashboardStart(opened)
@@ -142,6 +144,7 @@ public struct DashboardCommand: ParsableCommand {
         }
         let watched: JournaledSession
         do {
+            try DeskTerminal.requireInteractiveTerminal()
             watched = try JournalReader.loadReadOnly(path: path)
         } catch let error as JournalError {
             throw PoolDeskError(error.message)

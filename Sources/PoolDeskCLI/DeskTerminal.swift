@@ -27,6 +27,16 @@ final class DeskTerminal {
         }
     }
 
+    /// Refuses, with the one line `open` would print, when there is no interactive terminal; called before a
+    /// command does anything else, so that `pooldesk </dev/null` opens, creates and rewrites nothing.
+    static func requireInteractiveTerminal() throws {
+        do {
+            try TerminalScreen.checkInteractive()
+        } catch let error as TerminalError {
+            throw PoolDeskError(error.message)
+        }
+    }
+
     /// Opens the screen (one-line error when there is no usable terminal) and fits `theme` to its colors.
     static func open(theme: Theme, catalog: ThemeCatalog, ascii: Bool, environment: [String: String]) throws -> DeskTerminal {
         let screen = TerminalScreen()

@@ -41,6 +41,8 @@ struct ReplayCommand: ParsableCommand {
         } catch let error as JournalError {
             throw PoolDeskError(error.message)
         }
+        // The journal is only read (a bad one is named first); nothing opens without a terminal.
+        try DeskTerminal.requireInteractiveTerminal()
         let environment = ProcessEnvironment.current
         let catalog = ThemeCatalog.forCurrentProcess()
         let loadedTheme = try DeskTerminal.loadTheme(theme, from: catalog)

@@ -37,9 +37,11 @@ public final class TerminalScreen: ScreenBackend {
         restore()
     }
 
-    /// Takes over the terminal, or throws a one-line ``TerminalError`` when it is not interactive.
-    public func start() throws {
-        guard screen == nil else { return }
+    /// Throws the one-line ``TerminalError`` ``start()`` would for a missing terminal, without touching it: stdin
+    /// and stdout must be TTYs and `TERM` set (not `dumb`). Shells call it before any other work (opening
+    /// or creating a session), so `pooldesk </dev/null` changes nothing. Returns `TERM`.
+    @discardableResult
+    public static func checkInteractive() throws -> String {
         guard isatty(STDIN_FILENO) == 1 else {
             throw TerminalError("the dashboard needs an interactive terminal: stdin is not a TTY")
         }
@@ -52,6 +54,13 @@ public final class TerminalScreen: ScreenBackend {
         guard term != "dumb" else {
             throw TerminalError("the dashboard needs an interactive terminal: TERM=dumb cannot position the cursor")
         }
+        return term
+    }
+
+    /// Takes over the terminal, or throws a one-line ``TerminalError`` when it is not interactive.
+    public func start() throws {
+        guard screen == nil else { return }
+        let term = try Self.checkInteractive()
 
         // Handlers first: ncurses only installs its own SIGINT/SIGTERM handlers over SIG_DFL.
         TerminalSignals.install()

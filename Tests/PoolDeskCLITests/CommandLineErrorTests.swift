@@ -71,9 +71,18 @@ struct CommandLineErrorTests {
 
     @Test("the dashboard without a terminal refuses with one line, naming the program once")
     func notATerminal() throws {
-        let outcome = try run([])
+        let home = try Self.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let outcome = try run([], home: home)
         expectOneLineFailure(outcome, mentioning: "terminal")
         #expect(!outcome.standardError.contains("pooldesk: pooldesk"), "\(outcome.standardError)")
+        // Refused before anything else: no session created or resumed, no last-session written.
+        let data = home.appendingPathComponent("data/pooldesk")
+        let written = (FileManager.default.enumerator(atPath: data.path)?.allObjects as? [String]) ?? []
+        #expect(!written.contains { $0.hasSuffix(".sqlite") || $0.hasSuffix("last-session") }, "\(written)")
+        expectOneLineFailure(try run(["--new"], home: home), mentioning: "terminal")
+        let after = (FileManager.default.enumerator(atPath: data.path)?.allObjects as? [String]) ?? []
+        #expect(!after.contains { $0.hasSuffix(".sqlite") || $0.hasSuffix("last-session") }, "\(after)")
     }
 
     @Test("one set of limits: the range a message states is the range enforced, the same in every command")
