@@ -1,3 +1,5 @@
+import RealModule
+
 /// Identifies one option series (market, expiry, strike, call or put).
 public struct SeriesID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     public var index: Int
@@ -87,7 +89,7 @@ enum ListingRules {
     /// A "nice" strike step (1, 2, 2.5 or 5 × 10^k) near half a standard deviation of the tenor.
     static func strikeStep(spot: Double, volatility: Double, years: Double) -> Double {
         let target = max(spot * volatility * years.squareRoot() * 0.5, spot * 0.001)
-        let magnitude = _pow10(Int(_floor(_log10(target))))
+        let magnitude = Double.pow(10, Double(Int(Double.log10(target).rounded(.down))))
         let candidates = [1.0, 2.0, 2.5, 5.0, 10.0].map { $0 * magnitude }
         return candidates.min(by: { abs($0 - target) < abs($1 - target) }) ?? magnitude
     }
@@ -118,7 +120,7 @@ enum ListingRules {
 
     /// The initial skew of a strike: a mild smile in standardized moneyness, higher for downside puts.
     static func initialSkew(strike: Double, spot: Double, baseIv: Double, years: Double, bounds: ClosedRange<Double>) -> Double {
-        let m = _log(strike / spot) / max(baseIv * years.squareRoot(), 1e-9)
+        let m = Double.log(strike / spot) / max(baseIv * years.squareRoot(), 1e-9)
         let skew = 1 + 0.035 * m * m - 0.03 * m
         return min(max(skew, bounds.lowerBound), bounds.upperBound)
     }
@@ -129,15 +131,3 @@ extension String {
         String(map { $0 == target ? replacement : $0 })
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _floor(_ x: Double) -> Double { Glibc.floor(x) }
-@inline(__always) func _log10(_ x: Double) -> Double { Glibc.log10(x) }
-@inline(__always) func _pow10(_ k: Int) -> Double { Glibc.pow(10, Double(k)) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _floor(_ x: Double) -> Double { Darwin.floor(x) }
-@inline(__always) func _log10(_ x: Double) -> Double { Darwin.log10(x) }
-@inline(__always) func _pow10(_ k: Int) -> Double { Darwin.pow(10, Double(k)) }
-#endif

@@ -1,3 +1,5 @@
+import RealModule
+
 /// Identifies a market (an underlying) by its index in the configuration.
 public struct MarketID: Hashable, Comparable, Codable, Sendable {
     public var index: Int
@@ -42,22 +44,14 @@ enum PriceProcess {
         let sigma = market.regimeVolatility(configuration)
         // Jump compensation keeps the expected return equal to the drift.
         let jumpCompensation = configuration.jumpsPerYear
-            * (_exp(configuration.jumpMean + 0.5 * configuration.jumpStandardDeviation * configuration.jumpStandardDeviation) - 1)
+            * (Double.exp(configuration.jumpMean + 0.5 * configuration.jumpStandardDeviation * configuration.jumpStandardDeviation) - 1)
         var logReturn = (configuration.drift - jumpCompensation - 0.5 * sigma * sigma) * dt + sigma * dt.squareRoot() * random.normal()
         if random.uniform() < configuration.jumpsPerYear * dt {
             // A jump in the stressed regime is twice as violent.
             let scale = market.regime == .stressed ? 2.0 : 1.0
             logReturn += configuration.jumpMean * scale + configuration.jumpStandardDeviation * scale * random.normal()
         }
-        market.spot *= _exp(logReturn)
+        market.spot *= Double.exp(logReturn)
         if !market.spot.isFinite || market.spot <= 0 { market.spot = configuration.initialSpot * 1e-6 }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _exp(_ x: Double) -> Double { Darwin.exp(x) }
-#endif

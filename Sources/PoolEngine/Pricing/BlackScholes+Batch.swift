@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// Inputs for many options as structure-of-arrays, so the batch kernel streams contiguous doubles.
 public struct PricingBatch: Sendable, Hashable {
@@ -279,8 +273,8 @@ extension BlackScholes {
         let roundingError = (1 - onePart) + (u - uPart)
         let logArgument = u.replacing(with: sum, where: nearMoney)
         let logMoneyness = SIMD2(
-            log(logArgument[0]) + (nearMoney[0] ? roundingError[0] * approximateReciprocal(sum[0]) : 0),
-            log(logArgument[1]) + (nearMoney[1] ? roundingError[1] * approximateReciprocal(sum[1]) : 0)
+            Double.log(logArgument[0]) + (nearMoney[0] ? roundingError[0] * approximateReciprocal(sum[0]) : 0),
+            Double.log(logArgument[1]) + (nearMoney[1] ? roundingError[1] * approximateReciprocal(sum[1]) : 0)
         )
         let inverseSpot = 1 / spot
 

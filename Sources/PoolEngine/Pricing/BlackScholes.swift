@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// Black-Scholes prices and Greeks for European options on a non-dividend asset (ACT/365 years).
 ///
@@ -88,7 +82,7 @@ public enum BlackScholes {
             // digits and e^(−37) all of them; there the exponential is taken directly (rare, per expiry).
             let nearOne = abs(rateTime) <= 0.35 || !usable
             let discountMinusOne = usable ? exponentialMinusOne(-rateTime) : 0
-            discount = nearOne ? 1 + discountMinusOne : exp(-rateTime)
+            discount = nearOne ? 1 + discountMinusOne : Double.exp(-rateTime)
             intrinsicScale = nearOne ? 1 : discount
             intrinsicCorrection = nearOne ? discountMinusOne : 0
             sqrtTime = usable ? time.squareRoot() : 0
@@ -149,7 +143,7 @@ public enum BlackScholes {
         let onePart = sum - uPart
         let roundingError = (1 - onePart) + (u - uPart)
         let logArgument = nearMoney ? sum : u
-        let logMoneyness = log(logArgument) + (nearMoney ? roundingError * approximateReciprocal(sum) : 0)
+        let logMoneyness = Double.log(logArgument) + (nearMoney ? roundingError * approximateReciprocal(sum) : 0)
         let inverseSpot = 1 / spot
         let x = logMoneyness + shared.rateTime   // ln(F/K)
         let h = x * inverseTotalVol

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// Why a price has no Black-Scholes implied volatility.
 public enum ImpliedVolatilityError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
@@ -85,7 +79,7 @@ public enum ImpliedVolatility {
         if target < .leastNormalMagnitude { return .success(0) }
         // e^x − 1 = |S − K·D| / min(S, K·D), exact to a few ulps even at the money; x follows by log1p.
         let expm1X = abs(forwardIntrinsic) / cap
-        let problem = NormalisedProblem(x: log1p(expm1X), expX: 1 + expm1X, expm1X: expm1X)
+        let problem = NormalisedProblem(x: Double.log(onePlus: expm1X), expX: 1 + expm1X, expm1X: expm1X)
         guard let totalVol = problem.solve(target: target, complementTarget: complementTarget) else {
             return .failure(.noConvergence)
         }
@@ -111,7 +105,7 @@ struct NormalisedProblem {
         let d1 = h + 0.5 * s
         let d2 = h - 0.5 * s
         // exp(−d1²/2) = e^x·exp(−d2²/2), and |d1| ≤ |d2|, so one exponential serves both legs.
-        let gaussian = exp(-0.5 * d1 * d1)
+        let gaussian = Double.exp(-0.5 * d1 * d1)
         let first = CodyNormal.scaled(d1, amount: 1, scaledGaussian: gaussian)
         let second = CodyNormal.scaled(d2, amount: expX, scaledGaussian: gaussian)
         let notional = first.coefficient == second.coefficient
@@ -135,7 +129,7 @@ struct NormalisedProblem {
         var high = Double.infinity
         var s = lowerBranch ? nearMoneyGuess : upperGuess(complementTarget: complementTarget)
         if !(s > 0 && s < .infinity) { s = max(inflection, 0.1) }
-        let logTarget = lowerBranch ? log(target) : log(complementTarget)
+        let logTarget = lowerBranch ? Double.log(target) : Double.log(complementTarget)
         let inverseLogTarget = 1 / logTarget
 
         for _ in 0..<ImpliedVolatility.maximumIterations {
@@ -152,14 +146,14 @@ struct NormalisedProblem {
                 // 1/ln v* − 1/ln v: ln v ≈ −x²/(2s²) for small s, so this is close to quadratic in s
                 // where ln v itself is steep, and Halley no longer crawls up from a low guess.
                 let value = max(point.value, .leastNonzeroMagnitude)
-                let inverseLog = 1 / log(value)
+                let inverseLog = 1 / Double.log(value)
                 let logSlope = point.slope / value
                 objective = inverseLogTarget - inverseLog
                 slopeRatio = logSlope * inverseLog * inverseLog
                 curvatureRatio = secondOverFirst - logSlope - 2 * logSlope * inverseLog
             } else {
                 let complement = max(point.complement, .leastNonzeroMagnitude)
-                objective = logTarget - log(complement)
+                objective = logTarget - Double.log(complement)
                 slopeRatio = point.slope / complement
                 curvatureRatio = secondOverFirst + slopeRatio
             }

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// The standard normal distribution, accurate to a few ulps in both tails.
 ///
@@ -18,7 +12,7 @@ public enum NormalDistribution {
     /// The density φ(x) = exp(−x²/2)/√(2π).
     @inlinable
     public static func density(_ x: Double) -> Double {
-        inverseSqrtTwoPi * exp(-0.5 * x * x)
+        inverseSqrtTwoPi * Double.exp(-0.5 * x * x)
     }
 
     /// The CDF N(x), with full relative precision for large negative x.
@@ -58,11 +52,11 @@ public enum NormalDistribution {
     static func acklamQuantile(_ p: Double) -> Double {
         let low = 0.024_25
         if p < low {
-            let q = (-2 * log(p)).squareRoot()
+            let q = (-2 * Double.log(p)).squareRoot()
             return acklamTail(q)
         }
         if p > 1 - low {
-            let q = (-2 * log1p(-p)).squareRoot()
+            let q = (-2 * Double.log(onePlus: -p)).squareRoot()
             return -acklamTail(q)
         }
         let q = p - 0.5
@@ -167,7 +161,7 @@ func approximateReciprocal(_ p: Double) -> Double {
 /// a/6 of an ulp of it; the truncation after a¹³/13! is below 2e-17 relative for |a| ≤ 0.35.
 @inlinable @inline(__always)
 func exponentialMinusOne(_ a: Double) -> Double {
-    guard abs(a) <= 0.35 else { return expm1(a) }
+    guard abs(a) <= 0.35 else { return Double.expMinusOne(a) }
     let a2 = a * a
     let a4 = a2 * a2
     let q01 = 1.0 / 2 + a * (1.0 / 6)
@@ -241,7 +235,7 @@ enum CodyNormal {
     static func exactGaussian(_ y: Double) -> Double {
         let head = (y * 16).rounded(.towardZero) / 16
         let del = (y - head) * (y + head)
-        return exp(-0.5 * head * head) * exp(-0.5 * del)
+        return Double.exp(-0.5 * head * head) * Double.exp(-0.5 * del)
     }
 
     /// m·N(z) as `coefficient·m + rest`, given g = m·exp(−z²/2).

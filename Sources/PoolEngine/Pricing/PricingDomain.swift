@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// The inputs Black-Scholes pricing accepts: one rule for the kernels, the implied-volatility
 /// solver and the `greeks` / `iv` commands.

@@ -1,3 +1,5 @@
+import RealModule
+
 /// A small, fast, seedable generator (xoshiro256**) whose whole state is a value, so runs replay exactly.
 public struct SeededRandom: RandomNumberGenerator, Codable, Hashable, Sendable {
     private var s0, s1, s2, s3: UInt64
@@ -44,12 +46,12 @@ public struct SeededRandom: RandomNumberGenerator, Codable, Hashable, Sendable {
     public mutating func normal() -> Double {
         let u1 = uniformOpenAtZero()
         let u2 = uniform()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
     }
 
     /// An exponential draw with the given mean.
     public mutating func exponential(mean: Double) -> Double {
-        -mean * _log(uniformOpenAtZero())
+        -mean * Double.log(uniformOpenAtZero())
     }
 
     /// True with probability `p`.
@@ -65,13 +67,3 @@ public struct SeededRandom: RandomNumberGenerator, Codable, Hashable, Sendable {
         range.lowerBound + (range.upperBound - range.lowerBound) * uniform()
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _log(_ x: Double) -> Double { Darwin.log(x) }
-@inline(__always) func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif

@@ -1,3 +1,5 @@
+import RealModule
+
 extension Engine {
     /// Reprices every live series, rebuilds pool Greeks per series, re-checks call collateral at spot,
     /// lets base IV drift towards the market's level, and refreshes the cached NAV.
@@ -6,8 +8,8 @@ extension Engine {
     mutating func refreshRisk() {
         let elapsed = configuration.riskRefreshInterval.years
         let amm = configuration.amm
-        let reversion = 1 - _exp2(-elapsed / max(amm.baseIvReversionHalfLife.years, 1e-12))
-        let smoothing = 1 - _exp2(-elapsed / max(configuration.breakers.ivSmoothingHalfLife.years, 1e-12))
+        let reversion = 1 - Double.exp2(-elapsed / max(amm.baseIvReversionHalfLife.years, 1e-12))
+        let smoothing = 1 - Double.exp2(-elapsed / max(configuration.breakers.ivSmoothingHalfLife.years, 1e-12))
         for index in markets.indices {
             let target = markets[index].regimeVolatility(configuration.markets[index]) * configuration.markets[index].impliedVolatilityPremium
             markets[index].impliedVolatilityLevel += (target - markets[index].impliedVolatilityLevel) * reversion
@@ -308,11 +310,3 @@ extension Engine {
             minimumCollateral: minimum, buybackCost: cost, penalty: penaltyPaid, returned: returned, shortfall: shortfall)), into: &events)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _exp2(_ x: Double) -> Double { Glibc.exp2(x) }
-#elseif canImport(Darwin)
-import Darwin
-@inline(__always) func _exp2(_ x: Double) -> Double { Darwin.exp2(x) }
-#endif
