@@ -54,8 +54,7 @@ public struct BenchCommand: ParsableCommand {
         if json {
             var object: [String: Double] = [:]
             for figure in figures { object[figure.key] = figure.value }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(try JSONOutput.text(object))
         }
     }
 

@@ -54,8 +54,7 @@ public struct BenchCompareCommand: ParsableCommand {
             impliedVolNsPerSolve: solve.nanoseconds, scalarMatchesBatch: scalar.values == batched.values,
             impliedVolFailures: solve.failures
         )
-        let data = try JSONSerialization.data(withJSONObject: report.jsonObject, options: [.sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        print(try JSONOutput.text(report))
         if let values {
             try Self.writeValues(batch: batch, valuations: scalar.values, solves: solve.results, to: values)
         }
@@ -115,8 +114,8 @@ struct ValuationColumns: Equatable {
     }
 }
 
-/// The figures `bench-compare` prints.
-struct CompareReport {
+/// The figures `bench-compare` prints (its JSON keys are the property names).
+struct CompareReport: Encodable {
     var options: Int
     var repetitions: Int
     var scalarNsPerOption: Double
@@ -124,18 +123,6 @@ struct CompareReport {
     var impliedVolNsPerSolve: Double
     var scalarMatchesBatch: Bool
     var impliedVolFailures: [String: Int]
-
-    var jsonObject: [String: Any] {
-        [
-            "options": options,
-            "repetitions": repetitions,
-            "scalarNsPerOption": scalarNsPerOption,
-            "batchNsPerOption": batchNsPerOption,
-            "impliedVolNsPerSolve": impliedVolNsPerSolve,
-            "scalarMatchesBatch": scalarMatchesBatch,
-            "impliedVolFailures": impliedVolFailures,
-        ]
-    }
 }
 
 /// Best-of-N timing of the three kernels; every result feeds a published checksum.

@@ -185,10 +185,7 @@ struct SimulationSummary: Hashable, Sendable {
             settlements: settlements, liquidations: liquidations, rejections: rejectionMap,
             invariants: .init(ok: invariants.isClean, violations: invariants.violationCount, checks: invariants.checks,
                               firstViolations: invariants.firstViolations))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(body), as: UTF8.self)
+        return try JSONOutput.text(body)
     }
 
     // MARK: - Text

@@ -128,7 +128,7 @@ struct DashboardReducerTests {
     func commandLine() throws {
         var fixture = DashboardFixture()
         let board = try #require(fixture.state.currentBoard(in: fixture.engine))
-        let strike = board.strikes[DashboardState.atTheMoneyIndex(board, spot: fixture.engine.markets[0].spot)]
+        let strike = board.strikes[board.atTheMoneyIndex(spot: fixture.engine.markets[0].spot)]
         let alias = "BTC-\(board.tenorLabel)-\(strike.micros / 1_000_000)-C"
         fixture.press(.character(":"))
         fixture.type("buy 0.2 \(alias)")

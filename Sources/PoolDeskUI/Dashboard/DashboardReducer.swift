@@ -358,7 +358,7 @@ public enum DashboardReducer {
             }
         case .enter:
             state.mode = .normal
-            let text = line.text.trimmingWhitespaceUI()
+            let text = line.text.trimmingWhitespace()
             guard !text.isEmpty else { return [] }
             if state.commandHistory.last != text { state.commandHistory.append(text) }
             if state.commandHistory.count > 100 { state.commandHistory.removeFirst() }
@@ -447,14 +447,4 @@ extension DeskCommand {
 /// `60`, `2.5`: the speed multiplier without a trailing `.0`.
 public func speedText(_ speed: Double) -> String {
     speed == speed.rounded() ? String(Int(speed)) : String(speed)
-}
-
-
-extension String {
-    func trimmingWhitespaceUI() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
-    }
 }

@@ -246,16 +246,12 @@ extension DashboardState {
         return live.first { engine.time < $0.tradingCutoff(engine.configuration.amm) } ?? live.first
     }
 
-    /// The at-the-money strike index of a board at the current spot.
-    public static func atTheMoneyIndex(_ board: Board, spot: Double) -> Int {
-        board.strikes.indices.min { abs(board.strikes[$0].doubleValue - spot) < abs(board.strikes[$1].doubleValue - spot) } ?? 0
-    }
 
     /// The strike index under the chain cursor, clamped to the board.
     public func cursorStrikeIndex(in engine: Engine) -> Int? {
         guard let board = currentBoard(in: engine), !board.strikes.isEmpty else { return nil }
         if let index = chainStrikeIndex { return min(max(index, 0), board.strikes.count - 1) }
-        return Self.atTheMoneyIndex(board, spot: engine.markets[board.market.index].spot)
+        return board.atTheMoneyIndex(spot: engine.markets[board.market.index].spot)
     }
 
     /// The series under the chain cursor.

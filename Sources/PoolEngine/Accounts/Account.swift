@@ -1,10 +1,7 @@
 /// Identifies an account (a trader, an LP, or a simulated participant).
-public struct AccountID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+public struct AccountID: IndexIdentifier, CustomStringConvertible {
     public var index: Int
     public init(_ index: Int) { self.index = index }
-    public static func < (lhs: AccountID, rhs: AccountID) -> Bool { lhs.index < rhs.index }
-    public init(from decoder: any Decoder) throws { index = try decoder.singleValueContainer().decode(Int.self) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(index) }
     public var description: String { "acct\(index)" }
 }
 
@@ -38,12 +35,9 @@ public struct Account: Codable, Hashable, Sendable {
 }
 
 /// Identifies one open position.
-public struct PositionID: Hashable, Comparable, Codable, Sendable {
+public struct PositionID: IndexIdentifier {
     public var index: Int
     public init(_ index: Int) { self.index = index }
-    public static func < (lhs: PositionID, rhs: PositionID) -> Bool { lhs.index < rhs.index }
-    public init(from decoder: any Decoder) throws { index = try decoder.singleValueContainer().decode(Int.self) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(index) }
 }
 
 /// An account's net holding in one series: positive long, negative short.

@@ -144,7 +144,7 @@ extension Engine {
         guard !candidates.isEmpty else { return nil }
         let board = boards[candidates[random.integer(in: 0...(candidates.count - 1))].index]
         let spot = markets[board.market.index].spot
-        let atm = board.strikes.indices.min { abs(board.strikes[$0].doubleValue - spot) < abs(board.strikes[$1].doubleValue - spot) } ?? 0
+        let atm = board.atTheMoneyIndex(spot: spot)
         var offset = random.integer(in: -maxStrikeOffset...maxStrikeOffset)
         var chosenKind = kind ?? (random.chance(0.5) ? .call : .put)
         if outOfTheMoneyOnly {

@@ -1,3 +1,9 @@
+/// The violations found so far by ``Engine/checkInvariants()``.
+struct InvariantViolations {
+    private(set) var list: [InvariantViolation] = []
+    mutating func fail(_ name: String, _ detail: String) { list.append(InvariantViolation(name: name, detail: detail)) }
+}
+
 /// A broken invariant, named and explained.
 public struct InvariantViolation: Hashable, Sendable, CustomStringConvertible {
     public var name: String
@@ -8,76 +14,99 @@ public struct InvariantViolation: Hashable, Sendable, CustomStringConvertible {
 extension Engine {
     /// Checks every invariant the real protocols test (DOMAIN.md) against a full recomputation.
     ///
-    /// Cost grows with positions and series; tests call it after every command.
+    /// Cost grows with positions and series. Debug builds run it after every `apply` and `advance`
+    /// (``checkInvariantsInDebugBuilds(after:)``); `sim` and `verify` run it in release builds too.
     public func checkInvariants() -> [InvariantViolation] {
-        var violations: [InvariantViolation] = []
-        func fail(_ name: String, _ detail: String) { violations.append(InvariantViolation(name: name, detail: detail)) }
+        var violations = InvariantViolations()
+        checkNoNegatives(&violations)
+        checkConservation(&violations)
+        checkShares(&violations)
+        checkPositionsAgainstPool(&violations)
+        checkShortCollateralFloors(&violations)
+        checkCachedGreeks(&violations)
+        checkVolatilityBounds(&violations)
+        checkEachContractListedOnce(&violations)
+        return violations.list
+    }
 
-        // 1. No negative balances; locked never exceeds assets.
+    /// 1. No negative balances; locked never exceeds assets.
+    func checkNoNegatives(_ violations: inout InvariantViolations) {
         for account in accounts {
-            if account.balance.isNegative { fail("negativeBalance", "\(account.name) balance \(account.balance)") }
-            if account.collateral.isNegative { fail("negativeCollateral", "\(account.name) collateral \(account.collateral)") }
-            if account.shares.isNegative { fail("negativeShares", "\(account.name) shares \(account.shares)") }
+            if account.balance.isNegative { violations.fail("negativeBalance", "\(account.name) balance \(account.balance)") }
+            if account.collateral.isNegative { violations.fail("negativeCollateral", "\(account.name) collateral \(account.collateral)") }
+            if account.shares.isNegative { violations.fail("negativeShares", "\(account.name) shares \(account.shares)") }
         }
-        if pool.cash.isNegative { fail("negativePoolCash", "\(pool.cash)") }
-        if pool.reserve.isNegative { fail("negativeReserve", "\(pool.reserve)") }
-        if pool.lockedCollateral > pool.cash { fail("lockedExceedsAssets", "locked \(pool.lockedCollateral) > cash \(pool.cash)") }
+        if pool.cash.isNegative { violations.fail("negativePoolCash", "\(pool.cash)") }
+        if pool.reserve.isNegative { violations.fail("negativeReserve", "\(pool.reserve)") }
+        if pool.lockedCollateral > pool.cash { violations.fail("lockedExceedsAssets", "locked \(pool.lockedCollateral) > cash \(pool.cash)") }
+    }
 
-        // 2. Exact conservation of money.
+    /// 2. Exact conservation of money: what accounts, pool and reserve hold is what came in from outside.
+    func checkConservation(_ violations: inout InvariantViolations) {
         var total = pool.cash + pool.reserve
         for account in accounts { total += account.balance + account.collateral }
-        if total != externalNet { fail("conservation", "held \(total) ≠ external net \(externalNet)") }
+        if total != externalNet { violations.fail("conservation", "held \(total) ≠ external net \(externalNet)") }
+    }
 
-        // 3. Shares add up.
+    /// 3. Shares add up, and the withdrawal queue holds exactly the queued shares.
+    func checkShares(_ violations: inout InvariantViolations) {
         var shares = pool.queuedShares
         for account in accounts { shares += account.shares }
-        if shares != pool.shareSupply { fail("shareSupply", "held \(shares) ≠ supply \(pool.shareSupply)") }
+        if shares != pool.shareSupply { violations.fail("shareSupply", "held \(shares) ≠ supply \(pool.shareSupply)") }
         var queued = Shares.zero
         for entry in pool.withdrawalQueue { queued += entry.shares }
-        if queued != pool.queuedShares { fail("withdrawalQueue", "queue \(queued) ≠ \(pool.queuedShares)") }
+        if queued != pool.queuedShares { violations.fail("withdrawalQueue", "queue \(queued) ≠ \(pool.queuedShares)") }
+    }
 
-        // 4. Pool net positions, locks and collateral agree with the positions.
+    /// 4. Pool net positions, locks and collateral agree with the positions; nothing settled is still held.
+    func checkPositionsAgainstPool(_ violations: inout InvariantViolations) {
         var net = Array(repeating: Quantity.zero, count: series.count)
         var collateral = Array(repeating: Money.zero, count: accounts.count)
         for position in positions.values {
-            if position.quantity.isZero { fail("flatPosition", "position \(position.id.index) is flat") }
+            if position.quantity.isZero { violations.fail("flatPosition", "position \(position.id.index) is flat") }
             if boards[series[position.series.index].board.index].isSettled {
-                fail("settledTwice", "position \(position.id.index) in settled \(series[position.series.index].name)")
+                violations.fail("settledTwice", "position \(position.id.index) in settled \(series[position.series.index].name)")
             }
             net[position.series.index] -= position.quantity
             collateral[position.account.index] += position.collateral
-            if position.isLong && !position.collateral.isZero { fail("longCollateral", "position \(position.id.index)") }
+            if position.isLong && !position.collateral.isZero { violations.fail("longCollateral", "position \(position.id.index)") }
             if positionLookup[PositionKey(account: position.account, series: position.series)] != position.id {
-                fail("positionIndex", "position \(position.id.index) missing from lookup")
+                violations.fail("positionIndex", "position \(position.id.index) missing from lookup")
             }
         }
-        if positionLookup.count != positions.count { fail("positionIndex", "\(positionLookup.count) keys for \(positions.count) positions") }
+        if positionLookup.count != positions.count {
+            violations.fail("positionIndex", "\(positionLookup.count) keys for \(positions.count) positions")
+        }
         var locked = Money.zero
         for index in series.indices {
             if net[index] != pool.netPosition[index] {
-                fail("poolNet", "\(series[index].name): pool \(pool.netPosition[index]) ≠ positions \(net[index])")
+                violations.fail("poolNet", "\(series[index].name): pool \(pool.netPosition[index]) ≠ positions \(net[index])")
             }
             locked += pool.lockedBySeries[index]
             let minimum = minimumLock(SeriesID(index))
             if pool.lockedBySeries[index] < minimum {
-                fail("underCollateralized", "\(series[index].name): locked \(pool.lockedBySeries[index]) < \(minimum)")
+                violations.fail("underCollateralized", "\(series[index].name): locked \(pool.lockedBySeries[index]) < \(minimum)")
             }
         }
-        if locked != pool.lockedCollateral { fail("lockedTotal", "sum \(locked) ≠ total \(pool.lockedCollateral)") }
+        if locked != pool.lockedCollateral { violations.fail("lockedTotal", "sum \(locked) ≠ total \(pool.lockedCollateral)") }
         for account in accounts where collateral[account.id.index] != account.collateral {
-            fail("accountCollateral", "\(account.name): positions \(collateral[account.id.index]) ≠ \(account.collateral)")
+            violations.fail("accountCollateral", "\(account.name): positions \(collateral[account.id.index]) ≠ \(account.collateral)")
         }
+    }
 
-        // 4b. The liquidation scan's per-series collateral floors match the positions.
+    /// 4b. The liquidation scan's per-series collateral floors match the positions.
+    func checkShortCollateralFloors(_ violations: inout InvariantViolations) {
         var floors = Array(repeating: Double.infinity, count: series.count)
         for position in positions.values where position.isShort {
             floors[position.series.index] = min(floors[position.series.index], position.collateral.doubleValue / abs(position.quantity.doubleValue))
         }
         for index in series.indices where floors[index] != shortCollateralFloor[index] {
-            fail("shortCollateralFloor", "\(series[index].name): cached \(shortCollateralFloor[index]) ≠ \(floors[index])")
+            violations.fail("shortCollateralFloor", "\(series[index].name): cached \(shortCollateralFloor[index]) ≠ \(floors[index])")
         }
+    }
 
-        // 5. Cached pool Greeks equal a recomputation from positions (same marks).
+    /// 5. Cached pool Greeks equal a recomputation from positions (same marks).
+    func checkCachedGreeks(_ violations: inout InvariantViolations) {
         var recomputed = Array(repeating: NetGreeks(), count: markets.count)
         for position in positions.values {
             let option = series[position.series.index]
@@ -88,23 +117,27 @@ extension Engine {
             for (name, a, b) in [("delta", cached.delta, fresh.delta), ("gamma", cached.gamma, fresh.gamma),
                                  ("vega", cached.vega, fresh.vega), ("theta", cached.theta, fresh.theta)] {
                 if abs(a - b) > 1e-7 * max(1, abs(b)) {
-                    fail("cachedGreeks", "\(markets[index].symbol) \(name) cached \(a) ≠ recomputed \(b)")
+                    violations.fail("cachedGreeks", "\(markets[index].symbol) \(name) cached \(a) ≠ recomputed \(b)")
                 }
             }
         }
+    }
 
-        // 6. IV and skew within bounds.
+    /// 6. IV and skew within bounds.
+    func checkVolatilityBounds(_ violations: inout InvariantViolations) {
         let amm = configuration.amm
         for id in liveBoards {
             let board = boards[id.index]
-            if !amm.baseIvBounds.contains(board.baseIv) { fail("baseIvBounds", "board \(id.index) base IV \(board.baseIv)") }
-            for skew in board.skews where !amm.skewBounds.contains(skew) { fail("skewBounds", "board \(id.index) skew \(skew)") }
+            if !amm.baseIvBounds.contains(board.baseIv) { violations.fail("baseIvBounds", "board \(id.index) base IV \(board.baseIv)") }
+            for skew in board.skews where !amm.skewBounds.contains(skew) { violations.fail("skewBounds", "board \(id.index) skew \(skew)") }
         }
+    }
 
-        // 7. A contract is listed once: no two live series share a name or (market, expiry, strike, kind), and no
-        //    two live boards share (market, expiry) — a board of a coinciding tenor joins the existing one. Sessions
-        //    under the original rules (journals from before rules 2) listed such boards twice, as they replay.
-        guard configuration.joinsCoincidingExpiries else { return violations }
+    /// 7. A contract is listed once: no two live series share a name or (market, expiry, strike, kind), and no two
+    ///    live boards share (market, expiry) — a board of a coinciding tenor joins the existing one. Sessions under the
+    ///    original rules (journals from before rules 2) listed such boards twice, as they replay.
+    func checkEachContractListedOnce(_ violations: inout InvariantViolations) {
+        guard configuration.joinsCoincidingExpiries else { return }
         struct Expiry: Hashable { var market: MarketID, expiry: SimTime }
         struct Contract: Hashable { var expiry: Expiry, strike: Money, kind: OptionKind }
         var names: [String: SeriesID] = [:]
@@ -113,20 +146,19 @@ extension Engine {
         for id in liveBoards {
             let board = boards[id.index]
             if let other = expiries.updateValue(id, forKey: Expiry(market: board.market, expiry: board.expiry)) {
-                fail("duplicateBoard", "boards \(other.index) and \(id.index) both expire \(board.expiry) in \(markets[board.market.index].symbol)")
+                violations.fail("duplicateBoard", "boards \(other.index) and \(id.index) both expire \(board.expiry) in \(markets[board.market.index].symbol)")
             }
         }
         for id in liveSeries {
             let option = series[id.index]
             if let other = names.updateValue(id, forKey: option.name) {
-                fail("duplicateSeriesName", "\(option.name) names series \(other.index) and \(id.index)")
+                violations.fail("duplicateSeriesName", "\(option.name) names series \(other.index) and \(id.index)")
             }
             let contract = Contract(expiry: Expiry(market: option.market, expiry: option.expiry), strike: option.strike, kind: option.kind)
             if let other = contracts.updateValue(id, forKey: contract) {
-                fail("duplicateListing", "\(option.name) (series \(id.index)) is the contract of \(series[other.index].name) (series \(other.index))")
+                violations.fail("duplicateListing", "\(option.name) (series \(id.index)) is the contract of \(series[other.index].name) (series \(other.index))")
             }
         }
-        return violations
     }
 
     /// The lock a series must carry: puts exactly strike × contracts; calls at least at the spot of the last re-check

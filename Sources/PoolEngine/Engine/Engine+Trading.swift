@@ -17,45 +17,19 @@ struct PlannedTrade {
 }
 
 extension Engine {
-    /// Validates and prices an order; nothing changes.
+    /// Validates and prices an order; nothing changes. `forced` (liquidations) skips the size limit, the trading
+    /// cutoff, the opening rules, the utilization cap and the trader's balance.
     func planTrade(_ order: Order, forced: Bool = false) -> Result<PlannedTrade, Rejection> {
-        guard isKnownAccount(order.account) else { return .failure(Rejection(.unknownAccount, "\(order.account)")) }
-        guard isKnownSeries(order.series) else { return .failure(Rejection(.unknownSeries)) }
-        let option = series[order.series.index]
-        let board = boards[option.board.index]
-        let marketConfig = configuration.markets[option.market.index]
+        if let rejection = admissionRejection(order, forced: forced) { return .failure(rejection) }
+        let board = boards[series[order.series.index].board.index]
         let quantity = order.quantity
-        guard !board.isSettled, time < option.expiry else { return .failure(Rejection(.expired, option.name)) }
-        guard quantity.micros > 0 else { return .failure(Rejection(.invalidQuantity, "quantity must be positive")) }
-        guard quantity >= marketConfig.minimumOrderSize else {
-            return .failure(Rejection(.invalidQuantity, "minimum order is \(marketConfig.minimumOrderSize) contracts"))
-        }
-        if !forced {
-            guard quantity <= marketConfig.maximumOrderSize else {
-                return .failure(Rejection(.sizeLimit, "maximum order is \(marketConfig.maximumOrderSize) contracts"))
-            }
-            guard time < board.tradingCutoff(configuration.amm) else {
-                return .failure(Rejection(.tradingCutoff, "\(option.name) stopped trading at \(board.tradingCutoff(configuration.amm))"))
-            }
-        }
-        let account = accounts[order.account.index]
         let existing = position(account: order.account, series: order.series)
         var closing = Quantity.zero
         if let existing, (order.side == .buy && existing.isShort) || (order.side == .sell && existing.isLong) {
             closing = Quantity(micros: min(quantity.micros, abs(existing.quantity.micros)))
         }
         let opening = quantity - closing
-
-        if opening.isPositive && !forced {
-            if let halt = activeHalt(for: board.id) {
-                return .failure(Rejection(.marketHalted, halt.reason.description))
-            }
-            if cachedNAV <= 0 { return .failure(Rejection(.poolInsolvent)) }
-            let delta = abs(markValuation(order.series).delta)
-            if delta < configuration.amm.minimumAbsoluteDelta {
-                return .failure(Rejection(.deltaCutoff, format2(delta) + " < " + format2(configuration.amm.minimumAbsoluteDelta)))
-            }
-        }
+        if opening.isPositive && !forced, let rejection = openingRejection(order, board: board) { return .failure(rejection) }
 
         let quote = quoteTrade(series: order.series, side: order.side, quantity: quantity)
         // Buyers pay the premium rounded up, sellers receive it rounded down: the pool's favour either way.
@@ -66,66 +40,119 @@ extension Engine {
         let poolNetAfter = pool.netPosition[order.series.index] + (order.side == .buy ? -quantity : quantity)
         let lockBefore = pool.lockedBySeries[order.series.index]
         let lockAfter = lockRequirement(order.series, net: poolNetAfter)
-        let lockedTotalAfter = pool.lockedCollateral - lockBefore + lockAfter
-        let queuedValue = queuedWithdrawalValue()
+        let after = PoolAfterTrade(lockBefore: lockBefore, lockedTotalAfter: pool.lockedCollateral - lockBefore + lockAfter,
+                                   queuedValue: queuedWithdrawalValue())
 
         var plan = PlannedTrade(
             order: order, quote: quote, existing: existing, closingQuantity: closing, openingQuantity: opening,
             premium: premium, fee: fee, cashFlow: .zero, collateralPosted: .zero, collateralReleased: .zero,
             reserveCut: reserveCut, poolNetAfter: poolNetAfter, lockAfter: lockAfter)
-
         if let existing, closing.isPositive, existing.isShort {
             plan.collateralReleased = closing == Quantity(micros: abs(existing.quantity.micros))
                 ? existing.collateral
                 : existing.collateral.scaled(by: closing.micros, over: abs(existing.quantity.micros), rounding: .down)
         }
+        let rejection = order.side == .buy ? completeBuy(&plan, pool: after, forced: forced) : completeSell(&plan, pool: after)
+        return rejection.map(Result.failure) ?? .success(plan)
+    }
 
-        switch order.side {
-        case .buy:
-            guard let cost = premium.adding(fee) else { return .failure(Rejection(.outOfRange, "premium and fee overflow")) }
-            plan.cashFlow = cost
-            if plan.cashFlow.micros <= 0 { return .failure(Rejection(.invalidQuantity, "zero-cost trade")) }
-            if !forced, lockAfter > lockBefore {
-                let assetsAfter = pool.cash + plan.cashFlow - reserveCut
-                let cap = Money(rounding: assetsAfter.doubleValue * configuration.pool.utilizationCap, .down)
-                if lockedTotalAfter > cap {
-                    let utilization = lockedTotalAfter.doubleValue / max(assetsAfter.doubleValue, 1e-9)
-                    return .failure(Rejection(.utilizationCap, "utilization would be \(percent(utilization)) > cap \(percent(configuration.pool.utilizationCap))"))
-                }
-                if lockedTotalAfter + queuedValue > assetsAfter {
-                    return .failure(Rejection(.insufficientLiquidity, "queued withdrawals hold the free liquidity"))
-                }
+    /// The pool around a planned trade: its lock in the series before, all its locks after, queued withdrawals.
+    struct PoolAfterTrade {
+        var lockBefore: Money
+        var lockedTotalAfter: Money
+        var queuedValue: Money
+    }
+
+    /// Whether the order may be considered at all: known account and series, not expired, a size within the limits,
+    /// before the trading cutoff (the last two not for forced closes).
+    func admissionRejection(_ order: Order, forced: Bool) -> Rejection? {
+        guard isKnownAccount(order.account) else { return Rejection(.unknownAccount, "\(order.account)") }
+        guard isKnownSeries(order.series) else { return Rejection(.unknownSeries) }
+        let option = series[order.series.index]
+        let board = boards[option.board.index]
+        let marketConfig = configuration.markets[option.market.index]
+        let quantity = order.quantity
+        guard !board.isSettled, time < option.expiry else { return Rejection(.expired, option.name) }
+        guard quantity.micros > 0 else { return Rejection(.invalidQuantity, "quantity must be positive") }
+        // Engine wording is journaled with every rejection: it stays as release 1 wrote it, so sessions replay.
+        guard quantity >= marketConfig.minimumOrderSize else {
+            return Rejection(.invalidQuantity, "minimum order is \(marketConfig.minimumOrderSize) contracts")
+        }
+        if !forced {
+            guard quantity <= marketConfig.maximumOrderSize else {
+                return Rejection(.sizeLimit, "maximum order is \(marketConfig.maximumOrderSize) contracts")
             }
-            if !forced, account.balance + plan.collateralReleased < plan.cashFlow {
-                return .failure(Rejection(.insufficientBalance, "needs \(plan.cashFlow) USD, has \(account.balance + plan.collateralReleased)"))
-            }
-            if let limit = order.limitPremium, plan.cashFlow > limit {
-                return .failure(Rejection(.limitPrice, "costs \(plan.cashFlow) USD, limit \(limit)\(Self.priceMove(plan.cashFlow, against: limit))"))
-            }
-        case .sell:
-            plan.cashFlow = premium - fee
-            if plan.cashFlow.micros <= 0 {
-                return .failure(Rejection(.invalidQuantity, "premium \(premium) does not cover the fee \(fee)"))
-            }
-            if opening.isPositive {
-                let minimum = minimumShortCollateral(order.series, quantity: opening)
-                plan.collateralPosted = order.collateral ?? max(fullShortCollateral(order.series, quantity: opening), minimum)
-                if plan.collateralPosted < minimum {
-                    return .failure(Rejection(.insufficientCollateral, "posts \(plan.collateralPosted) USD, minimum \(minimum)"))
-                }
-                if account.balance + plan.cashFlow < plan.collateralPosted {
-                    return .failure(Rejection(.insufficientBalance, "collateral \(plan.collateralPosted) USD exceeds balance"))
-                }
-            }
-            let freeAfter = pool.cash - plan.cashFlow - reserveCut - lockedTotalAfter - queuedValue
-            if freeAfter.isNegative {
-                return .failure(Rejection(.insufficientLiquidity, "pool cannot pay \(plan.cashFlow) USD"))
-            }
-            if let limit = order.limitPremium, plan.cashFlow < limit {
-                return .failure(Rejection(.limitPrice, "pays \(plan.cashFlow) USD, limit \(limit)\(Self.priceMove(plan.cashFlow, against: limit))"))
+            guard time < board.tradingCutoff(configuration.amm) else {
+                return Rejection(.tradingCutoff, "\(option.name) stopped trading at \(board.tradingCutoff(configuration.amm))")
             }
         }
-        return .success(plan)
+        return nil
+    }
+
+    /// Rules for the part of an order that opens (or grows) a position: no halt on the board, a solvent pool, and a
+    /// strike not too far out of the money (Lyra's |delta| cutoff).
+    func openingRejection(_ order: Order, board: Board) -> Rejection? {
+        if let halt = activeHalt(for: board.id) { return Rejection(.marketHalted, halt.reason.description) }
+        if cachedNAV <= 0 { return Rejection(.poolInsolvent) }
+        let delta = abs(markValuation(order.series).delta)
+        if delta < configuration.amm.minimumAbsoluteDelta {
+            return Rejection(.deltaCutoff, format2(delta) + " < " + format2(configuration.amm.minimumAbsoluteDelta))
+        }
+        return nil
+    }
+
+    /// A buy: the trader pays premium + fee; the pool's new locks must fit under the utilization cap and beside the
+    /// queued withdrawals; the trader must afford it and the limit must hold.
+    func completeBuy(_ plan: inout PlannedTrade, pool after: PoolAfterTrade, forced: Bool) -> Rejection? {
+        let order = plan.order
+        guard let cost = plan.premium.adding(plan.fee) else { return Rejection(.outOfRange, "premium and fee overflow") }
+        plan.cashFlow = cost
+        if plan.cashFlow.micros <= 0 { return Rejection(.invalidQuantity, "zero-cost trade") }
+        if !forced, plan.lockAfter > after.lockBefore {
+            let assetsAfter = pool.cash + plan.cashFlow - plan.reserveCut
+            let cap = Money(rounding: assetsAfter.doubleValue * configuration.pool.utilizationCap, .down)
+            if after.lockedTotalAfter > cap {
+                let utilization = after.lockedTotalAfter.doubleValue / max(assetsAfter.doubleValue, 1e-9)
+                return Rejection(.utilizationCap, "utilization would be \(percent(utilization)) > cap \(percent(configuration.pool.utilizationCap))")
+            }
+            if after.lockedTotalAfter + after.queuedValue > assetsAfter {
+                return Rejection(.insufficientLiquidity, "queued withdrawals hold the free liquidity")
+            }
+        }
+        let account = accounts[order.account.index]
+        if !forced, account.balance + plan.collateralReleased < plan.cashFlow {
+            return Rejection(.insufficientBalance, "needs \(plan.cashFlow) USD, has \(account.balance + plan.collateralReleased)")
+        }
+        if let limit = order.limitPremium, plan.cashFlow > limit {
+            return Rejection(.limitPrice, "costs \(plan.cashFlow) USD, limit \(limit)\(Self.priceMove(plan.cashFlow, against: limit))")
+        }
+        return nil
+    }
+
+    /// A sell: the trader receives premium − fee, posts collateral for what it opens short (at least the shocked
+    /// minimum), the pool must be able to pay it, and the limit must hold.
+    func completeSell(_ plan: inout PlannedTrade, pool after: PoolAfterTrade) -> Rejection? {
+        let order = plan.order
+        plan.cashFlow = plan.premium - plan.fee
+        if plan.cashFlow.micros <= 0 {
+            return Rejection(.invalidQuantity, "premium \(plan.premium) does not cover the fee \(plan.fee)")
+        }
+        if plan.openingQuantity.isPositive {
+            let minimum = minimumShortCollateral(order.series, quantity: plan.openingQuantity)
+            plan.collateralPosted = order.collateral ?? max(fullShortCollateral(order.series, quantity: plan.openingQuantity), minimum)
+            if plan.collateralPosted < minimum {
+                return Rejection(.insufficientCollateral, "posts \(plan.collateralPosted) USD, minimum \(minimum)")
+            }
+            if accounts[order.account.index].balance + plan.cashFlow < plan.collateralPosted {
+                return Rejection(.insufficientBalance, "collateral \(plan.collateralPosted) USD exceeds balance")
+            }
+        }
+        let freeAfter = pool.cash - plan.cashFlow - plan.reserveCut - after.lockedTotalAfter - after.queuedValue
+        if freeAfter.isNegative { return Rejection(.insufficientLiquidity, "pool cannot pay \(plan.cashFlow) USD") }
+        if let limit = order.limitPremium, plan.cashFlow < limit {
+            return Rejection(.limitPrice, "pays \(plan.cashFlow) USD, limit \(limit)\(Self.priceMove(plan.cashFlow, against: limit))")
+        }
+        return nil
     }
 
     /// ` — 1.93% worse`: how far a price is past the limit, so a refusal says how much the market moved.
@@ -302,6 +329,8 @@ extension Engine {
     }
 }
 
+/// Two decimals for engine messages. Not the dashboard's `NumberFormat`, on purpose: engine wording is part of the
+/// journaled events, so it must stay byte-for-byte what earlier releases wrote for old sessions to replay.
 func format2(_ value: Double) -> String {
     let scaled = (value * 100).rounded()
     let whole = Int(scaled) / 100

@@ -1,25 +1,26 @@
 import RealModule
 
 /// Identifies one option series (market, expiry, strike, call or put).
-public struct SeriesID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+public struct SeriesID: IndexIdentifier, CustomStringConvertible {
     public var index: Int
     public init(_ index: Int) { self.index = index }
-    public static func < (lhs: SeriesID, rhs: SeriesID) -> Bool { lhs.index < rhs.index }
-    public init(from decoder: any Decoder) throws { index = try decoder.singleValueContainer().decode(Int.self) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(index) }
     public var description: String { "#\(index)" }
 }
 
 /// Identifies one board (all strikes of one expiry in one market).
-public struct BoardID: Hashable, Comparable, Codable, Sendable {
+public struct BoardID: IndexIdentifier {
     public var index: Int
     public init(_ index: Int) { self.index = index }
-    public static func < (lhs: BoardID, rhs: BoardID) -> Bool { lhs.index < rhs.index }
-    public init(from decoder: any Decoder) throws { index = try decoder.singleValueContainer().decode(Int.self) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(index) }
 }
 
 /// A listed European option: what is traded, not how it is priced.
+extension Board {
+    /// The index of the strike nearest to `spot` (the at-the-money strike); the lower one on a tie, 0 for no strikes.
+    public func atTheMoneyIndex(spot: Double) -> Int {
+        strikes.indices.min { abs(strikes[$0].doubleValue - spot) < abs(strikes[$1].doubleValue - spot) } ?? 0
+    }
+}
+
 public struct OptionSeries: Codable, Hashable, Sendable {
     public var id: SeriesID
     public var board: BoardID

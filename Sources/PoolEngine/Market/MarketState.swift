@@ -1,12 +1,9 @@
 import RealModule
 
 /// Identifies a market (an underlying) by its index in the configuration.
-public struct MarketID: Hashable, Comparable, Codable, Sendable {
+public struct MarketID: IndexIdentifier {
     public var index: Int
     public init(_ index: Int) { self.index = index }
-    public static func < (lhs: MarketID, rhs: MarketID) -> Bool { lhs.index < rhs.index }
-    public init(from decoder: any Decoder) throws { index = try decoder.singleValueContainer().decode(Int.self) }
-    public func encode(to encoder: any Encoder) throws { var c = encoder.singleValueContainer(); try c.encode(index) }
 }
 
 /// Volatility regime of the simulated price process.

@@ -147,7 +147,7 @@ extension Engine {
         let board = boards[boardID.index]
         let spot = markets[board.market.index].spot
         let size = quoteSize ?? configuration.markets[board.market.index].minimumOrderSize
-        let atmIndex = board.strikes.indices.min { abs(board.strikes[$0].doubleValue - spot) < abs(board.strikes[$1].doubleValue - spot) }
+        let atmIndex = board.atTheMoneyIndex(spot: spot)
         let pastCutoff = time >= board.tradingCutoff(configuration.amm) || board.isSettled
         let halted = activeHalt(for: boardID) != nil
         return board.strikes.indices.map { index in
