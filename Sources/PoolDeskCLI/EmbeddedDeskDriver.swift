@@ -48,7 +48,7 @@ final class EmbeddedDeskDriver: DeskDriver {
             do {
                 try journal.recordCommand(command, events: events, engine: next)
             } catch {
-                stop(error, lost: "\(Self.describe(command)) was not applied and not recorded")
+                stop(error, lost: "\(command.summary) was not applied and not recorded")
                 return .failure(DeskRefusal(failure ?? "the journal failed"))
             }
         }
@@ -70,17 +70,5 @@ final class EmbeddedDeskDriver: DeskDriver {
     private func stop(_ error: any Error, lost: String) {
         failure = "\(error) (\(lost))"
         logger.error("journal: \(error)")
-    }
-
-    /// `the order (buy 0.1)`, `the deposit of 10000.00`: a command in the words the user gave it.
-    static func describe(_ command: EngineCommand) -> String {
-        switch command {
-        case .placeOrder(let order): "the order (\(order.side.rawValue) \(order.quantity.plainText))"
-        case .closePosition(_, _, let quantity, _): "the close\(quantity.map { " of \($0.plainText)" } ?? "")"
-        case .deposit(_, let amount): "the deposit of \(amount)"
-        case .withdraw(_, let shares): "the withdrawal of \(shares) shares"
-        case .fund, .openAccount: "the account change"
-        case .setHedging(let enabled): "hedge \(enabled ? "on" : "off")"
-        }
     }
 }

@@ -124,48 +124,13 @@ public enum JournalCodec {
         return out
     }
 
-    /// The case name of a command (the `commands.kind` column).
-    public static func kind(of command: EngineCommand) -> String {
-        switch command {
-        case .openAccount: "openAccount"
-        case .fund: "fund"
-        case .placeOrder: "placeOrder"
-        case .closePosition: "closePosition"
-        case .deposit: "deposit"
-        case .withdraw: "withdraw"
-        case .setHedging: "setHedging"
-        }
-    }
-
-    /// The case name, account and series id of an event (the plain columns of `events`).
-    public static func metadata(of payload: EventPayload) -> (kind: String, account: AccountID?, series: SeriesID?) {
-        switch payload {
-        case .accountOpened(let account, _, _, _): ("accountOpened", account, nil)
-        case .accountFunded(let account, _): ("accountFunded", account, nil)
-        case .boardListed: ("boardListed", nil, nil)
-        case .orderFilled(let fill): ("orderFilled", fill.account, fill.series)
-        case .orderRejected(let account, let series, _, _, _): ("orderRejected", account, series)
-        case .deposited(let account, _, _, _): ("deposited", account, nil)
-        case .withdrawalQueued(let account, _): ("withdrawalQueued", account, nil)
-        case .withdrawn(let account, _, _, _, _): ("withdrawn", account, nil)
-        case .positionSettled(let settlement): ("positionSettled", settlement.account, settlement.series)
-        case .boardSettled: ("boardSettled", nil, nil)
-        case .liquidated(let liquidation): ("liquidated", liquidation.account, liquidation.series)
-        case .hedged: ("hedged", nil, nil)
-        case .haltStarted: ("haltStarted", nil, nil)
-        case .haltEnded: ("haltEnded", nil, nil)
-        case .hedgingChanged: ("hedgingChanged", nil, nil)
-        case .insolvency: ("insolvency", nil, nil)
-        }
-    }
-
     /// The journal row of an event as `engine` (which has listed its series) names it.
     public static func eventRow(_ event: EngineEvent, commandID: Int64?, engine: Engine, encoder: JSONEncoder) throws -> EventRow {
-        let meta = metadata(of: event.payload)
-        let seriesName = meta.series.flatMap { engine.isKnownSeries($0) ? engine.series[$0.index].name : nil }
+        let payload = event.payload
+        let seriesName = payload.series.flatMap { engine.isKnownSeries($0) ? engine.series[$0.index].name : nil }
         return EventRow(
-            seq: Int64(event.sequence), simTime: event.time.milliseconds, commandID: commandID, kind: meta.kind,
-            account: meta.account.map { Int64($0.index) }, series: seriesName,
+            seq: Int64(event.sequence), simTime: event.time.milliseconds, commandID: commandID, kind: payload.kind,
+            account: payload.account.map { Int64($0.index) }, series: seriesName,
             payload: try json(event.payload, encoder: encoder), hash: "")
     }
 }

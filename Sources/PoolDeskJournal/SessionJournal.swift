@@ -135,7 +135,7 @@ public final class SessionJournal {
     public func recordCommand(_ command: EngineCommand, events: [EngineEvent], engine: Engine) throws {
         commandCount += 1
         var row = CommandRow(
-            id: commandCount, simTime: engine.time.milliseconds, afterSeq: lastSeq, kind: JournalCodec.kind(of: command),
+            id: commandCount, simTime: engine.time.milliseconds, afterSeq: lastSeq, kind: command.kind,
             command: try JournalCodec.json(command, encoder: encoder), hash: "")
         headDigest = JournalCodec.chain(headDigest, JournalCodec.commandCanonical(row))
         row.hash = JournalHash.hex(headDigest)

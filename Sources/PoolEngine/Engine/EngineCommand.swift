@@ -57,6 +57,31 @@ public enum EngineCommand: Codable, Hashable, Sendable {
 }
 
 extension EngineCommand {
+    /// The case name, as stored in the journal's `commands.kind` column (a contract: never renamed).
+    public var kind: String {
+        switch self {
+        case .openAccount: "openAccount"
+        case .fund: "fund"
+        case .placeOrder: "placeOrder"
+        case .closePosition: "closePosition"
+        case .deposit: "deposit"
+        case .withdraw: "withdraw"
+        case .setHedging: "setHedging"
+        }
+    }
+
+    /// `the order (buy 0.1)`, `the deposit of 10000.00`: the command in the words the user gave it, for messages.
+    public var summary: String {
+        switch self {
+        case .placeOrder(let order): "the order (\(order.side.rawValue) \(order.quantity.plainText))"
+        case .closePosition(_, _, let quantity, _): "the close\(quantity.map { " of \($0.plainText)" } ?? "")"
+        case .deposit(_, let amount): "the deposit of \(amount)"
+        case .withdraw(_, let shares): "the withdrawal of \(shares) shares"
+        case .fund, .openAccount: "the account change"
+        case .setHedging(let enabled): "hedge \(enabled ? "on" : "off")"
+        }
+    }
+
     /// The account the command acts for (nil for pool-wide commands and new accounts).
     public var account: AccountID? {
         switch self {

@@ -82,3 +82,52 @@ public struct Liquidation: Codable, Hashable, Sendable {
     public var returned: Money
     public var shortfall: Money
 }
+
+extension EventPayload {
+    /// The case name, as stored in the journal's `events.kind` column (a contract: never renamed).
+    public var kind: String {
+        switch self {
+        case .accountOpened: "accountOpened"
+        case .accountFunded: "accountFunded"
+        case .boardListed: "boardListed"
+        case .orderFilled: "orderFilled"
+        case .orderRejected: "orderRejected"
+        case .deposited: "deposited"
+        case .withdrawalQueued: "withdrawalQueued"
+        case .withdrawn: "withdrawn"
+        case .positionSettled: "positionSettled"
+        case .boardSettled: "boardSettled"
+        case .liquidated: "liquidated"
+        case .hedged: "hedged"
+        case .haltStarted: "haltStarted"
+        case .haltEnded: "haltEnded"
+        case .hedgingChanged: "hedgingChanged"
+        case .insolvency: "insolvency"
+        }
+    }
+
+    /// The account the event concerns, if one (the journal's `events.account` column).
+    public var account: AccountID? {
+        switch self {
+        case .accountOpened(let account, _, _, _), .accountFunded(let account, _), .orderRejected(let account, _, _, _, _),
+             .deposited(let account, _, _, _), .withdrawalQueued(let account, _), .withdrawn(let account, _, _, _, _):
+            account
+        case .orderFilled(let fill): fill.account
+        case .positionSettled(let settlement): settlement.account
+        case .liquidated(let liquidation): liquidation.account
+        case .boardListed, .boardSettled, .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency: nil
+        }
+    }
+
+    /// The series the event concerns, if one (named in the journal's `events.series` column).
+    public var series: SeriesID? {
+        switch self {
+        case .orderFilled(let fill): fill.series
+        case .orderRejected(_, let series, _, _, _): series
+        case .positionSettled(let settlement): settlement.series
+        case .liquidated(let liquidation): liquidation.series
+        case .accountOpened, .accountFunded, .boardListed, .deposited, .withdrawalQueued, .withdrawn, .boardSettled,
+             .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency: nil
+        }
+    }
+}
