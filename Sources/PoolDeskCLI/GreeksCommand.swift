@@ -26,25 +26,13 @@ public struct GreeksCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let text = try OptionCSVInput.readAll(file)
-        let parsed = OptionCSV.parseGreeks(text)
-        if let issue = parsed.headerIssue { throw PoolDeskError(issue.description) }
-        var output = OptionCSVOutput()
-        output.appendLine(OptionCSV.greeksHeader(extraColumns: parsed.extraColumns))
-        for line in parsed.lines {
-            switch line.outcome {
-            case .success(let input):
-                let valuation = BlackScholes.valuation(
-                    kind: input.kind, spot: input.spot, strike: input.strike,
-                    time: input.time, volatility: input.volatility, rate: input.rate
-                )
-                let row = OptionCSV.Row(line: line.line, fields: line.fields, extras: line.extras, values: input)
-                output.appendLine(OptionCSV.formatGreeks(row, raw ? valuation : valuation.traderUnits))
-            case .failure(let issue):
-                output.appendLine(OptionCSV.formatFailure(line, issue, resultColumns: OptionCSV.greeksOutputColumns.count - 1))
-            }
+        let parsed = OptionCSV.parseGreeks(try OptionCSVInput.readAll(file))
+        try OptionCSVInput.transform(parsed, header: OptionCSV.greeksHeader(extraColumns: parsed.extraColumns),
+                                     resultColumns: OptionCSV.greeksOutputColumns.count - 1) { row in
+            let input = row.values
+            let valuation = BlackScholes.valuation(
+                kind: input.kind, spot: input.spot, strike: input.strike, time: input.time, volatility: input.volatility, rate: input.rate)
+            return OptionCSV.formatGreeks(row, raw ? valuation : valuation.traderUnits)
         }
-        output.flush()
-        try OptionCSVInput.failIfAny(parsed.issues)
     }
 }

@@ -30,31 +30,38 @@ public struct ImpliedVolCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let text = try OptionCSVInput.readAll(file)
-        let parsed = OptionCSV.parseImpliedVol(text)
-        if let issue = parsed.headerIssue { throw PoolDeskError(issue.description) }
-        var output = OptionCSVOutput()
-        output.appendLine(OptionCSV.impliedVolHeader(extraColumns: parsed.extraColumns))
-        for line in parsed.lines {
-            switch line.outcome {
-            case .success(let input):
-                let result = ImpliedVolatility.solve(
-                    kind: input.kind, spot: input.spot, strike: input.strike,
-                    time: input.time, rate: input.rate, price: input.price
-                )
-                let row = OptionCSV.Row(line: line.line, fields: line.fields, extras: line.extras, values: input)
-                output.appendLine(OptionCSV.formatImpliedVol(row, result))
-            case .failure(let issue):
-                output.appendLine(OptionCSV.formatFailure(line, issue, resultColumns: OptionCSV.impliedVolOutputColumns.count - 1))
-            }
+        let parsed = OptionCSV.parseImpliedVol(try OptionCSVInput.readAll(file))
+        try OptionCSVInput.transform(parsed, header: OptionCSV.impliedVolHeader(extraColumns: parsed.extraColumns),
+                                     resultColumns: OptionCSV.impliedVolOutputColumns.count - 1) { row in
+            let input = row.values
+            let result = ImpliedVolatility.solve(
+                kind: input.kind, spot: input.spot, strike: input.strike, time: input.time, rate: input.rate, price: input.price)
+            return OptionCSV.formatImpliedVol(row, result)
         }
-        output.flush()
-        try OptionCSVInput.failIfAny(parsed.issues)
     }
 }
 
 /// Reading the whole CSV input, and turning row issues into the single-line failure.
 enum OptionCSVInput {
+    /// Writes `header`, then one line per input row in input order — `compute`'s line for a good row, the row with
+    /// its error for a bad one — and fails with every bad row named (exit 2) once all are written.
+    static func transform<Values>(_ parsed: OptionCSV.Parsed<Values>, header: String, resultColumns: Int,
+                                  compute: (OptionCSV.Row<Values>) -> String) throws {
+        if let issue = parsed.headerIssue { throw PoolDeskError(issue.description) }
+        var output = OptionCSVOutput()
+        output.appendLine(header)
+        for line in parsed.lines {
+            switch line.outcome {
+            case .success(let input):
+                output.appendLine(compute(OptionCSV.Row(line: line.line, fields: line.fields, extras: line.extras, values: input)))
+            case .failure(let issue):
+                output.appendLine(OptionCSV.formatFailure(line, issue, resultColumns: resultColumns))
+            }
+        }
+        output.flush()
+        try failIfAny(parsed.issues)
+    }
+
     /// The file's text, or standard input's when `path` is nil or "-".
     static func readAll(_ path: String?) throws -> String {
         let descriptor: Int32

@@ -249,14 +249,8 @@ extension BlackScholes {
         let discountedStrike = strike * discount
         let sign = SIMD2<Double>(repeating: -1).replacing(with: 1, where: isCall)
         let base = strike * intrinsicScale
-        let product = base * intrinsicCorrection
-        let difference = spot - base
-        let differenceVirtual = difference - spot
-        let differenceError = (spot - (difference - differenceVirtual)) + (-base - differenceVirtual)
-        let result = difference - product
-        let resultVirtual = result - difference
-        let resultError = (difference - (result - resultVirtual)) + (-product - resultVirtual)
-        let intrinsicFloor = sign * (result + (differenceError + resultError))   // `compensatedIntrinsic`, lane by lane
+        // The scalar kernel's `compensatedIntrinsic`, per lane: one definition of the floor for both kernels.
+        let intrinsicFloor = sign * compensatedIntrinsic(spot: spot, base: base, correction: intrinsicCorrection)
         // S − K·D as release 1 computed it, so journaled sessions replay bit for bit (see the scalar kernel).
         let forwardIntrinsic = (spot - base) - base * intrinsicCorrection
         let amountA = discountedStrike.replacing(with: spot, where: isCall)
@@ -330,6 +324,13 @@ extension BlackScholes {
             thetas[index + lane] = theta[lane]
             rhos[index + lane] = rho[lane]
         }
+    }
+
+    /// `compensatedIntrinsic` for two lanes: the same TwoSum steps, so both kernels floor at the same value.
+    @inline(__always)
+    static func compensatedIntrinsic(spot: SIMD2<Double>, base: SIMD2<Double>, correction: SIMD2<Double>) -> SIMD2<Double> {
+        SIMD2(compensatedIntrinsic(spot: spot[0], base: base[0], correction: correction[0]),
+              compensatedIntrinsic(spot: spot[1], base: base[1], correction: correction[1]))
     }
 
     /// `flushed` lane by lane: 0 where |value| is below the smallest normal double.
