@@ -37,6 +37,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "PoolDeskAPI",
+            dependencies: ["PoolEngine"]
+        ),
+        .target(
             name: "PoolDeskUI",
             dependencies: ["PoolEngine", "TOMLKit"],
             // The compiled-in default theme (Theme.defaultSource); themes/default.toml is a byte-identical copy.
@@ -68,6 +72,8 @@ let package = Package(
             dependencies: ["PoolEngine", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Reference"]
         ),
+        .testTarget(name: "PoolDeskAPITests", dependencies: ["PoolDeskAPI", "PoolEngine",
+                                                               .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "PoolDeskUITests", dependencies: ["PoolDeskUI", "PoolEngine"], exclude: ["Golden"]),
         .testTarget(name: "PoolDeskCLITests", dependencies: ["PoolDeskCLI", "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal"]),
         // PoolDeskCLI for the desk drill script, test scaffolding kept in the shell (see DeskDrillScript.swift).
