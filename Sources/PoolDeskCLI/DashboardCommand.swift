@@ -55,6 +55,9 @@ public struct DashboardCommand: ParsableCommand {
             throw ValidationError("--slippage must be a percentage within 0%–50%, got \(slippage)")
         }
         if readOnly && (new || seed != nil) { throw ValidationError("--read-only watches an existing session; it cannot start one (--new/--seed)") }
+        if readOnly, let flag = newSessionOnlyFlag {
+            throw ValidationError("\(flag) only to new sessions; --read-only watches an existing one")
+        }
     }
 
     public func run() throws {

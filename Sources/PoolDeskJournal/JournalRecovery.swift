@@ -72,7 +72,8 @@ extension JournalReader {
         let started = JournalClock.seconds()
         let queue = try openReadOnly(path: path)
         let state = try recover(queue: queue, path: path)
-        let recent = try recentEvents(queue: queue, path: path, limit: 200)
+        // A writer may have appended since `recover` read: only events the rebuilt engine has seen are shown.
+        let recent = try recentEvents(queue: queue, path: path, limit: 200, through: state.engine.lastEventSequence)
         return JournaledSession(session: state.session, engine: state.engine, recentEvents: recent,
                                 seconds: JournalClock.seconds() - started)
     }
@@ -150,11 +151,12 @@ public enum JournalReader {
     }
 
     /// The newest `limit` journaled events, oldest first.
-    public static func recentEvents(queue: DatabaseQueue, path: String, limit: Int) throws -> [EngineEvent] {
+    public static func recentEvents(queue: DatabaseQueue, path: String, limit: Int, through last: UInt64 = .max) throws -> [EngineEvent] {
         try guarded(path) {
             try queue.read { db in
                 let decoder = JournalCodec.makeDecoder()
-                let rows = try Row.fetchAll(db, sql: "SELECT seq, sim_time, payload FROM events ORDER BY seq DESC LIMIT ?", arguments: [limit])
+                let rows = try Row.fetchAll(db, sql: "SELECT seq, sim_time, payload FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT ?",
+                                            arguments: [Int64(clamping: last), limit])
                 return try rows.reversed().map { row in
                     let payload: String = row["payload"]
                     return EngineEvent.journaled(

@@ -110,6 +110,7 @@ struct CommandLineErrorTests {
         #expect(created.status == 0, "\(created.standardError)")
         expectOneLineFailure(try run(["--journal", journal, "--bots", "5"], home: home), mentioning: "--bots applies only to new sessions")
         expectOneLineFailure(try run(["--journal", journal, "--demo"], home: home), mentioning: "--demo applies only to new sessions")
+        expectOneLineFailure(try run(["--read-only", "--journal", journal, "--bots", "5"], home: home), mentioning: "--bots applies only to new sessions")
         // Without those flags the resume goes on to need a terminal, as before.
         expectOneLineFailure(try run(["--journal", journal], home: home), mentioning: "terminal")
     }

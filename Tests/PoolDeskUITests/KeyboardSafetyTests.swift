@@ -224,6 +224,22 @@ struct KeyboardSafetyTests {
         #expect(fixture.render(width: 160, height: 48).text.contains("out of range"))
     }
 
+    @Test("events naming boards, markets or series the shown engine lacks still log, never trap")
+    func eventsAheadOfTheEngine() {
+        var fixture = DashboardFixture()
+        let time = fixture.engine.time
+        let events = [
+            EngineEvent.journaled(sequence: 90_000, time: time, payload: .boardListed(
+                board: BoardID(9_999), market: MarketID(7), expiry: time, tenor: .hours(1), strikes: [Money(1)], baseIv: 0.5)),
+            EngineEvent.journaled(sequence: 90_001, time: time, payload: .boardSettled(board: BoardID(9_999), spot: 1, positions: 1, poolPayout: .zero)),
+            EngineEvent.journaled(sequence: 90_002, time: time, payload: .hedged(
+                market: MarketID(7), size: 1, price: 1, cost: .zero, realizedPnL: .zero, newSize: 1)),
+        ]
+        _ = DashboardReducer.reduce(&fixture.state, action: .engineEvents(events), engine: fixture.engine)
+        #expect(fixture.state.log.suffix(3).count == 3)
+        #expect(fixture.state.log.last?.text.contains("market 7") == true)
+    }
+
     @Test("Ctrl-\\ quits like Ctrl-C")
     func controlBackslashQuits() {
         var fixture = DashboardFixture()

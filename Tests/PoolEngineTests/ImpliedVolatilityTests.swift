@@ -70,7 +70,12 @@ struct ImpliedVolatilityTests {
     func belowIntrinsic() {
         #expect(Self.solve(.call, 120, 100, 1, 0, 19.9) == .failure(.belowIntrinsic))
         #expect(Self.solve(.put, 80, 100, 1, 0.05, 15) == .failure(.belowIntrinsic))
-        #expect(Self.solve(.call, 100, 100, 1, 0, -1) == .failure(.belowIntrinsic))
+    }
+
+    @Test("a negative price is an invalid input, not a price below intrinsic value")
+    func negativePrice() {
+        #expect(Self.solve(.call, 100, 100, 1, 0, -1) == .failure(.invalidInput("price must not be negative")))
+        #expect(Self.solve(.put, 100, 100, 1, 0, -0.000001) == .failure(.invalidInput("price must not be negative")))
     }
 
     @Test("at or above the upper bound has no solution")

@@ -26,6 +26,10 @@ public enum EventLogFormatter {
         func name(_ account: AccountID) -> String {
             account == desk ? "you" : (engine.accounts[safe: account.index]?.name ?? "\(account)")
         }
+        // Every lookup is checked: an event may name a board or market the engine shown does not have (a read-only
+        // view of a journal still being written), and a log line must never trap the dashboard.
+        func symbol(_ market: MarketID) -> String { engine.markets[safe: market.index]?.symbol ?? "market \(market.index)" }
+        func tenor(_ board: BoardID) -> String { engine.boards[safe: board.index]?.tenorLabel ?? "" }
         func seriesName(_ id: SeriesID?) -> String {
             guard let id, engine.isKnownSeries(id) else { return "—" }
             return engine.series[id.index].name
@@ -65,19 +69,17 @@ public enum EventLogFormatter {
             return LogEntry(time: time, text: "\(name(settlement.account)) \(seriesName(settlement.series)) settled at \(NumberFormat.fixed(settlement.spot)): payoff \(NumberFormat.signedMoney(micros: settlement.payoff.micros)), P&L \(NumberFormat.signedMoney(micros: settlement.realizedPnL.micros))",
                             role: settlement.realizedPnL.isNegative ? .down : .up, isDesk: isDesk)
         case .boardSettled(let board, let spot, let positions, let payout):
-            let info = engine.boards[board.index]
-            let symbol = engine.markets[info.market.index].symbol
-            return LogEntry(time: time, text: "\(symbol) \(info.tenorLabel) board expired at \(NumberFormat.fixed(spot)): \(Plural.count(positions, "position")) settled, pool paid \(NumberFormat.signedMoney(micros: payout.micros))",
+            let market = engine.boards[safe: board.index].map { symbol($0.market) } ?? "board \(board.index)"
+            return LogEntry(time: time, text: "\(market) \(tenor(board)) board expired at \(NumberFormat.fixed(spot)): \(Plural.count(positions, "position")) settled, pool paid \(NumberFormat.signedMoney(micros: payout.micros))",
                             role: .info, isDesk: false)
         case .boardListed(let board, let market, let expiry, _, let strikes, let baseIv):
-            let info = engine.boards[board.index]
-            return LogEntry(time: time, text: "listed \(engine.markets[market.index].symbol) \(info.tenorLabel) board expiring \(expiry): \(Plural.count(strikes.count, "strike")), base IV \(NumberFormat.percent(baseIv))",
+            return LogEntry(time: time, text: "listed \(symbol(market)) \(tenor(board)) board expiring \(expiry): \(Plural.count(strikes.count, "strike")), base IV \(NumberFormat.percent(baseIv))",
                             role: .muted, isDesk: false)
         case .liquidated(let liquidation):
             return LogEntry(time: time, text: "\(name(liquidation.account)) short \(seriesName(liquidation.series)) liquidated: collateral \(NumberFormat.money(micros: liquidation.collateral.micros)) < minimum \(NumberFormat.money(micros: liquidation.minimumCollateral.micros)), penalty \(NumberFormat.money(micros: liquidation.penalty.micros))",
                             role: .danger, isDesk: liquidation.account == desk)
         case .hedged(let market, let size, let price, let cost, _, let newSize):
-            return LogEntry(time: time, text: "pool hedged \(NumberFormat.signed(size, decimals: 3)) \(engine.markets[market.index].symbol) @ \(NumberFormat.fixed(price)) (cost \(NumberFormat.money(micros: cost.micros)), hedge now \(NumberFormat.signed(newSize, decimals: 3)))",
+            return LogEntry(time: time, text: "pool hedged \(NumberFormat.signed(size, decimals: 3)) \(symbol(market)) @ \(NumberFormat.fixed(price)) (cost \(NumberFormat.money(micros: cost.micros)), hedge now \(NumberFormat.signed(newSize, decimals: 3)))",
                             role: .muted, isDesk: false)
         case .haltStarted(let halt):
             return LogEntry(time: time, text: "HALT: \(halt.reason.description)", role: .danger, isDesk: false)

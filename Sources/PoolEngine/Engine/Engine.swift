@@ -29,6 +29,9 @@ public struct Engine: Sendable {
 
     var random: SeededRandom
     var nextSequence: UInt64 = 1
+
+    /// The sequence number of the last event this engine emitted (0 before the first).
+    public var lastEventSequence: UInt64 { nextSequence - 1 }
     var nextPositionIndex: Int = 0
     var positionLookup: [PositionKey: PositionID] = [:]
     /// Open position ids per series, indexed by series index.

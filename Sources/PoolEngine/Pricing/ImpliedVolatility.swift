@@ -57,6 +57,8 @@ public enum ImpliedVolatility {
         }
         guard time > 0 else { return .failure(.invalidInput("time must be positive")) }
         guard abs(price) < .infinity else { return .failure(.invalidInput("price must be finite")) }
+        // A negative price is not a cheap option but a wrong input: say so rather than "below intrinsic".
+        guard price >= 0 else { return .failure(.invalidInput("price must not be negative")) }
         let price = BlackScholes.flushed(price)
 
         let forwardIntrinsic = BlackScholes.compensatedIntrinsic(
