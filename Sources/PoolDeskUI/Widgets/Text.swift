@@ -129,3 +129,27 @@ extension CellGrid {
         }
     }
 }
+
+extension String {
+    /// The text broken at spaces into lines of at most `width` characters (a word longer than that is cut), at most
+    /// `maximumLines` of them, the last ending in `…` when text was left over.
+    public func wrapped(width: Int, maximumLines: Int) -> [String] {
+        guard width > 1, maximumLines > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in split(separator: " ", omittingEmptySubsequences: true) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if candidate.count <= width {
+                current = candidate
+                continue
+            }
+            if !current.isEmpty { lines.append(current) }
+            current = String(word.prefix(width))
+        }
+        if !current.isEmpty { lines.append(current) }
+        guard lines.count > maximumLines else { return lines }
+        var kept = Array(lines.prefix(maximumLines))
+        kept[maximumLines - 1] = String(kept[maximumLines - 1].prefix(width - 1)) + "…"
+        return kept
+    }
+}

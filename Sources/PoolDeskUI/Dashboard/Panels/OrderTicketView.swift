@@ -53,9 +53,15 @@ enum OrderTicketView {
             line("Your ν / Θ", "\(NumberFormat.compact(before.greeks.vega)) → \(NumberFormat.compact(after.vega))   \(NumberFormat.compact(before.greeks.theta)) → \(NumberFormat.compact(after.theta))")
             line("Balance after", NumberFormat.money(micros: preview.balanceAfter.micros))
         }
-        y = max(y, inner.maxY - 1)
+        let firstFreeRow = y
         if let rejection = preview.rejection {
-            grid.drawText("✗ would be rejected: \(rejection.message)", x: inner.x + 1, y: inner.maxY - 1, width: inner.width - 2, style: theme.style(.danger).adding(.bold))
+            // Wrapped over the ticket's last free rows: the reason (and the limit it names) must be readable whole.
+            let rows = max(1, min(3, inner.maxY - firstFreeRow))
+            let lines = "✗ would be rejected: \(rejection.message)".wrapped(width: inner.width - 2, maximumLines: rows)
+            for (offset, text) in lines.enumerated() {
+                grid.drawText(text, x: inner.x + 1, y: inner.maxY - lines.count + offset, width: inner.width - 2,
+                              style: theme.style(.danger).adding(.bold))
+            }
         } else {
             grid.drawText("Enter confirm   Esc cancel   +/- size", x: inner.x + 1, y: inner.maxY - 1, width: inner.width - 2, alignment: .center, style: theme.style(.keyHint))
         }
