@@ -49,8 +49,14 @@ struct JournalSingleWriterCLITests {
         let inUse = "session \(journal) is in use by process \(pid)"
         expectOneLine(try HeadlessRun.complete(["sim", "--duration", "1h", "--journal", journal], in: folder, tag: "second"), inUse)
         expectOneLine(try HeadlessRun.complete(["journal-drill", "--journal", journal, "--commands", "5"], in: folder, tag: "drill"), inUse)
-        // The dashboard takes the lock before it looks for a terminal.
-        expectOneLine(try HeadlessRun.complete(["--journal", journal], in: folder, tag: "dashboard"), inUse)
+        // Without a terminal the dashboard refuses before it opens anything; in a terminal it meets the lock.
+        expectOneLine(try HeadlessRun.complete(["--journal", journal], in: folder, tag: "dashboard"),
+                      "the dashboard needs an interactive terminal: stdin is not a TTY")
+        let binary = try TmuxSession.builtExecutable()
+        let terminal = try TmuxSession(command: ["/bin/sh", "-c", "\"$0\" --journal \"$1\"; echo \"exit=$?\"; sleep 30", binary.path, journal])
+        defer { terminal.kill() }
+        #expect(terminal.waitFor("exit=2", timeout: 20), "\((try? terminal.capture()) ?? "")")
+        #expect((try? terminal.capture())?.contains(inUse) == true, "\((try? terminal.capture()) ?? "")")
 
         // The first run kept going.
         let before = checkpoints()
@@ -107,10 +113,25 @@ struct JournalSingleWriterCLITests {
         #expect(verifyStatus == 2)
         #expect(verifyErrors == "pooldesk: verify \(journal): \(problem)\n")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: journal))
-        for arguments in [["sim", "--duration", "1h", "--journal", journal], ["--journal", journal], ["--read-only", "--journal", journal], ["replay", journal]] {
+        // (The dashboard's own refusal needs a terminal; it goes through the same check as `sim`, and
+        // without a terminal it refuses before reading the file at all.)
+        for arguments in [["sim", "--duration", "1h", "--journal", journal], ["replay", journal]] {
             let (status, _, errors) = try HeadlessRun.complete(arguments, in: folder, tag: "refused")
             #expect(status == 2, "\(arguments)")
             #expect(errors.hasPrefix("pooldesk: \(journal): \(problem) ") && errors.filter { $0 == "\n" }.count == 1, "\(arguments): \(errors)")
+        }
+        for arguments in [["--journal", journal], ["--read-only", "--journal", journal]] {
+            let (status, _, errors) = try HeadlessRun.complete(arguments, in: folder, tag: "refused")
+            #expect(status == 2 && errors.contains("needs an interactive terminal"), "\(arguments): \(errors)")
+        }
+        // In a terminal, the dashboard and the read-only dashboard refuse it with the verify message.
+        let binary = try TmuxSession.builtExecutable()
+        for flags in [[String](), ["--read-only"]] {
+            let terminal = try TmuxSession(command: ["/bin/sh", "-c", "\"$0\" \"$@\"; echo \"exit=$?\"; sleep 30", binary.path]
+                                                + flags + ["--journal", journal])
+            defer { terminal.kill() }
+            #expect(terminal.waitFor("exit=2", timeout: 20), "\(flags): \((try? terminal.capture()) ?? "")")
+            #expect((try? terminal.capture())?.contains("hash mismatch") == true, "\(flags): \((try? terminal.capture()) ?? "")")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: journal)) == bytes, "a refused journal is not modified")
     }
