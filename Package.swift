@@ -38,7 +38,11 @@ let package = Package(
         ),
         .target(
             name: "PoolDeskAPI",
-            dependencies: ["PoolEngine"]
+            dependencies: [
+                "PoolEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "PoolDeskUI",
