@@ -1,0 +1,160 @@
+import PoolEngine
+
+/// The pool-wide state every connection shares: who may connect, and the tokens handed out.
+public struct APIAuthority: Sendable {
+    public var credentials: CredentialStore
+    public var tokens: TokenTable
+
+    public init(credentials: CredentialStore = CredentialStore(), tokens: TokenTable = TokenTable()) {
+        self.credentials = credentials
+        self.tokens = tokens
+    }
+}
+
+/// What the transport must do with one request's answer.
+public enum APIReply: Sendable {
+    /// Send this JSON-RPC response now.
+    case respond(JSONValue)
+    /// Sequence this command through the engine (and journal), then send `render`'s response for request `id`.
+    case apply(EngineCommand, id: JSONValue, render: @Sendable ([EngineEvent], Engine) -> Result<JSONValue, APIError>)
+    /// Send this response, then close the connection (too many refusals, or a message that cannot be answered).
+    case respondAndClose(JSONValue)
+}
+
+/// One client connection's protocol state, as a value (swift-nio's state-machine habit): its authentication, its
+/// subscriptions and its request budget. The transport feeds it request bytes and carries out the reply; nothing
+/// here does I/O, so every rule is tested without a socket.
+public struct APIConnection: Sendable {
+    /// The grant behind `public/auth` on this connection: afterwards private methods need no token (as on Deribit).
+    public private(set) var grant: TokenTable.Grant?
+    public private(set) var subscriptions: Set<SubscriptionChannel> = []
+    /// Subscriptions one connection may hold.
+    public var maximumSubscriptions = 200
+    /// Request budget (Deribit-style credits): a burst of `creditCapacity` requests, refilled at `creditsPerSecond`.
+    public var creditCapacity = 100.0
+    public var creditsPerSecond = 20.0
+    /// Credits left; nil until the first request, which starts from a full `creditCapacity`.
+    private var credits: Double?
+    private var lastRefill: Double?
+    public var limits = RequestLimits()
+
+    public init() {}
+
+    /// Handles one request body received at `wallSeconds` (a monotonic clock) against the pool as it is now.
+    public mutating func receive<R: RandomNumberGenerator>(_ body: [UInt8], engine: Engine, authority: inout APIAuthority,
+                                                            wallSeconds: Double, serverTime: SimTime, using random: inout R) -> APIReply {
+        var available = credits ?? creditCapacity
+        if let last = lastRefill { available = min(creditCapacity, available + max(0, wallSeconds - last) * creditsPerSecond) }
+        lastRefill = wallSeconds
+        // Every message spends a credit, malformed ones too, so a flood of garbage is limited like any other.
+        guard available >= 1 else {
+            credits = available
+            // Deribit's 10028 too_many_requests; the request is not run.
+            return .respond(JSONRPCDecoder.response(id: .null, .failure(APIError(10_028, "too_many_requests"))))
+        }
+        credits = available - 1
+        let request: JSONRPCRequest
+        switch JSONRPCDecoder.decode(body, limits: limits) {
+        case .success(let decoded): request = decoded
+        case .failure(let error): return .respond(JSONRPCDecoder.response(id: .null, .failure(error)))
+        }
+        func respond(_ outcome: Result<JSONValue, APIError>) -> APIReply { .respond(JSONRPCDecoder.response(id: request.id, outcome)) }
+
+        switch request.method {
+        case "public/auth":
+            return respond(authenticate(RequestParameters(request.params), authority: &authority, now: serverTime, using: &random))
+        case "private/logout":
+            guard let grant = currentGrant(request, authority: authority, now: serverTime) else {
+                return respond(.failure(.unauthorized("not authenticated")))
+            }
+            authority.tokens.revokeAll(clientID: grant.clientID)
+            self.grant = nil
+            return .respondAndClose(JSONRPCDecoder.response(id: request.id, .success("ok")))
+        case "public/set_heartbeat", "public/disable_heartbeat":
+            return respond(.success("ok"))
+        case "public/subscribe", "private/subscribe":
+            return respond(subscribe(request, authority: authority, now: serverTime))
+        case "public/unsubscribe", "private/unsubscribe":
+            return respond(unsubscribe(RequestParameters(request.params)))
+        case "public/unsubscribe_all", "private/unsubscribe_all":
+            subscriptions.removeAll()
+            return respond(.success("ok"))
+        default:
+            let grant = request.method.hasPrefix("private/") ? currentGrant(request, authority: authority, now: serverTime) : nil
+            let context = APIContext(engine: engine, account: grant?.account, mayTrade: grant?.role.mayTrade ?? false)
+            switch DeribitMethods.handle(request, context) {
+            case .failure(let error): return respond(.failure(error))
+            case .success(.result(let value)): return respond(.success(value))
+            case .success(.command(let command, let render)): return .apply(command, id: request.id, render: render)
+            }
+        }
+    }
+
+    /// The connection's grant, or the one an `access_token` parameter proves (accepted on any request, as on Deribit).
+    func currentGrant(_ request: JSONRPCRequest, authority: APIAuthority, now: SimTime) -> TokenTable.Grant? {
+        if case .string(let token)? = request.params["access_token"] { return authority.tokens.validate(accessToken: token, now: now) }
+        guard let grant, now < grant.expires else { return nil }
+        return grant
+    }
+
+    mutating func authenticate<R: RandomNumberGenerator>(_ params: RequestParameters, authority: inout APIAuthority, now: SimTime,
+                                                          using random: inout R) -> Result<JSONValue, APIError> {
+        let credential: StoredCredential
+        switch params.optionalString("grant_type") {
+        case "client_credentials"?:
+            guard let id = params.optionalString("client_id"), let secret = params.optionalString("client_secret"),
+                  let found = authority.credentials.authenticate(clientID: id, secret: secret) else {
+                return .failure(.unauthorized("invalid client_id or client_secret"))
+            }
+            credential = found
+        case "refresh_token"?:
+            guard let token = params.optionalString("refresh_token"),
+                  let redeemed = authority.tokens.redeem(refreshToken: token, now: now),
+                  let found = authority.credentials.credentials.first(where: { $0.clientID == redeemed.clientID && !$0.revoked }) else {
+                return .failure(.unauthorized("invalid or expired refresh_token"))
+            }
+            credential = found
+        default:
+            return .failure(.invalidParams("grant_type", "client_credentials or refresh_token"))
+        }
+        let reply = authority.tokens.grant(credential, now: now, using: &random)
+        if case .string(let token)? = reply["access_token"] { grant = authority.tokens.validate(accessToken: token, now: now) }
+        return .success(reply)
+    }
+
+    mutating func subscribe(_ request: JSONRPCRequest, authority: APIAuthority, now: SimTime) -> Result<JSONValue, APIError> {
+        guard case .array(let names)? = request.params["channels"] else { return .failure(.invalidParams("channels", "an array of channel names")) }
+        var added: [SubscriptionChannel] = []
+        for case .string(let name) in names {
+            switch SubscriptionChannel.parse(name) {
+            case .failure(let error): return .failure(error)
+            case .success(let channel):
+                if channel.isPrivate, currentGrant(request, authority: authority, now: now) == nil {
+                    return .failure(.unauthorized("\(name) is a private channel: authenticate first"))
+                }
+                added.append(channel)
+            }
+        }
+        guard subscriptions.union(added).count <= maximumSubscriptions else {
+            return .failure(APIError(10_040, "subscription_limit", data: ["limit": .number(Double(maximumSubscriptions))]))
+        }
+        subscriptions.formUnion(added)
+        return .success(.array(added.map { .string($0.name) }))
+    }
+
+    mutating func unsubscribe(_ params: RequestParameters) -> Result<JSONValue, APIError> {
+        guard case .array(let names)? = params.values["channels"] else { return .failure(.invalidParams("channels", "an array of channel names")) }
+        var removed: [JSONValue] = []
+        for case .string(let name) in names {
+            if case .success(let channel) = SubscriptionChannel.parse(name), subscriptions.remove(channel) != nil { removed.append(.string(name)) }
+        }
+        return .success(.array(removed))
+    }
+
+    /// The subscription notifications to send after `events`, for this connection's channels.
+    public func notifications(events: [EngineEvent], engine: Engine) -> [JSONValue] {
+        subscriptions.sorted { $0.name < $1.name }.compactMap { channel in
+            channel.notification(events: events, engine: engine, account: grant?.account).map(channel.message)
+        }
+    }
+}
