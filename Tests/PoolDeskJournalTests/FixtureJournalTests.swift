@@ -71,18 +71,8 @@ struct FixtureJournalTests {
         let path = try Self.copy(fixture, into: folder)
         do {
             let recovered = try SessionJournal.resume(at: path)
-            var engine = recovered.engine
-            #expect(engine.configuration.rulesVersion == EngineRules.original)
-            var script = DeskScript(seed: 11)
-            for _ in 0..<20 {
-                var events: [EngineEvent] = []
-                engine.advance(to: engine.time + .minutes(3), into: &events)
-                try recovered.journal.recordAdvance(events, engine: engine)
-                let command = script.nextCommand(engine: engine, desk: recovered.journal.deskAccount)
-                let produced = engine.apply(command)
-                try recovered.journal.recordCommand(command, events: produced, engine: engine)
-            }
-            try recovered.journal.close(engine: engine)
+            #expect(recovered.engine.configuration.rulesVersion == EngineRules.original)
+            _ = try continueSession(recovered, step: .minutes(3), scriptSeed: 11)
         }
         let summary = try JournalVerifier.verify(path: path)
         #expect(summary.commands == fixture.commands + 20)

@@ -28,17 +28,7 @@ struct JournalRecoveryTests {
             #expect(!recovered.recentEvents.isEmpty)
 
             // The resumed session keeps journaling on the same chain, and the whole file verifies.
-            var script = DeskScript(seed: 99)
-            engine = recovered.engine
-            for _ in 0..<20 {
-                var events: [EngineEvent] = []
-                engine.advance(to: engine.time + .seconds(30), into: &events)
-                try recovered.journal.recordAdvance(events, engine: engine)
-                let command = script.nextCommand(engine: engine, desk: recovered.journal.deskAccount)
-                let produced = engine.apply(command)
-                try recovered.journal.recordCommand(command, events: produced, engine: engine)
-            }
-            try recovered.journal.close(engine: engine)
+            engine = try continueSession(recovered, step: .seconds(30), scriptSeed: 99)
         }
         let summary = try JournalVerifier.verify(path: path)
         #expect(summary.end == engine.time)

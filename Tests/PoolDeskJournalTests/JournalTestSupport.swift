@@ -48,6 +48,23 @@ func runJournaledSession(journal: SessionJournal, scenario: Scenario, frames: In
     return engine
 }
 
+/// Runs a resumed session on for `commands` desk commands, one every `step`, journaling as the dashboard does;
+/// closes the journal and returns the live engine.
+func continueSession(_ recovered: RecoveredSession, commands: Int = 20, step: SimDuration, scriptSeed: UInt64) throws -> Engine {
+    var engine = recovered.engine
+    var script = DeskScript(seed: scriptSeed)
+    for _ in 0..<commands {
+        var events: [EngineEvent] = []
+        engine.advance(to: engine.time + step, into: &events)
+        try recovered.journal.recordAdvance(events, engine: engine)
+        let command = script.nextCommand(engine: engine, desk: recovered.journal.deskAccount)
+        let produced = engine.apply(command)
+        try recovered.journal.recordCommand(command, events: produced, engine: engine)
+    }
+    try recovered.journal.close(engine: engine)
+    return engine
+}
+
 /// Canonical bytes of an engine, for exact state comparison.
 func stateBytes(_ engine: Engine) throws -> Data {
     try JournalCodec.makeEncoder().encode(engine)
