@@ -129,6 +129,8 @@ struct KeyboardSafetyTests {
         let status = try #require(fixture.state.status?.text)
         #expect(status.contains("price worse than the limit"))
         #expect(status.contains("% worse"))
+        // Money in the refusal reads as a price, two decimals (not the journal's six).
+        #expect(status.range(of: #"costs \d+\.\d\d USD, limit 0\.10 — "#, options: .regularExpression) != nil, "\(status)")
     }
 
     @Test("a price that moves past the tolerance between preview and fill is refused, not paid")

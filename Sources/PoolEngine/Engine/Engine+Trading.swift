@@ -124,7 +124,7 @@ extension Engine {
             return Rejection(.insufficientBalance, "needs \(plan.cashFlow) USD, has \(account.balance + plan.collateralReleased)")
         }
         if let limit = order.limitPremium, plan.cashFlow > limit {
-            return Rejection(.limitPrice, "costs \(plan.cashFlow) USD, limit \(limit)\(Self.priceMove(plan.cashFlow, against: limit))")
+            return Rejection(.limitPrice, "costs \(format2(plan.cashFlow.doubleValue)) USD, limit \(format2(limit.doubleValue))\(Self.priceMove(plan.cashFlow, against: limit))")
         }
         return nil
     }
@@ -150,7 +150,7 @@ extension Engine {
         let freeAfter = pool.cash - plan.cashFlow - plan.reserveCut - after.lockedTotalAfter - after.queuedValue
         if freeAfter.isNegative { return Rejection(.insufficientLiquidity, "pool cannot pay \(plan.cashFlow) USD") }
         if let limit = order.limitPremium, plan.cashFlow < limit {
-            return Rejection(.limitPrice, "pays \(plan.cashFlow) USD, limit \(limit)\(Self.priceMove(plan.cashFlow, against: limit))")
+            return Rejection(.limitPrice, "pays \(format2(plan.cashFlow.doubleValue)) USD, limit \(format2(limit.doubleValue))\(Self.priceMove(plan.cashFlow, against: limit))")
         }
         return nil
     }
