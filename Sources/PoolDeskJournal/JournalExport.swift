@@ -31,6 +31,8 @@ public enum JournalExport {
         try JournalReader.guarded(path) {
             try queue.read { db in
                 let session = try SessionRecord.read(db, path: path)
+                // An export is evidence: a journal whose hash chain is broken is refused, as for resume and replay.
+                try JournalVerifier.checkChainBeforeUse(db, session: session, path: path)
                 let decoder = JournalCodec.makeDecoder()
                 var names: [Int64: String] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT account, payload FROM events WHERE kind = 'accountOpened' ORDER BY seq") {

@@ -115,7 +115,7 @@ struct JournalSingleWriterCLITests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: journal))
         // (The dashboard's own refusal needs a terminal; it goes through the same check as `sim`, and
         // without a terminal it refuses before reading the file at all.)
-        for arguments in [["sim", "--duration", "1h", "--journal", journal], ["replay", journal]] {
+        for arguments in [["sim", "--duration", "1h", "--journal", journal], ["replay", journal], ["export", journal]] {
             let (status, _, errors) = try HeadlessRun.complete(arguments, in: folder, tag: "refused")
             #expect(status == 2, "\(arguments)")
             #expect(errors.hasPrefix("pooldesk: \(journal): \(problem) ") && errors.filter { $0 == "\n" }.count == 1, "\(arguments): \(errors)")
