@@ -242,6 +242,19 @@ struct KeyboardSafetyTests {
         #expect(fixture.state.log.last?.text.contains("market 7") == true)
     }
 
+    @Test("the status line shows the last command's result, not an older error")
+    func statusFollowsTheLastCommand() {
+        var fixture = DashboardFixture()
+        fixture.press(.character(":"))
+        fixture.type("buy 1,5")
+        fixture.press(.enter)
+        #expect(fixture.state.status?.role == .danger)
+        fixture.press(.character(":"))
+        fixture.type("hedge on")
+        fixture.press(.enter)
+        #expect(fixture.state.status?.text == "pool hedging on")
+    }
+
     @Test("Ctrl-\\ quits like Ctrl-C")
     func controlBackslashQuits() {
         var fixture = DashboardFixture()

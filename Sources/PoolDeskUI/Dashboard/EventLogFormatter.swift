@@ -16,7 +16,8 @@ public enum EventLogFormatter {
 
     static func isOrderOutcome(_ payload: EventPayload) -> Bool {
         switch payload {
-        case .orderFilled, .orderRejected, .deposited, .withdrawalQueued, .withdrawn: true
+        // Whatever answers a desk command replaces the status line, so it never shows an older command's result.
+        case .orderFilled, .orderRejected, .deposited, .withdrawalQueued, .withdrawn, .hedgingChanged: true
         default: false
         }
     }
