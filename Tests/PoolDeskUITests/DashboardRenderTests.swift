@@ -13,6 +13,8 @@ struct DashboardRenderTests {
         for title in ["BTC-USD", "Pool", "Account", "BTC ", "Positions", "Events"] {
             #expect(grid.text.contains(title), "missing panel \(title)")
         }
+        // Calls and puts are told apart at every width, here by the strike header.
+        #expect(grid.text.contains("C Strike  P"))
         try Golden.check(grid, named: "dashboard-80x24")
     }
 

@@ -1,4 +1,4 @@
-import PoolDeskUI
+@testable import PoolDeskUI
 import PoolEngine
 import Testing
 
@@ -253,6 +253,13 @@ struct KeyboardSafetyTests {
         fixture.type("hedge on")
         fixture.press(.enter)
         #expect(fixture.state.status?.text == "pool hedging on")
+    }
+
+    @Test("a cutoff on another day carries its date")
+    func cutoffDates() {
+        let today = SimTime(year: 2026, month: 12, day: 1)
+        #expect(ChainPanel.shortTime(today + .hours(5) + .minutes(36), today: today) == "05:36")
+        #expect(ChainPanel.shortTime(today + .hours(29) + .minutes(36), today: today) == "2 Dec 05:36")
     }
 
     @Test("Ctrl-\\ quits like Ctrl-C")

@@ -145,6 +145,12 @@ public struct CivilDate: Hashable, Sendable {
 
     static let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 
+    /// `2 Dec`: day and month for people.
+    public var dayAndMonth: String {
+        let name = Self.monthNames[month - 1]
+        return "\(day) \(name.prefix(1))\(name.dropFirst().lowercased())"
+    }
+
     /// Deribit-style date code: `27DEC26`.
     public var expiryCode: String {
         "\(day)\(Self.monthNames[month - 1])\(twoDigits(year % 100))"

@@ -28,7 +28,7 @@ enum ChainPanel {
         let tabsX = rect.x + title.count + 6
         _ = Tabs(labels: labels, activeIndex: boards.firstIndex { $0.id == board.id } ?? 0)
             .draw(in: &grid, rect: Rect(x: tabsX, y: rect.y, width: max(0, rect.maxX - tabsX - 2), height: 1), theme: theme, glyphs: context.glyphs)
-        let footer = " base IV \(NumberFormat.percent(board.baseIv)) · \(engine.time < cutoff ? "trading until \(shortTime(cutoff))" : "trading closed") "
+        let footer = " base IV \(NumberFormat.percent(board.baseIv)) · \(engine.time < cutoff ? "trading until \(shortTime(cutoff, today: engine.time))" : "trading closed") "
         grid.drawText(footer, x: rect.x + 2, y: rect.maxY - 1, width: max(0, rect.width - 4), alignment: .right,
                       style: theme.style(engine.time < cutoff ? .muted : .warning))
 
@@ -69,6 +69,11 @@ enum ChainPanel {
         if left - inner.x >= 6 {
             grid.drawText("CALLS", x: inner.x, y: headerY, width: 5, style: theme.style(state.chainKind == .call ? .title : .muted))
             grid.drawText("PUTS", x: inner.maxX - 4, y: headerY, width: 4, style: theme.style(state.chainKind == .put ? .title : .muted))
+        } else {
+            // No room beside the columns: the strike header itself says which side is which, at every width.
+            let strikeX = left + callColumns.reduce(0) { $0 + $1.width + 1 }
+            grid.drawText("C", x: strikeX, y: headerY, width: 1, style: theme.style(state.chainKind == .call ? .title : .muted))
+            grid.drawText("P", x: strikeX + strikeWidth + 1, y: headerY, width: 1, style: theme.style(state.chainKind == .put ? .title : .muted))
         }
 
         // Strike rows, scrolled so the cursor stays visible.
@@ -122,8 +127,12 @@ enum ChainPanel {
         return x
     }
 
-    static func shortTime(_ time: SimTime) -> String {
+    /// `05:36` today, `2 Dec 05:36` on another day (a cutoff tomorrow must not read as one in the past).
+    static func shortTime(_ time: SimTime, today: SimTime? = nil) -> String {
         let civil = time.civil
-        return "\(twoDigit(civil.hour)):\(twoDigit(civil.minute))"
+        let clock = "\(twoDigit(civil.hour)):\(twoDigit(civil.minute))"
+        guard let today else { return clock }
+        let now = today.civil
+        return (now.year, now.month, now.day) == (civil.year, civil.month, civil.day) ? clock : "\(civil.dayAndMonth) \(clock)"
     }
 }
