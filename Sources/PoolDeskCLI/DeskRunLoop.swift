@@ -96,7 +96,7 @@ final class DeskRunLoop<C: Clock> where C.Duration == Duration {
             case .success(let theme): send(.themeApplied(theme.name))
             case .failure(let error):
                 logger.error("theme \(name): \(error.description)")
-                send(.themeFailed(error.description))
+                send(.themeFailed(name: name, reason: error.description))
             }
         case .redraw:
             screen.requestFullRepaint()

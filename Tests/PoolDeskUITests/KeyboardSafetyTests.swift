@@ -255,6 +255,16 @@ struct KeyboardSafetyTests {
         #expect(fixture.state.status?.text == "pool hedging on")
     }
 
+    @Test("t skips a theme that fails to load, with a warning, instead of sticking on it")
+    func brokenThemeIsSkipped() {
+        var fixture = DashboardFixture()  // themes: default, light, gruvbox
+        #expect(fixture.press(.character("t")) == [.applyTheme("light")])
+        _ = DashboardReducer.reduce(&fixture.state, action: .themeFailed(name: "light", reason: "light.toml:3: bid: bad color"), engine: fixture.engine)
+        #expect(fixture.state.status?.text.contains("skipped") == true)
+        #expect(fixture.press(.character("t")) == [.applyTheme("gruvbox")])
+        #expect(CommandLineParser.complete("theme li", engine: fixture.engine, themes: fixture.state.availableThemes).text == "theme li")
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

@@ -20,8 +20,9 @@ public enum DashboardAction: Hashable, Sendable {
     case stalenessChanged(Bool)
     /// A theme the shell loaded and now draws with.
     case themeApplied(String)
-    /// A theme that could not be loaded, with the one-line reason.
-    case themeFailed(String)
+    /// A theme that could not be loaded, with the one-line reason: it leaves the theme list, so `t` moves past it
+    /// and completion stops offering it.
+    case themeFailed(name: String, reason: String)
     /// A message for the status line from the shell (start-up notes, replay progress).
     case notice(StatusMessage)
     /// A replay moved to `time` with the events on the way; `rewound` when it went back (the log restarts there).
@@ -48,8 +49,10 @@ public enum DashboardReducer {
         case .themeApplied(let name):
             state.themeName = name
             state.status = StatusMessage("theme \(name)")
-        case .themeFailed(let reason):
-            state.status = StatusMessage(reason, role: .danger)
+        case .themeFailed(let name, let reason):
+            let wasCycling = state.availableThemes.contains(name)
+            state.availableThemes.removeAll { $0 == name }
+            state.status = StatusMessage(wasCycling ? "\(reason) — skipped; t goes on to the next theme" : reason, role: .danger)
         case .notice(let message):
             state.status = message
         case .replaySought(let time, let rewound, let label, let events):
