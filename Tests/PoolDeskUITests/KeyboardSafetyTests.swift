@@ -265,6 +265,23 @@ struct KeyboardSafetyTests {
         #expect(CommandLineParser.complete("theme li", engine: fixture.engine, themes: fixture.state.availableThemes).text == "theme li")
     }
 
+    @Test("the ? overlay at 80×24 scrolls with j/k and shows every key, every command and the units")
+    func helpScrollsAt80x24() {
+        var fixture = DashboardFixture()
+        fixture.press(.character("?"))
+        var seen = ""
+        for _ in 0..<60 {
+            seen += fixture.render(width: 80, height: 24).text
+            fixture.press(.character("j"))
+        }
+        #expect(fixture.state.helpVisible, "j scrolls, it does not close")
+        for binding in KeyMap.main { #expect(seen.contains(binding.summary), "missing \(binding.label)") }
+        for word in CommandLineParser.commands { #expect(seen.contains(word), "missing :\(word)") }
+        for unit in ["Γ$", "ν", "Θ", "Rsrv", "Lock"] { #expect(seen.contains(unit), "missing unit \(unit)") }
+        fixture.press(.character("k"), .escape)
+        #expect(!fixture.state.helpVisible)
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

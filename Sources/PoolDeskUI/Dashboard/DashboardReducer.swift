@@ -73,10 +73,19 @@ public enum DashboardReducer {
             return [.quit]
         }
         switch state.mode {
-        case .help:
-            // Any key closes help; `q` still quits so nobody gets stuck.
-            state.mode = .normal
-            if key == .character("q") { state.shouldQuit = true; return [.quit] }
+        case .help(let scroll):
+            // j/k, arrows and page keys scroll (k9s habit); any other key closes; `q` still quits so nobody gets stuck.
+            let last = max(0, HelpOverlay.lines(for: state).count - 1)
+            switch key {
+            case .character("j"), .down: state.mode = .help(scroll: min(scroll + 1, last))
+            case .character("k"), .up: state.mode = .help(scroll: max(scroll - 1, 0))
+            case .pageDown, .character(" "): state.mode = .help(scroll: min(scroll + 10, last))
+            case .pageUp: state.mode = .help(scroll: max(scroll - 10, 0))
+            case .character("q"):
+                state.shouldQuit = true
+                return [.quit]
+            default: state.mode = .normal
+            }
             return []
         case .commandLine(let line): return reduceCommandLine(&state, line: line, key: key, engine: engine)
         case .ticket(let ticket): return reduceTicket(&state, ticket: ticket, key: key, engine: engine)
@@ -172,7 +181,7 @@ public enum DashboardReducer {
         case .reverseSort:
             state.positionSortDescending.toggle()
         case .toggleHelp:
-            state.mode = .help
+            state.mode = .help(scroll: 0)
         case .redraw:
             return [.redraw]
         case .quit:
@@ -427,7 +436,7 @@ public enum DashboardReducer {
             case .hedging(let enabled):
                 return [.engine(.setHedging(enabled: enabled))]
             case .help:
-                state.mode = .help
+                state.mode = .help(scroll: 0)
             case .quit:
                 state.shouldQuit = true
                 return [.quit]

@@ -153,7 +153,8 @@ public enum DashboardMode: Hashable, Sendable {
     case ticket(TicketState)
     case liquidity(LiquidityTicketState)
     case commandLine(CommandLineState)
-    case help
+    /// The `?` overlay, scrolled down by `scroll` lines.
+    case help(scroll: Int)
 }
 
 /// Everything the dashboard shows besides the engine itself.
@@ -223,7 +224,7 @@ public struct DashboardState: Hashable, Sendable {
     /// The command line being edited, if any.
     public var commandLine: CommandLineState? { if case .commandLine(let line) = mode { line } else { nil } }
     /// Whether the help overlay is up.
-    public var helpVisible: Bool { mode == .help }
+    public var helpVisible: Bool { if case .help = mode { true } else { false } }
     /// Whether a modal or the command line owns the keyboard.
     public var isCapturingInput: Bool { mode != .normal }
 }

@@ -1,10 +1,14 @@
 import PoolEngine
 
-/// The `?` overlay, generated from the live key map.
+/// The `?` overlay, generated from the live key map: keys, the ticket's keys, the `:` commands and what the screen's
+/// units and abbreviations mean. Scrolls with j/k and the page keys when the terminal is shorter than the list.
 enum HelpOverlay {
-    static func draw(_ grid: inout CellGrid, state: DashboardState, context: RenderContext) {
-        let theme = context.theme
-        var lines: [(String, String, Bool)] = []
+    /// One line: a label (a key, or a section title when `text` is empty), its text, and whether it places orders.
+    typealias Line = (label: String, text: String, placesOrders: Bool)
+
+    /// Every line of the overlay, in order.
+    static func lines(for state: DashboardState) -> [Line] {
+        var lines: [Line] = []
         if state.isReplay {
             lines.append(("Replay", "", false))
             lines += ReplayKeyMap.bindings.map { ($0.label, $0.summary, false) }
@@ -15,15 +19,43 @@ enum HelpOverlay {
         lines.append(("Order ticket", "", false))
         lines += KeyMap.ticket.map { ($0.label, $0.summary, false) }
         lines.append(("", "", false))
-        lines.append(("Commands", CommandLineParser.commands.joined(separator: " "), false))
+        lines.append(("Commands", "", false))
+        lines += CommandLineParser.commands.joined(separator: " ").wrapped(width: 58, maximumLines: 10).map { (":", $0, false) }
+        lines.append(("", "", false))
+        lines.append(("Units", "", false))
+        lines += units.map { ($0.0, $0.1, false) }
+        return lines
+    }
+
+    /// What the panels' abbreviations mean, in trader units.
+    static let units: [(String, String)] = [
+        ("Δ$", "delta in USD: value change for a 1.00 move of spot, × spot"),
+        ("Γ$", "gamma in USD: change of Δ$ for a 1% move of spot"),
+        ("ν", "vega: value change per 1 vol point (1%)"),
+        ("Θ", "theta: value change per calendar day"),
+        ("IV", "implied volatility, annualised; bid IV / ask IV are what the bid and ask imply"),
+        ("Util", "pool utilization: locked collateral ÷ pool assets (cap marked)"),
+        ("NAV", "pool net asset value: cash + hedge P&L + options at mark"),
+        ("Lock", "collateral the pool holds for what it wrote"),
+        ("Rsrv", "protocol reserve: its share of the fees"),
+        ("Worst accepted", "the order's limit: previewed total ± slippage (:slippage)"),
+    ]
+
+    static func draw(_ grid: inout CellGrid, state: DashboardState, context: RenderContext) {
+        let theme = context.theme
+        let lines = lines(for: state)
+        let scroll: Int = if case .help(let offset) = state.mode { min(offset, max(0, lines.count - 1)) } else { 0 }
         let height = min(grid.height - 2, lines.count + 3)
-        let inner = Modal(title: "Keys", info: "any key closes", width: min(grid.width - 4, 78), height: height)
+        let inner = Modal(title: "Keys", info: "j/k scroll · any key closes", width: min(grid.width - 4, 78), height: height)
             .draw(in: &grid, theme: theme, glyphs: context.glyphs)
-        for (offset, entry) in lines.enumerated() where offset < inner.height {
-            let disabled = entry.2 && state.readOnly
-            grid.drawText(entry.0, x: inner.x + 1, y: inner.y + offset, width: 14, style: theme.style(entry.1.isEmpty ? .title : .keyHint))
-            grid.drawText(entry.1 + (disabled ? "  (read-only: off)" : ""), x: inner.x + 16, y: inner.y + offset, width: inner.width - 17,
+        for (offset, entry) in lines.dropFirst(scroll).enumerated() where offset < inner.height {
+            let disabled = entry.placesOrders && state.readOnly
+            grid.drawText(entry.label, x: inner.x + 1, y: inner.y + offset, width: 14, style: theme.style(entry.text.isEmpty ? .title : .keyHint))
+            grid.drawText(entry.text + (disabled ? "  (read-only: off)" : ""), x: inner.x + 16, y: inner.y + offset, width: inner.width - 17,
                           style: theme.style(disabled ? .muted : .text))
+        }
+        if lines.count - scroll > inner.height {
+            grid.drawText("more: j", x: inner.maxX - 8, y: inner.maxY - 1, width: 7, alignment: .right, style: theme.style(.muted))
         }
     }
 }
