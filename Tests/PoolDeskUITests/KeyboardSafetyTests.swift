@@ -282,6 +282,19 @@ struct KeyboardSafetyTests {
         #expect(!fixture.state.helpVisible)
     }
 
+    @Test("a position is marked at what closing it now would pay, so a fresh buy shows the round trip's cost, not a gain")
+    func honestMarks() throws {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"), .enter)
+        let view = try #require(fixture.engine.positionViews(of: fixture.state.deskAccount).first)
+        let close = try #require(fixture.engine.previewClose(account: fixture.state.deskAccount, series: view.position.series, quantity: nil).fill)
+        // Independently: the preview of the close, through the engine's own rounding, against the cost basis.
+        let realizable = close.traderCashFlow.doubleValue - view.position.costBasis.doubleValue
+        #expect(abs(view.unrealizedPnL - realizable) < 0.000_01 * max(1, abs(realizable)) + 0.000_002, "\(view.unrealizedPnL) vs \(realizable)")
+        #expect(view.unrealizedPnL < 0)
+        #expect(view.mark < view.modelMark, "a long is marked at the pool's bid, below the model mid")
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

@@ -39,8 +39,14 @@ public struct AccountSnapshot: Hashable, Sendable {
 public struct PositionView: Hashable, Sendable {
     public var position: Position
     public var series: OptionSeries
+    /// USD per contract the position is worth closed now: what the pool would pay for a long (its bid) or charge to
+    /// buy back a short (its ask), fees and the trade's own price impact included.
     public var mark: Double
+    /// The model's mid price per contract (no fees, no impact), shown beside the mark.
+    public var modelMark: Double
+    /// Signed value at `mark` (negative for a short).
     public var markValue: Double
+    /// What closing now would realize: the close value against the cost basis.
     public var unrealizedPnL: Double
     public var greeks: NetGreeks
 }
@@ -121,12 +127,17 @@ extension Engine {
         let quantity = position.quantity.doubleValue
         var raw = NetGreeks()
         raw.add(valuation, quantity: quantity)
-        let markValue = valuation.price * quantity
+        // Marked at the price the pool would pay to close it now (Deribit marks at mid; a pool's close price is what
+        // the holder can actually get, so buying does not show paper profit from its own price impact).
+        let held = Quantity(micros: abs(position.quantity.micros))
+        let close = quoteTrade(series: position.series, side: position.isLong ? .sell : .buy, quantity: held)
+        let perContract = close.perContract(side: position.isLong ? .sell : .buy, quantity: held.doubleValue)
+        let markValue = position.isLong ? perContract * quantity : -perContract * abs(quantity)
         // Long: value − paid. Short: received − cost to buy back (markValue is negative).
         let unrealized = position.isLong ? markValue - position.costBasis.doubleValue : position.costBasis.doubleValue + markValue
         return PositionView(
-            position: position, series: option, mark: valuation.price, markValue: markValue, unrealizedPnL: unrealized,
-            greeks: Self.usdGreeks(raw, spot: markets[option.market.index].spot))
+            position: position, series: option, mark: perContract, modelMark: valuation.price, markValue: markValue,
+            unrealizedPnL: unrealized, greeks: Self.usdGreeks(raw, spot: markets[option.market.index].spot))
     }
 
     /// An account's balance, P&L and Greeks.

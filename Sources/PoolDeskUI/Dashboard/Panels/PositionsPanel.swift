@@ -26,7 +26,8 @@ enum PositionsPanel {
         columns.append(TableColumn("P&L", width: .fixed(9), alignment: .right))
         let wide = inner.width >= 80
         if wide {
-            columns += [TableColumn("Δ$", width: .fixed(7), alignment: .right), TableColumn("Γ", width: .fixed(6), alignment: .right),
+            columns += [TableColumn("Mid", width: .fixed(8), alignment: .right),
+                        TableColumn("Δ$", width: .fixed(7), alignment: .right), TableColumn("Γ", width: .fixed(6), alignment: .right),
                         TableColumn("ν", width: .fixed(6), alignment: .right), TableColumn("Θ", width: .fixed(6), alignment: .right)]
         }
         let rows: [TableRow] = views.map { view in
@@ -40,7 +41,8 @@ enum PositionsPanel {
             }
             cells.append(TableCell(NumberFormat.signed(view.unrealizedPnL), role: view.unrealizedPnL < 0 ? .down : .up))
             if wide {
-                cells += [TableCell(NumberFormat.compact(view.greeks.delta)), TableCell(NumberFormat.compact(view.greeks.gamma)),
+                cells += [TableCell(NumberFormat.fixed(view.modelMark), role: .muted),
+                          TableCell(NumberFormat.compact(view.greeks.delta)), TableCell(NumberFormat.compact(view.greeks.gamma)),
                           TableCell(NumberFormat.compact(view.greeks.vega)), TableCell(NumberFormat.compact(view.greeks.theta))]
             }
             return TableRow(cells)
