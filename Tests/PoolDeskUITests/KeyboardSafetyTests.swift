@@ -295,6 +295,27 @@ struct KeyboardSafetyTests {
         #expect(view.mark < view.modelMark, "a long is marked at the pool's bid, below the model mid")
     }
 
+    @Test("the command line edits like readline: arrows, Home/End, Ctrl-A/E/U/W, Delete; long lines scroll")
+    func commandLineEditing() {
+        var fixture = DashboardFixture()
+        fixture.press(.character(":"))
+        fixture.type("buy 2 BTC")
+        fixture.press(.left, .left, .left, .left, .left, .left, .left)  // after "bu"
+        fixture.type("y")
+        #expect(fixture.state.commandLine?.text == "buyy 2 BTC")
+        fixture.press(.backspace, .end)
+        #expect(fixture.state.commandLine?.text == "buy 2 BTC")
+        fixture.press(.control("w"))
+        #expect(fixture.state.commandLine?.text == "buy 2 ")
+        fixture.press(.control("a"), .delete)
+        #expect(fixture.state.commandLine?.text == "uy 2 ")
+        fixture.press(.control("e"), .left, .control("u"))
+        #expect(fixture.state.commandLine?.text == " ")
+        fixture.type(String(repeating: "x", count: 150))
+        let bar = fixture.render(width: 80, height: 24).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(bar.contains("xxxx") && !bar.contains(":"), "a long line scrolls to keep the cursor in view: \(bar)")
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

@@ -336,21 +336,28 @@ public enum DashboardReducer {
             state.mode = .normal
             return []
         case .character(let character):
-            if line.text.count < CommandLineState.maximumLength { line.text.append(character) }
+            line.insert(String(character))
             line.candidates = []
             line.historyIndex = nil
         case .paste(let text):
             // A paste is text for the line: its newlines and other controls become spaces, so it never submits.
-            let flat = String(text.map { $0.isNewline || $0 == "\t" || ($0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false) ? " " : $0 })
-            line.text += flat.prefix(max(0, CommandLineState.maximumLength - line.text.count))
+            line.insert(String(text.map { $0.isNewline || $0 == "\t" || ($0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false) ? " " : $0 }))
             line.candidates = []
             line.historyIndex = nil
-        case .backspace, .delete:
+        case .backspace:
             if line.text.isEmpty { state.mode = .normal; return [] }
-            line.text.removeLast()
+            line.deleteBackward()
             line.candidates = []
+        case .delete, .control("d"):
+            line.deleteForward()
+        case .left, .control("b"): line.moveCursor(to: line.cursor - 1)
+        case .right, .control("f"): line.moveCursor(to: line.cursor + 1)
+        case .home, .control("a"): line.moveCursor(to: 0)
+        case .end, .control("e"): line.moveCursor(to: line.text.count)
         case .control("u"):
-            line.text = ""
+            line.deleteToStart()
+        case .control("w"):
+            line.deleteWordBackward()
         case .tab:
             let completion = CommandLineParser.complete(line.text, engine: engine, themes: state.availableThemes)
             line.text = completion.text

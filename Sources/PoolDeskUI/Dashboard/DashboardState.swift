@@ -107,7 +107,10 @@ public struct LiquidityTicketState: Hashable, Sendable {
 public struct CommandLineState: Hashable, Sendable {
     /// Longest line kept; typing or pasting beyond it is dropped.
     public static let maximumLength = 256
-    public var text: String
+    /// The line; setting it (history, completion) puts the cursor at its end.
+    public var text: String { didSet { cursor = text.count } }
+    /// Cursor position in characters, 0 … `text.count` (readline keys move it).
+    public private(set) var cursor: Int
     /// Position in the history while browsing with Up/Down (nil when editing a new line).
     public var historyIndex: Int?
     /// Candidates shown after an ambiguous Tab completion.
@@ -115,8 +118,65 @@ public struct CommandLineState: Hashable, Sendable {
 
     public init(text: String = "", historyIndex: Int? = nil, candidates: [String] = []) {
         self.text = text
+        self.cursor = text.count
         self.historyIndex = historyIndex
         self.candidates = candidates
+    }
+
+    private func index(_ offset: Int) -> String.Index { text.index(text.startIndex, offsetBy: min(max(offset, 0), text.count)) }
+
+    /// Inserts at the cursor, dropping what would pass ``maximumLength``.
+    public mutating func insert(_ typed: String) {
+        let room = max(0, Self.maximumLength - text.count)
+        let piece = String(typed.prefix(room))
+        let at = cursor
+        var updated = text
+        updated.insert(contentsOf: piece, at: index(at))
+        text = updated
+        cursor = at + piece.count
+    }
+
+    /// Backspace: the character before the cursor.
+    public mutating func deleteBackward() {
+        guard cursor > 0 else { return }
+        let at = cursor - 1
+        var updated = text
+        updated.remove(at: index(at))
+        text = updated
+        cursor = at
+    }
+
+    /// Delete: the character under the cursor.
+    public mutating func deleteForward() {
+        guard cursor < text.count else { return }
+        let at = cursor
+        var updated = text
+        updated.remove(at: index(at))
+        text = updated
+        cursor = at
+    }
+
+    /// ←/→, Home/End, Ctrl-A/E.
+    public mutating func moveCursor(to offset: Int) { cursor = min(max(offset, 0), text.count) }
+
+    /// Ctrl-U: everything before the cursor.
+    public mutating func deleteToStart() {
+        let rest = String(text[index(cursor)...])
+        text = rest
+        cursor = 0
+    }
+
+    /// Ctrl-W: the word before the cursor (and the blanks after it), as in readline.
+    public mutating func deleteWordBackward() {
+        var start = cursor
+        let characters = Array(text)
+        while start > 0, characters[start - 1] == " " { start -= 1 }
+        while start > 0, characters[start - 1] != " " { start -= 1 }
+        let end = cursor
+        var updated = text
+        updated.removeSubrange(index(start)..<index(end))
+        text = updated
+        cursor = start
     }
 }
 
