@@ -316,6 +316,25 @@ struct KeyboardSafetyTests {
         #expect(bar.contains("xxxx") && !bar.contains(":"), "a long line scrolls to keep the cursor in view: \(bar)")
     }
 
+    @Test("a halt names its board in the header and says why and until when on the chain")
+    func haltIsReadable() throws {
+        var configuration = EngineConfiguration()
+        configuration.breakers.maximumIvDeviation = 0.000_1
+        let scenario = Scenario(configuration: configuration, seed: 1, participants: ParticipantConfiguration(count: 0))
+        var engine = scenario.engine
+        var state = DashboardState(deskAccount: scenario.deskAccount, marketCount: engine.markets.count)
+        let board = try #require(state.currentBoard(in: engine))
+        let atm = board.series(.call, strikeIndex: board.atTheMoneyIndex(spot: engine.markets[0].spot))
+        _ = engine.apply(.placeOrder(Order(account: scenario.deskAccount, series: atm, side: .buy, quantity: Quantity(micros: 500_000))))
+        let events = engine.advance(to: engine.time + .minutes(1))
+        _ = DashboardReducer.reduce(&state, action: .engineEvents(events), engine: engine)
+        #expect(!engine.halts.isEmpty)
+        let context = RenderContext(theme: Theme.compiledInDefault, glyphs: .unicode, chartStyle: .braille)
+        let text = DashboardRenderer.render(state: state, engine: engine, context: context, width: 160, height: 48).text
+        #expect(text.contains("HALTED BTC \(board.tenorLabel)"), "\(text.split(separator: "\n").first ?? "")")
+        #expect(text.contains("HALTED until") && text.contains("IV moved too far"))
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

@@ -28,9 +28,16 @@ enum ChainPanel {
         let tabsX = rect.x + title.count + 6
         _ = Tabs(labels: labels, activeIndex: boards.firstIndex { $0.id == board.id } ?? 0)
             .draw(in: &grid, rect: Rect(x: tabsX, y: rect.y, width: max(0, rect.maxX - tabsX - 2), height: 1), theme: theme, glyphs: context.glyphs)
-        let footer = " base IV \(NumberFormat.percent(board.baseIv)) · \(engine.time < cutoff ? "trading until \(shortTime(cutoff, today: engine.time))" : "trading closed") "
+        // A halt on this board is said in full (reason and end) where the trader looks: on the chain itself.
+        let halt = engine.activeHalt(for: board.id)
+        let footer: String
+        if let halt {
+            footer = " HALTED until \(shortTime(halt.until, today: engine.time)): \(halt.reason.description) "
+        } else {
+            footer = " base IV \(NumberFormat.percent(board.baseIv)) · \(engine.time < cutoff ? "trading until \(shortTime(cutoff, today: engine.time))" : "trading closed") "
+        }
         grid.drawText(footer, x: rect.x + 2, y: rect.maxY - 1, width: max(0, rect.width - 4), alignment: .right,
-                      style: theme.style(engine.time < cutoff ? .muted : .warning))
+                      style: theme.style(halt != nil ? .danger : engine.time < cutoff ? .muted : .warning))
 
         let rows = engine.chain(board: board.id)
         let priceDecimals = market.spot >= 1000 ? 1 : 2

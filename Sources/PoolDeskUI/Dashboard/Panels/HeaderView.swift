@@ -25,7 +25,14 @@ enum HeaderView {
         var badges: [(String, ThemeRole)] = []
         if state.isReplay { badges.append(("REPLAY", .info)) }
         if state.paused { badges.append(("PAUSED", .warning)) }
-        if !engine.halts.isEmpty { badges.append(("HALTED", .danger)) }
+        if !engine.halts.isEmpty {
+            // Name what is halted: a board (BTC 1D) or everything (low free liquidity stops all opening trades).
+            let names = engine.halts.map { halt -> String in
+                guard case .volatilityDeviation(let board) = halt.reason, let info = engine.boards[safe: board.index] else { return "ALL" }
+                return "\(engine.markets[safe: info.market.index]?.symbol ?? "?") \(info.tenorLabel)"
+            }
+            badges.append(("HALTED " + names.joined(separator: ", "), .danger))
+        }
         if state.isStale && !state.paused { badges.append(("STALE", .warning)) }
         if state.readOnly && !state.isReplay { badges.append(("READ-ONLY", .info)) }
         let badgeText = badges.map { " \($0.0) " }.joined(separator: " ")
