@@ -335,6 +335,20 @@ struct KeyboardSafetyTests {
         #expect(text.contains("HALTED until") && text.contains("IV moved too far"))
     }
 
+    @Test(":close completes the desk's own positions, and close all closes every one")
+    func closeCompletionAndCloseAll() throws {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"), .enter, .character("j"), .character("b"), .enter)
+        let held = fixture.engine.positions(of: fixture.state.deskAccount).map { fixture.engine.series[$0.series.index].name }
+        #expect(held.count == 2)
+        let completion = CommandLineParser.complete("close ", engine: fixture.engine, themes: [], account: fixture.state.deskAccount)
+        #expect(Set(completion.candidates) == Set(held + ["all"]))
+        fixture.press(.character(":"))
+        fixture.type("close all")
+        #expect(fixture.press(.enter).count == 2)
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

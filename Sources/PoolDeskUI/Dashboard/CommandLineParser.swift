@@ -6,6 +6,8 @@ public enum DeskCommand: Hashable, Sendable {
     /// previewed price with the slippage tolerance.
     case trade(side: Side, quantity: Quantity, series: SeriesID, perContractLimit: Money?)
     case close(series: SeriesID, quantity: Quantity?)
+    /// `close all`: every open position of the desk, each with its own price protection.
+    case closeAll
     case deposit(Money)
     case withdraw(Shares)
     case withdrawAll
@@ -35,7 +37,7 @@ public enum CommandLineParser {
     static let usage: [CommandWord: String] = [
         .buy: "buy QTY SERIES [@ PRICE] (e.g. buy 2 BTC-1D-62000-C @ 450)", .sell: "sell QTY SERIES [@ PRICE]",
         .slippage: "slippage PERCENT (e.g. slippage 0.5%)",
-        .close: "close [SERIES] [QTY]", .deposit: "deposit USD", .withdraw: "withdraw SHARES|all",
+        .close: "close [SERIES] [QTY] | close all", .deposit: "deposit USD", .withdraw: "withdraw SHARES|all",
         .speed: "speed N (\(speedText(DashboardState.speedRange.lowerBound))–\(speedText(DashboardState.speedRange.upperBound)))", .theme: "theme NAME", .market: "market SYMBOL", .hedge: "hedge on|off",
     ]
 
@@ -91,6 +93,7 @@ public enum CommandLineParser {
             guard let id = series(words[safe: 1]) else { return unknownSeries(words[safe: 1]) }
             return .success(.trade(side: command == .buy ? .buy : .sell, quantity: parsed, series: id, perContractLimit: limit))
         case .close:
+            if arguments.map({ $0.lowercased() }) == ["all"] { return .success(.closeAll) }
             var seriesWord: String?
             var closing: Quantity?
             for word in arguments {
@@ -159,7 +162,7 @@ public enum CommandLineParser {
 
     /// Completes the last word of `text`: command names first, then series names, theme names or market symbols.
     /// Returns the new text and the candidates when more than one fits.
-    public static func complete(_ text: String, engine: Engine, themes: [String]) -> (text: String, candidates: [String]) {
+    public static func complete(_ text: String, engine: Engine, themes: [String], account: AccountID? = nil) -> (text: String, candidates: [String]) {
         var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
         let current = words.last ?? ""
         let pool: [String]
@@ -172,7 +175,11 @@ public enum CommandLineParser {
             case .hedge: pool = ["on", "off"]
             case .slippage: pool = ["0.5%", "1%", "2%"]
             case .withdraw: pool = ["all"]
-            case .buy, .sell, .close:
+            case .close:
+                // What can be closed is what the desk holds, and all of it at once.
+                let held = account.map { engine.positions(of: $0).map { engine.series[$0.series.index].name } } ?? []
+                pool = held + (held.isEmpty ? [] : ["all"])
+            case .buy, .sell:
                 pool = engine.liveBoards.flatMap { id -> [String] in
                     let board = engine.boards[id.index]
                     return (board.calls + board.puts).map { engine.series[$0.index].name }

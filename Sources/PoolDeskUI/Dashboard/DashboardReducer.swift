@@ -359,7 +359,7 @@ public enum DashboardReducer {
         case .control("w"):
             line.deleteWordBackward()
         case .tab:
-            let completion = CommandLineParser.complete(line.text, engine: engine, themes: state.availableThemes)
+            let completion = CommandLineParser.complete(line.text, engine: engine, themes: state.availableThemes, account: state.deskAccount)
             line.text = completion.text
             line.candidates = completion.candidates
         case .up, .down:
@@ -411,9 +411,21 @@ public enum DashboardReducer {
                 }
                 return [.engine(.placeOrder(order))]
             case .close(let series, let quantity):
-                let fill = engine.previewClose(account: state.deskAccount, series: series, quantity: quantity).fill
-                let limit = fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
-                return [.engine(.closePosition(account: state.deskAccount, series: series, quantity: quantity, limitPremium: limit))]
+                return [closeEffect(series: series, quantity: quantity, state: state, engine: engine)]
+            case .closeAll:
+                let open = engine.positions(of: state.deskAccount)
+                guard !open.isEmpty else {
+                    state.status = StatusMessage("no open positions to close", role: .warning)
+                    return []
+                }
+                // Each close is its own order with its own limit, previewed after the ones before it (they move IV and
+                // skew of a shared board), on a copy: the real engine changes only when the shell applies them.
+                var simulated = engine
+                return open.map { position in
+                    let effect = closeEffect(series: position.series, quantity: nil, state: state, engine: simulated)
+                    if case .engine(let command) = effect { _ = simulated.apply(command) }
+                    return effect
+                }
             case .slippage(let tolerance):
                 state.slippage = tolerance
                 state.status = StatusMessage("slippage tolerance \(NumberFormat.percent(tolerance))")
@@ -453,11 +465,20 @@ public enum DashboardReducer {
     }
 }
 
+extension DashboardReducer {
+    /// Closes `quantity` (nil: all) of the desk's position with the previewed total ± slippage as its limit.
+    static func closeEffect(series: SeriesID, quantity: Quantity?, state: DashboardState, engine: Engine) -> DashboardEffect {
+        let fill = engine.previewClose(account: state.deskAccount, series: series, quantity: quantity).fill
+        let limit = fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
+        return .engine(.closePosition(account: state.deskAccount, series: series, quantity: quantity, limitPremium: limit))
+    }
+}
+
 extension DeskCommand {
     /// Whether the command places orders or moves money.
     public var placesOrders: Bool {
         switch self {
-        case .trade, .close, .deposit, .withdraw, .withdrawAll, .hedging: true
+        case .trade, .close, .closeAll, .deposit, .withdraw, .withdrawAll, .hedging: true
         default: false
         }
     }
