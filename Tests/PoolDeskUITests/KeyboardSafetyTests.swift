@@ -349,6 +349,13 @@ struct KeyboardSafetyTests {
         #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
     }
 
+    @Test("the deposit box states the withdrawal fee")
+    func depositShowsWithdrawalFee() {
+        var fixture = DashboardFixture()
+        fixture.press(.character("d"))
+        #expect(fixture.render(width: 120, height: 40).text.contains("Withdrawal fee 0.30%"))
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

@@ -21,14 +21,16 @@ enum LiquidityTicketView {
             if let amount = Money(decimal: ticket.amountText), snapshot.sharePrice > 0 {
                 lines.append(("Shares minted ≈", NumberFormat.fixed(amount.doubleValue / snapshot.sharePrice, decimals: 4), .text))
             }
+            lines.append(("Withdrawal fee", "\(NumberFormat.percent(engine.configuration.pool.withdrawalFee, decimals: 2)) of what you take out, when you do", .muted))
         } else {
             lines.append(("Held", NumberFormat.money(micros: account?.shares.micros ?? 0), .text))
             if let shares = Shares(decimal: ticket.amountText) {
                 let gross = shares.doubleValue * snapshot.sharePrice
                 let fee = gross * engine.configuration.pool.withdrawalFee
                 lines.append(("You receive ≈", "\(NumberFormat.fixed(gross - fee)) (fee \(NumberFormat.fixed(fee)))", .text))
-                if gross > snapshot.freeLiquidity.doubleValue {
-                    lines.append(("", "exceeds free liquidity: the rest is queued", .warning))
+                let free = max(0, snapshot.freeLiquidity.doubleValue)
+                if gross > free {
+                    lines.append(("Queued ≈", "\(NumberFormat.fixed(gross - free)) USD waits for free liquidity (paid FIFO)", .warning))
                 }
             }
         }
