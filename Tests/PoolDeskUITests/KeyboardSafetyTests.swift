@@ -353,7 +353,7 @@ struct KeyboardSafetyTests {
     func depositShowsWithdrawalFee() {
         var fixture = DashboardFixture()
         fixture.press(.character("d"))
-        #expect(fixture.render(width: 120, height: 40).text.contains("Withdrawal fee 0.30%"))
+        #expect(fixture.render(width: 120, height: 40).text.contains("0.30% when you withdraw"))
     }
 
     @Test("a cutoff on another day carries its date")

@@ -21,7 +21,7 @@ enum LiquidityTicketView {
             if let amount = Money(decimal: ticket.amountText), snapshot.sharePrice > 0 {
                 lines.append(("Shares minted ≈", NumberFormat.fixed(amount.doubleValue / snapshot.sharePrice, decimals: 4), .text))
             }
-            lines.append(("Withdrawal fee", "\(NumberFormat.percent(engine.configuration.pool.withdrawalFee, decimals: 2)) of what you take out, when you do", .muted))
+            lines.append(("Withdrawal fee", "\(NumberFormat.percent(engine.configuration.pool.withdrawalFee, decimals: 2)) when you withdraw", .muted))
         } else {
             lines.append(("Held", NumberFormat.money(micros: account?.shares.micros ?? 0), .text))
             if let shares = Shares(decimal: ticket.amountText) {
