@@ -356,6 +356,20 @@ struct KeyboardSafetyTests {
         #expect(fixture.render(width: 120, height: 40).text.contains("0.30% when you withdraw"))
     }
 
+    @Test("q with open positions asks once; q again quits, another key stays; without positions q quits at once")
+    func quitConfirmation() {
+        var fixture = DashboardFixture()
+        #expect(fixture.press(.character("b"), .enter).count == 1)
+        #expect(fixture.press(.character("q")).isEmpty)
+        #expect(fixture.state.status?.text.contains("1 open position") == true)
+        fixture.press(.character("x"))
+        #expect(!fixture.state.shouldQuit)
+        fixture.press(.character("q"))
+        #expect(fixture.press(.character("q")) == [.quit])
+        var empty = DashboardFixture()
+        #expect(empty.press(.character("q")) == [.quit])
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

@@ -82,10 +82,15 @@ public enum DashboardReducer {
             case .pageDown, .character(" "): state.mode = .help(scroll: min(scroll + 10, last))
             case .pageUp: state.mode = .help(scroll: max(scroll - 10, 0))
             case .character("q"):
-                state.shouldQuit = true
-                return [.quit]
+                state.mode = .normal
+                return quit(&state, engine: engine, confirmed: false)
             default: state.mode = .normal
             }
+            return []
+        case .confirmQuit:
+            state.mode = .normal
+            if key == .character("q") || key == .character("y") { return quit(&state, engine: engine, confirmed: true) }
+            state.status = StatusMessage("still here", role: .muted)
             return []
         case .commandLine(let line): return reduceCommandLine(&state, line: line, key: key, engine: engine)
         case .ticket(let ticket): return reduceTicket(&state, ticket: ticket, key: key, engine: engine)
@@ -185,10 +190,23 @@ public enum DashboardReducer {
         case .redraw:
             return [.redraw]
         case .quit:
-            state.shouldQuit = true
-            return [.quit]
+            return quit(&state, engine: engine, confirmed: false)
         }
         return []
+    }
+
+    /// Quits, after asking once when the desk holds open positions (they stay open in the session, but a trader
+    /// leaving with risk on should mean it). Ctrl-C never asks.
+    static func quit(_ state: inout DashboardState, engine: Engine, confirmed: Bool) -> [DashboardEffect] {
+        let open = engine.positions(of: state.deskAccount).count
+        if !confirmed, open > 0, !state.readOnly {
+            state.mode = .confirmQuit
+            state.status = StatusMessage("you hold \(Plural.count(open, "open position")) (they stay open in the session) — q again quits, any other key stays",
+                                         role: .warning)
+            return []
+        }
+        state.shouldQuit = true
+        return [.quit]
     }
 
     static func move(_ state: inout DashboardState, by delta: Int, engine: Engine) {
@@ -457,8 +475,7 @@ public enum DashboardReducer {
             case .help:
                 state.mode = .help(scroll: 0)
             case .quit:
-                state.shouldQuit = true
-                return [.quit]
+                return quit(&state, engine: engine, confirmed: false)
             }
             return []
         }

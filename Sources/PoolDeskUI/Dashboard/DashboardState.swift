@@ -215,6 +215,8 @@ public enum DashboardMode: Hashable, Sendable {
     case commandLine(CommandLineState)
     /// The `?` overlay, scrolled down by `scroll` lines.
     case help(scroll: Int)
+    /// `q` with open positions: a second `q` (or `y`) quits, anything else stays.
+    case confirmQuit
 }
 
 /// Everything the dashboard shows besides the engine itself.
