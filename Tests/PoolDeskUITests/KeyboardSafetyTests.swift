@@ -370,6 +370,16 @@ struct KeyboardSafetyTests {
         #expect(empty.press(.character("q")) == [.quit])
     }
 
+    @Test("a desk position that settles says so on the status line")
+    func settlementNotice() throws {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"), .enter)
+        let position = try #require(fixture.engine.positions(of: fixture.state.deskAccount).first)
+        fixture.advance(to: fixture.engine.series[position.series.index].expiry + .minutes(1))
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
+        #expect(fixture.state.status?.text.contains("settled at") == true, "\(fixture.state.status?.text ?? "")")
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

@@ -18,6 +18,8 @@ public enum EventLogFormatter {
         switch payload {
         // Whatever answers a desk command replaces the status line, so it never shows an older command's result.
         case .orderFilled, .orderRejected, .deposited, .withdrawalQueued, .withdrawn, .hedgingChanged: true
+        // A desk position settling is news too: it leaves the positions panel, and the status line says how.
+        case .positionSettled, .liquidated: true
         default: false
         }
     }
