@@ -380,6 +380,24 @@ struct KeyboardSafetyTests {
         #expect(fixture.state.status?.text.contains("settled at") == true, "\(fixture.state.status?.text ?? "")")
     }
 
+    @Test("/ filters the event log as you type; Esc clears it; End jumps to the newest")
+    func logFilter() {
+        var fixture = DashboardFixture()
+        fixture.press(.character("b"), .enter)
+        let all = fixture.state.log.count
+        fixture.press(.character("/"))
+        fixture.type("you bought")
+        #expect(fixture.state.visibleLog.count == 1)
+        #expect(fixture.state.visibleLog.first?.text.hasPrefix("you bought") == true)
+        #expect(fixture.render(width: 160, height: 48).text.contains("/you bought"))
+        fixture.press(.enter)
+        #expect(fixture.state.logFilter == "you bought")
+        fixture.press(.character("k"), .character("k"), .end)
+        #expect(fixture.state.logScroll == 0)
+        fixture.press(.character("/"), .escape)
+        #expect(fixture.state.logFilter.isEmpty && fixture.state.visibleLog.count == all)
+    }
+
     @Test("a cutoff on another day carries its date")
     func cutoffDates() {
         let today = SimTime(year: 2026, month: 12, day: 1)

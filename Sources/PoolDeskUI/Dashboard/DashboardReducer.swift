@@ -92,6 +92,26 @@ public enum DashboardReducer {
             if key == .character("q") || key == .character("y") { return quit(&state, engine: engine, confirmed: true) }
             state.status = StatusMessage("still here", role: .muted)
             return []
+        case .logFilter(var line):
+            switch key {
+            case .enter: state.mode = .normal
+            case .escape:
+                state.mode = .normal
+                state.logFilter = ""
+            case .backspace:
+                line.deleteBackward()
+                state.mode = .logFilter(line)
+            case .character(let character):
+                line.insert(String(character))
+                state.mode = .logFilter(line)
+            case .paste(let text):
+                line.insert(String(text.filter { !$0.isNewline }))
+                state.mode = .logFilter(line)
+            default: break
+            }
+            if case .logFilter(let current) = state.mode { state.logFilter = current.text }
+            state.logScroll = 0
+            return []
         case .commandLine(let line): return reduceCommandLine(&state, line: line, key: key, engine: engine)
         case .ticket(let ticket): return reduceTicket(&state, ticket: ticket, key: key, engine: engine)
         case .liquidity(let ticket): return reduceLiquidityTicket(&state, ticket: ticket, key: key, engine: engine)
@@ -191,6 +211,11 @@ public enum DashboardReducer {
             return [.redraw]
         case .quit:
             return quit(&state, engine: engine, confirmed: false)
+        case .filterLog:
+            state.focus = .log
+            state.mode = .logFilter(CommandLineState(text: state.logFilter))
+        case .jumpToNewest:
+            state.logScroll = 0
         }
         return []
     }
@@ -218,7 +243,7 @@ public enum DashboardReducer {
             let count = engine.positionViews(of: state.deskAccount).count
             state.positionCursor = min(max(state.positionCursor + delta, 0), max(0, count - 1))
         case .log:
-            state.logScroll = min(max(state.logScroll - delta, 0), max(0, state.log.count - 1))
+            state.logScroll = min(max(state.logScroll - delta, 0), max(0, state.visibleLog.count - 1))
         }
     }
 

@@ -217,6 +217,8 @@ public enum DashboardMode: Hashable, Sendable {
     case help(scroll: Int)
     /// `q` with open positions: a second `q` (or `y`) quits, anything else stays.
     case confirmQuit
+    /// Typing the event-log filter after `/` (the log filters as you type).
+    case logFilter(CommandLineState)
 }
 
 /// Everything the dashboard shows besides the engine itself.
@@ -238,6 +240,8 @@ public struct DashboardState: Hashable, Sendable {
     public internal(set) var positionSortDescending = false
     /// Log lines scrolled back from the newest.
     public internal(set) var logScroll: Int = 0
+    /// Only log lines containing this text (any case) are shown; empty shows all (`/`, k9s habit).
+    public internal(set) var logFilter: String = ""
     /// What owns the keyboard.
     public internal(set) var mode: DashboardMode = .normal
     public internal(set) var commandHistory: [String] = []
@@ -285,6 +289,12 @@ public struct DashboardState: Hashable, Sendable {
     public var liquidityTicket: LiquidityTicketState? { if case .liquidity(let ticket) = mode { ticket } else { nil } }
     /// The command line being edited, if any.
     public var commandLine: CommandLineState? { if case .commandLine(let line) = mode { line } else { nil } }
+    /// The log lines the filter lets through, oldest first.
+    public var visibleLog: [LogEntry] {
+        guard !logFilter.isEmpty else { return log }
+        return log.filter { $0.text.range(of: logFilter, options: .caseInsensitive) != nil }
+    }
+
     /// Whether the help overlay is up.
     public var helpVisible: Bool { if case .help = mode { true } else { false } }
     /// Whether a modal or the command line owns the keyboard.

@@ -5,12 +5,18 @@ enum EventLogPanel {
     static func draw(_ grid: inout CellGrid, rect: Rect, state: DashboardState, context: RenderContext) {
         let theme = context.theme
         let focused = state.focus == .log
-        let info = state.logScroll > 0 ? "\(state.logScroll) newer below" : Plural.count(state.log.count, "event")
+        let log = state.visibleLog
+        var info = state.logScroll > 0 ? "\(state.logScroll) newer below" : Plural.count(log.count, "event")
+        if case .logFilter(let line) = state.mode {
+            info = "/\(line.text)\(context.glyphs.supportsBraille ? "▏" : "_") · \(log.count) of \(state.log.count)"
+        } else if !state.logFilter.isEmpty {
+            info = "/\(state.logFilter) · \(log.count) of \(state.log.count) · / edits, Esc clears"
+        }
         let inner = Panel(title: "Events", info: info, focused: focused).draw(in: &grid, rect: rect, theme: theme, glyphs: context.glyphs)
         guard inner.height > 0, inner.width > 10 else { return }
-        let end = max(0, state.log.count - state.logScroll)
+        let end = max(0, log.count - min(state.logScroll, log.count))
         let start = max(0, end - inner.height)
-        for (line, entry) in state.log[start..<end].enumerated() {
+        for (line, entry) in log[start..<end].enumerated() {
             let y = inner.y + line
             let civil = entry.time.civil
             let stamp = "\(twoDigit(civil.hour)):\(twoDigit(civil.minute)):\(twoDigit(civil.second))"
