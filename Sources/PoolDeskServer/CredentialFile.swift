@@ -38,6 +38,8 @@ public enum CredentialFile {
 
 /// A credentials file that cannot be read or written, as one line.
 public struct CredentialFileError: Error, CustomStringConvertible {
+    /// The one-line reason.
     public var description: String
+    /// A failure described by `description`.
     public init(_ description: String) { self.description = description }
 }

@@ -6,7 +6,9 @@ import PoolEngine
 
 /// What the sequencer publishes to connected sessions: the events since the last publication and the pool after them.
 public struct Publication: Sendable {
+    /// Events since the previous publication, commands' and the clock's, in sequence order.
     public var events: [EngineEvent]
+    /// The pool after them (a value: each connection reads it without touching the sequencer).
     public var engine: Engine
 }
 

@@ -23,10 +23,13 @@ struct ServerTests {
         var account: AccountID
         var sequencer: PoolSequencer
         var journalPath: String
+        /// Starts the server's graceful shutdown (as SIGTERM does) while the test is still running.
+        var stop: @Sendable () async -> Void
         var url: String { "ws://127.0.0.1:\(port)/ws/api/v2" }
     }
 
-    static func withServer(_ body: @Sendable (Served) async throws -> Void) async throws {
+    static func withServer(_ body: @Sendable (Served) async throws -> Void,
+                           afterShutdown: (_ journalPath: String) throws -> Void = { _ in }) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pooldesk-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -67,7 +70,8 @@ struct ServerTests {
             guard let port = await iterator.next() else { throw CancellationError() }
             do {
                 try await body(Served(port: port, clientID: issued.clientID, secret: issued.secret, instrument: instrument,
-                                      account: account, sequencer: served, journalPath: path))
+                                      account: account, sequencer: served, journalPath: path,
+                                      stop: { await group.triggerGracefulShutdown() }))
             } catch {
                 await group.triggerGracefulShutdown()
                 throw error
@@ -75,9 +79,10 @@ struct ServerTests {
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }
+        try afterShutdown(path)
     }
 
-    /// Sends JSON-RPC requests over one WebSocket and collects what comes back until `until` says stop.
+    /// A reply's text as JSON (nil when it is not JSON).
     static func json(_ text: String) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
@@ -180,6 +185,29 @@ struct ServerTests {
             #expect(log["bad"]?["error"]?["code"] == -32_700, "\(log["bad"]?.text ?? "nil")")
             #expect(log["test"]?["id"] == 2)
             #expect(log["test"]?["error"] == nil, "\(log["test"]?.text ?? "nil")")
+        }
+    }
+}
+
+extension ServerTests {
+    @Test("graceful shutdown closes an open WebSocket, stops the server and leaves a journal that verifies")
+    func gracefulShutdown() async throws {
+        try await Self.withServer { served in
+            let closed = try await WebSocketClient.connect(url: served.url, logger: Logger(label: "ws-client")) { inbound, outbound, _ in
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                try await outbound.write(.text(#"{"jsonrpc":"2.0","id":1,"method":"public/subscribe","params":{"channels":["pool.state"]}}"#))
+                _ = try await messages.next()
+                _ = try await messages.next()
+                await served.stop()
+                // The server closes the connection; the client sees the end of its inbound stream.
+                while try await messages.next() != nil {}
+            }
+            #expect(closed?.closeCode == .normalClosure)
+        } afterShutdown: { journalPath in
+            // The sequencer closed the journal after the listener stopped (final flush and snapshot): it verifies,
+            // with the account's command in it.
+            let summary = try JournalVerifier.verify(path: journalPath)
+            #expect(summary.commands == 1)
         }
     }
 }
