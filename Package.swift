@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -62,10 +65,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // `pooldesk serve`: the HTTP/WebSocket shell around PoolDeskAPI; all protocol logic stays in PoolDeskAPI.
+        .target(
+            name: "PoolDeskServer",
+            dependencies: [
+                "PoolEngine", "PoolDeskAPI", "PoolDeskJournal",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "PoolDeskCLI",
             dependencies: [
-                "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal",
+                "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal", "PoolDeskAPI", "PoolDeskServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,6 +92,14 @@ let package = Package(
         ),
         .testTarget(name: "PoolDeskAPITests", dependencies: ["PoolDeskAPI", "PoolEngine",
                                                                .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "PoolDeskServerTests", dependencies: [
+            "PoolDeskServer", "PoolDeskAPI", "PoolDeskJournal", "PoolEngine",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "PoolDeskUITests", dependencies: ["PoolDeskUI", "PoolEngine"], exclude: ["Golden"]),
         .testTarget(name: "PoolDeskCLITests", dependencies: ["PoolDeskCLI", "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal"]),
         // PoolDeskCLI for the desk drill script, test scaffolding kept in the shell (see DeskDrillScript.swift).
