@@ -58,12 +58,13 @@ struct DeskRunLoopTests {
     let scenario = Scenario(seed: 1, participants: ParticipantConfiguration(count: 5))
 
     func makeLoop(driver: any DeskDriver, script: [MemoryScreen.ScriptedKey], clock: ManualClock, fps: Int = 20,
-                  speed: Double = 60, stopAfter: Int = .max) -> (DeskRunLoop<ManualClock>, MemoryScreen) {
+                  speed: Double = 60, stopAfter: Int = 2_000) -> (DeskRunLoop<ManualClock>, MemoryScreen) {
         let screen = MemoryScreen(script: script) { clock.advance(by: $0) }
         let context = RenderContext(theme: Theme.compiledInDefault, glyphs: .unicode, chartStyle: .braille)
         let terminal = DeskTerminal(screen: screen, catalog: ThemeCatalog(builtInDirectory: nil, userDirectory: nil, fileSystem: .inMemory([:])),
                                     capability: .palette256, context: context)
         let state = DashboardState(deskAccount: scenario.deskAccount, marketCount: driver.engine.markets.count, speed: speed)
+        // Bounded: a loop that never quits fails its test instead of running (and growing) for ever.
         let polls = Mutex(0)
         let loop = DeskRunLoop(state: state, driver: driver, terminal: terminal, clock: clock, framesPerSecond: fps,
                                logger: Logger(label: "test"), shouldStop: { polls.withLock { $0 += 1; return $0 > stopAfter } })
@@ -114,7 +115,8 @@ struct DeskRunLoopTests {
         let driver = EmbeddedDeskDriver(engine: scenario.engine, journal: nil, logger: Logger(label: "test"))
         let (loop, _) = makeLoop(driver: driver, script: [
             .init(after: .milliseconds(200), .character("b")), .init(after: .milliseconds(200), .enter),
-            .init(after: .milliseconds(200), .character("q")),
+            // With a position open, q asks once: the second q quits.
+            .init(after: .milliseconds(200), .character("q")), .init(after: .milliseconds(200), .character("q")),
         ], clock: clock)
         loop.run()
         #expect(driver.engine.positions(of: scenario.deskAccount).count == 1)
