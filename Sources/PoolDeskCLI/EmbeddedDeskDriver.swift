@@ -41,19 +41,14 @@ final class EmbeddedDeskDriver: DeskDriver {
 
     func submit(_ command: EngineCommand) -> Result<[EngineEvent], DeskRefusal> {
         guard failure == nil else { return .failure(DeskRefusal(failure ?? "the journal failed")) }
-        // Applied to a copy and journaled first: the desk sees a result only once it is on disk.
-        var next = engine
-        let events = next.apply(command)
-        if let journal {
-            do {
-                try journal.recordCommand(command, events: events, engine: next)
-            } catch {
-                stop(error, lost: "\(command.summary) was not applied and not recorded")
-                return .failure(DeskRefusal(failure ?? "the journal failed"))
-            }
+        guard let journal else { return .success(engine.apply(command)) }
+        do {
+            // Journaled first: the desk sees a result only once it is on disk.
+            return .success(try journal.apply(command, to: &engine))
+        } catch {
+            stop(error, lost: "\(command.summary) was not applied and not recorded")
+            return .failure(DeskRefusal(failure ?? "the journal failed"))
         }
-        engine = next
-        return .success(events)
     }
 
     /// Journals simulation events (batched by the journal); a failure stops the session.

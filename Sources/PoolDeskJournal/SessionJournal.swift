@@ -132,6 +132,17 @@ public final class SessionJournal {
 
     /// Journals a command applied at `engine.time` and the events it produced, in one transaction together
     /// with any simulation events still pending before it. Call before showing the events to the user.
+    /// Applies `command` to a copy of `engine`, journals it with its events in one fsynced transaction, and only
+    /// then commits the copy to `engine`: whoever shows or acknowledges the result does so once it is on disk.
+    /// Throws the write's error with `engine` unchanged.
+    public func apply(_ command: EngineCommand, to engine: inout Engine) throws -> [EngineEvent] {
+        var next = engine
+        let events = next.apply(command)
+        try recordCommand(command, events: events, engine: next)
+        engine = next
+        return events
+    }
+
     public func recordCommand(_ command: EngineCommand, events: [EngineEvent], engine: Engine) throws {
         commandCount += 1
         var row = CommandRow(

@@ -72,17 +72,17 @@ public actor PoolSequencer {
     /// Applies `command` to a copy, journals it, then commits: the caller is answered only once it is on disk.
     public func apply(_ command: EngineCommand) -> Result<[EngineEvent], APIError> {
         guard failure == nil, !closed else { return .failure(APIError(-32603, "Internal error", data: ["reason": "the journal is stopped"])) }
-        var next = engine
-        let events = next.apply(command)
+        let events: [EngineEvent]
         if let journal {
             do {
-                try journal.recordCommand(command, events: events, engine: next)
+                events = try journal.apply(command, to: &engine)
             } catch {
                 stop(error, lost: "\(command.summary) was not applied and not recorded")
                 return .failure(APIError(-32603, "Internal error", data: ["reason": "the journal failed; nothing was applied"]))
             }
+        } else {
+            events = engine.apply(command)
         }
-        engine = next
         unpublished += events
         return .success(events)
     }
