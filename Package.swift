@@ -91,7 +91,8 @@ let package = Package(
             exclude: ["Reference"]
         ),
         .testTarget(name: "PoolDeskAPITests", dependencies: ["PoolDeskAPI", "PoolEngine",
-                                                               .product(name: "PropertyBased", package: "swift-property-based")]),
+                                                               .product(name: "PropertyBased", package: "swift-property-based")],
+                    exclude: ["Golden"]),
         .testTarget(name: "PoolDeskServerTests", dependencies: [
             "PoolDeskServer", "PoolDeskAPI", "PoolDeskJournal", "PoolEngine",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -103,7 +104,8 @@ let package = Package(
         .testTarget(name: "PoolDeskUITests", dependencies: ["PoolDeskUI", "PoolEngine"], exclude: ["Golden"]),
         .testTarget(name: "PoolDeskCLITests", dependencies: ["PoolDeskCLI", "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal"]),
         // PoolDeskCLI for the desk drill script, test scaffolding kept in the shell (see DeskDrillScript.swift).
-        .testTarget(name: "PoolDeskJournalTests", dependencies: ["PoolDeskJournal", "PoolEngine", "PoolDeskCLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "PoolDeskJournalTests", dependencies: ["PoolDeskJournal", "PoolEngine", "PoolDeskCLI",
+                                                                   .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

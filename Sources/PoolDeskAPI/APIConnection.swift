@@ -17,6 +17,11 @@ public enum APIReply: Sendable {
     case respond(JSONValue)
     /// Sequence this command through the engine (and journal), then send `render`'s response for request `id`.
     case apply(EngineCommand, id: JSONValue, render: @Sendable ([EngineEvent], Engine) -> Result<JSONValue, APIError>)
+    /// A buy or sell: answer a used `label` with its first outcome, otherwise sequence `command` with the label (see
+    /// ``APIOutcome/order(_:_:)``) and answer with ``DeribitMethods/orderReply(_:_:)``.
+    case applyOrder(OrderRequest, EngineCommand, id: JSONValue)
+    /// Read the order store, then send `render`'s response for request `id`.
+    case read(HistoryRequest, id: JSONValue, render: @Sendable (HistoryAnswer, Engine) -> Result<JSONValue, APIError>)
     /// Send this response, then close the connection (too many refusals, or a message that cannot be answered).
     case respondAndClose(JSONValue)
 }
@@ -81,11 +86,14 @@ public struct APIConnection: Sendable {
             return respond(.success("ok"))
         default:
             let grant = request.method.hasPrefix("private/") ? currentGrant(request, authority: authority, now: serverTime) : nil
-            let context = APIContext(engine: engine, account: grant?.account, mayTrade: grant?.role.mayTrade ?? false)
+            let context = APIContext(engine: engine, account: grant?.account, mayTrade: grant?.role.mayTrade ?? false,
+                                     mayMoveFunds: grant?.role == .lp)
             switch DeribitMethods.handle(request, context) {
             case .failure(let error): return respond(.failure(error))
             case .success(.result(let value)): return respond(.success(value))
             case .success(.command(let command, let render)): return .apply(command, id: request.id, render: render)
+            case .success(.order(let order, let command)): return .applyOrder(order, command, id: request.id)
+            case .success(.history(let read, let render)): return .read(read, id: request.id, render: render)
             }
         }
     }

@@ -8,11 +8,14 @@ public struct APIContext: Sendable {
     public var account: AccountID?
     /// False for a `viewer` token: it reads but never trades.
     public var mayTrade: Bool
+    /// True for an `lp` token only (scope `account:read_write`): it may deposit into and withdraw from the pool.
+    public var mayMoveFunds: Bool
 
-    public init(engine: Engine, account: AccountID? = nil, mayTrade: Bool = false) {
+    public init(engine: Engine, account: AccountID? = nil, mayTrade: Bool = false, mayMoveFunds: Bool = false) {
         self.engine = engine
         self.account = account
         self.mayTrade = mayTrade
+        self.mayMoveFunds = mayMoveFunds
     }
 }
 
@@ -21,6 +24,13 @@ public struct APIContext: Sendable {
 public enum APIOutcome: Sendable {
     case result(JSONValue)
     case command(EngineCommand, render: @Sendable (_ events: [EngineEvent], _ engine: Engine) -> Result<JSONValue, APIError>)
+    /// A buy or sell. The server first looks up `request.label` for the account: a label already used answers with
+    /// that order's first outcome (``DeribitMethods/orderReply(_:_:)``) and places nothing. Otherwise it applies
+    /// `command`, journals the label with it in the same transaction, and answers with the ``PlacedOrder`` the
+    /// events make.
+    case order(OrderRequest, EngineCommand)
+    /// A read of the server's order store (trade history, labelled orders), rendered against the pool as it is now.
+    case history(HistoryRequest, render: @Sendable (_ answer: HistoryAnswer, _ engine: Engine) -> Result<JSONValue, APIError>)
 }
 
 /// The methods of Deribit's API v2 that exist in a peer-to-pool market, with Deribit's names, parameter names and
@@ -50,6 +60,13 @@ public enum DeribitMethods {
         "private/close_position": closePosition,
         "private/get_positions": getPositions,
         "private/get_account_summary": accountSummary,
+        "private/get_order_state_by_label": orderStateByLabel,
+        "public/get_last_trades_by_instrument": lastTradesByInstrument,
+        "private/get_user_trades_by_instrument": userTradesByInstrument,
+        "private/get_user_trades_by_currency": userTradesByCurrency,
+        "private/deposit_to_pool": depositToPool,
+        "private/withdraw_from_pool": withdrawFromPool,
+        "private/preview_trade": previewTrade,
     ]
 
     /// Runs `request` against `context`: the outcome, or the error to answer with.
@@ -223,73 +240,159 @@ public enum DeribitMethods {
     }
 
     /// `private/buy` / `private/sell`: `instrument_name`, `amount` (contracts), `type` market or limit, `price` (limit:
-    /// the worst premium per contract, fees included), `label`. Fills at once against the pool or is refused.
+    /// the worst premium per contract, fees included), `label` (up to 64 characters, unique per account: a retry with
+    /// a used label places nothing and gets the first outcome again). Fills at once against the pool or is refused.
     static func trade(_ side: Side, _ context: APIContext, _ params: RequestParameters) throws(APIError) -> APIOutcome {
         let account = try tradingAccount(context)
         let engine = context.engine
         let id = try series(params, engine)
         let amount = try params.amount("amount", as: Quantity.self)
         guard amount.isPositive else { throw .invalidParams("amount", "must be above zero") }
-        let type = params.optionalString("type") ?? "market"
+        let type = try params.optionalText("type") ?? "market"
         var order = Order(account: account, series: id, side: side, quantity: amount)
+        var limitPrice: Money?
         switch type {
         case "market": break
         case "limit":
             let price = try params.amount("price", as: Money.self)
             guard price.isPositive else { throw .invalidParams("price", "must be above zero") }
             order.limitPremium = Money.notional(price, amount, rounding: side == .buy ? .down : .up)
+            limitPrice = price
         default: throw .invalidParams("type", "market or limit (no resting orders: the pool fills at once or refuses)")
         }
-        let label = params.optionalString("label")
-        return .command(.placeOrder(order)) { events, engine in orderResult(events, engine, type: type, label: label) }
+        let request = OrderRequest(account: account, series: id, instrumentName: engine.series[id.index].name, side: side,
+                                   amount: amount, orderType: type, limitPrice: limitPrice, label: try label(params))
+        return .order(request, .placeOrder(order))
+    }
+
+    /// Deribit's longest label.
+    public static let maximumLabelLength = 64
+
+    /// The optional `label`: 1 to 64 printable characters (an empty label is no label, as on Deribit).
+    static func label(_ params: RequestParameters, required: Bool = false) throws(APIError) -> String? {
+        guard let label = try params.optionalText("label"), !label.isEmpty else {
+            if required { throw .invalidParams("label", "required") }
+            return nil
+        }
+        guard label.count <= maximumLabelLength, label.utf8.count <= 4 * maximumLabelLength else {
+            throw .invalidParams("label", "at most \(maximumLabelLength) characters")
+        }
+        guard !label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidParams("label", "control characters are not allowed")
+        }
+        return label
     }
 
     static let closePosition: Handler = { context, params throws(APIError) in
         let account = try tradingAccount(context)
         let id = try series(params, context.engine)
-        let type = params.optionalString("type") ?? "market"
+        let type = try params.optionalText("type") ?? "market"
         guard type == "market" || type == "limit" else { throw .invalidParams("type", "market or limit") }
+        let held = context.engine.position(account: account, series: id)
         var limit: Money?
-        if type == "limit", let price = try params.optionalAmount("price", as: Money.self),
-           let held = context.engine.position(account: account, series: id) {
-            limit = Money.notional(price, Quantity(micros: abs(held.quantity.micros)), rounding: held.isLong ? .up : .down)
+        var limitPrice: Money?
+        if type == "limit", let price = try params.optionalAmount("price", as: Money.self) {
+            guard price.isPositive else { throw .invalidParams("price", "must be above zero") }
+            limitPrice = price
+            if let held {
+                limit = Money.notional(price, Quantity(micros: abs(held.quantity.micros)), rounding: held.isLong ? .up : .down)
+            }
         }
+        let request = OrderRequest(account: account, series: id, instrumentName: context.engine.series[id.index].name,
+                                   side: held.map { $0.isLong ? .sell : .buy } ?? .sell,
+                                   amount: held.map { Quantity(micros: abs($0.quantity.micros)) } ?? .zero,
+                                   orderType: type, limitPrice: limitPrice, label: nil)
         return .command(.closePosition(account: account, series: id, quantity: nil, limitPremium: limit)) { events, engine in
-            orderResult(events, engine, type: type, label: nil)
+            orderResult(request, events, engine)
         }
     }
 
-    /// Deribit's `{order, trades}` for a fill, or the refusal as an error with the engine's typed reason.
-    static func orderResult(_ events: [EngineEvent], _ engine: Engine, type: String, label: String?) -> Result<JSONValue, APIError> {
-        for event in events {
-            switch event.payload {
-            case .orderFilled(let fill):
-                let option = engine.series[fill.series.index]
-                let direction: JSONValue = fill.side == .buy ? "buy" : "sell"
-                let orderID = JSONValue.string("\(engine.markets[option.market.index].symbol)-\(event.sequence)")
-                var order: [String: JSONValue] = [
-                    "order_id": orderID, "instrument_name": .string(option.name), "direction": direction,
-                    "amount": .number(fill.quantity.doubleValue), "filled_amount": .number(fill.quantity.doubleValue),
-                    "average_price": .number(fill.pricePerContract), "order_state": "filled", "order_type": .string(type),
-                    "creation_timestamp": .number(Double(event.time.milliseconds)), "last_update_timestamp": .number(Double(event.time.milliseconds)),
-                ]
-                if let label { order["label"] = .string(label) }
-                var trade: [String: JSONValue] = [
-                    "trade_id": .string("\(event.sequence)"), "trade_seq": .number(Double(event.sequence)), "order_id": orderID,
-                    "instrument_name": .string(option.name), "direction": direction, "amount": .number(fill.quantity.doubleValue),
-                    "price": .number(fill.pricePerContract), "fee": .number(fill.fee.doubleValue), "fee_currency": "USD",
-                    "iv": .number(fill.volatilityAfter * 100), "index_price": .number(engine.markets[option.market.index].spot),
-                    "timestamp": .number(Double(event.time.milliseconds)), "liquidity": "T",
-                ]
-                if let label { trade["label"] = .string(label) }
-                return .success(["order": .object(order), "trades": [.object(trade)]])
-            case .orderRejected(_, _, _, _, let rejection):
-                return .failure(rejected(rejection))
-            default:
-                continue
-            }
+    /// Deribit's `{order, trades}` for the order `request` became in `events`, or the refusal as an error.
+    public static func orderResult(_ request: OrderRequest, _ events: [EngineEvent], _ engine: Engine) -> Result<JSONValue, APIError> {
+        guard let placed = PlacedOrder(request: request, events: events, engine: engine) else {
+            return .failure(APIError(-32603, "Internal error", data: ["reason": "the order produced no fill and no refusal"]))
         }
-        return .failure(APIError(-32603, "Internal error", data: ["reason": "the order produced no fill and no refusal"]))
+        return orderReply(placed, engine)
+    }
+
+    /// The reply to a buy or sell that became `placed`: `{order, trades}` for a fill, the refusal's error otherwise.
+    /// The same for the first answer and for a retry with the same label (which places nothing).
+    public static func orderReply(_ placed: PlacedOrder, _ engine: Engine) -> Result<JSONValue, APIError> {
+        switch placed.outcome {
+        case .rejected(let rejection):
+            return .failure(rejected(rejection))
+        case .filled(let fill):
+            let trade = tradeObject(TradeRecord(sequence: placed.sequence, time: placed.time, fill: fill, label: placed.request.label),
+                                    engine, own: true, indexPrice: placed.indexPrice, markPrice: placed.markPrice,
+                                    orderType: placed.request.orderType)
+            return .success(["order": orderObject(placed, engine), "trades": [trade]])
+        }
+    }
+
+    /// `BTC-1234`: the market's symbol and the event sequence of the order's fill or refusal.
+    static func orderID(_ series: SeriesID, sequence: UInt64, _ engine: Engine) -> JSONValue {
+        let symbol = engine.isKnownSeries(series) ? engine.markets[engine.series[series.index].market.index].symbol : "POOL"
+        return .string("\(symbol)-\(sequence)")
+    }
+
+    /// Deribit's order object. Orders never rest here, so `order_state` is `filled` or `rejected` (with
+    /// `reject_reason`, `reject_code` and `reject_detail`: the engine's typed reason, the stable error code, the detail);
+    /// `price` is the limit per contract, or `market_price` for a market order, as on Deribit.
+    public static func orderObject(_ placed: PlacedOrder, _ engine: Engine) -> JSONValue {
+        let request = placed.request
+        var order: [String: JSONValue] = [
+            "order_id": orderID(request.series, sequence: placed.sequence, engine), "label": .string(request.label ?? ""),
+            "instrument_name": .string(request.instrumentName), "direction": .string(request.side.rawValue),
+            "amount": .number(request.amount.doubleValue), "order_type": .string(request.orderType),
+            "price": request.limitPrice.map { .number($0.doubleValue) } ?? "market_price",
+            "time_in_force": "fill_or_kill", "post_only": false, "reduce_only": false, "api": true, "is_liquidation": false,
+            "creation_timestamp": .number(Double(placed.time.milliseconds)), "last_update_timestamp": .number(Double(placed.time.milliseconds)),
+        ]
+        switch placed.outcome {
+        case .filled(let fill):
+            order["order_state"] = "filled"
+            order["filled_amount"] = .number(fill.quantity.doubleValue)
+            order["average_price"] = .number(fill.pricePerContract)
+        case .rejected(let rejection):
+            let error = rejected(rejection)
+            order["order_state"] = "rejected"
+            order["filled_amount"] = 0
+            order["average_price"] = 0
+            order["reject_reason"] = .string(rejection.reason.rawValue)
+            order["reject_code"] = .number(Double(error.code))
+            order["reject_detail"] = .string(rejection.detail)
+        }
+        return .object(order)
+    }
+
+    /// Deribit's trade object. `own` adds what only the trader sees (`order_id`, `label`, `fee`, `fee_currency`,
+    /// `liquidity`, `state`, `order_type`). `index_price` and `mark_price` are null when not known (history read
+    /// from the journal keeps each fill's IV but not the index or mark at that moment). `trade_seq` and `trade_id`
+    /// are the pool-wide event sequence (Deribit numbers trades per instrument). `liquidation` is present, `T`,
+    /// only for a forced close.
+    public static func tradeObject(_ record: TradeRecord, _ engine: Engine, own: Bool, indexPrice: Double? = nil,
+                                   markPrice: Double? = nil, orderType: String? = nil) -> JSONValue {
+        let fill = record.fill
+        let name = engine.isKnownSeries(fill.series) ? engine.series[fill.series.index].name : "unknown"
+        var trade: [String: JSONValue] = [
+            "trade_id": .string("\(record.sequence)"), "trade_seq": .number(Double(record.sequence)),
+            "timestamp": .number(Double(record.time.milliseconds)), "instrument_name": .string(name),
+            "direction": .string(fill.side.rawValue), "amount": .number(fill.quantity.doubleValue),
+            "contracts": .number(fill.quantity.doubleValue), "price": .number(fill.pricePerContract),
+            "iv": .number(fill.volatilityAfter * 100),
+            "index_price": indexPrice.map(JSONValue.number) ?? .null, "mark_price": markPrice.map(JSONValue.number) ?? .null,
+        ]
+        if fill.isLiquidation { trade["liquidation"] = "T" }
+        if own {
+            trade["order_id"] = orderID(fill.series, sequence: record.sequence, engine)
+            if let label = record.label { trade["label"] = .string(label) }
+            trade["fee"] = .number(fill.fee.doubleValue)
+            trade["fee_currency"] = "USD"
+            trade["liquidity"] = "T"
+            trade["state"] = "filled"
+            if let orderType { trade["order_type"] = .string(orderType) }
+        }
+        return .object(trade)
     }
 
     /// An engine refusal as a JSON-RPC error: a stable code per reason (12000 + its position in `RejectionReason`,

@@ -18,6 +18,24 @@ public struct RequestParameters: Sendable {
         return nil
     }
 
+    /// An optional string that, when given, must be a string (a number or an object is an error naming `name`).
+    public func optionalText(_ name: String) throws(APIError) -> String? {
+        switch values[name] {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: throw .invalidParams(name, "must be a string")
+        }
+    }
+
+    /// A whole number in `range`, given as a JSON number or a decimal string (nil when absent).
+    public func optionalInteger(_ name: String, in range: ClosedRange<Int64>) throws(APIError) -> Int64? {
+        guard let value = try optionalNumber(name) else { return nil }
+        guard value == value.rounded(), value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
+            throw .invalidParams(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return Int64(value)
+    }
+
     /// A finite number, given as a JSON number or as a decimal string.
     public func optionalNumber(_ name: String) throws(APIError) -> Double? {
         switch values[name] {

@@ -69,9 +69,12 @@ enum JournalFile {
         } catch {
             throw describe(error, path: path)
         }
-        if !readOnly && version < JournalSchema.currentVersion {
+        if !readOnly {
             do {
-                try queue.write { db in try JournalSchema.migrate(db, from: version) }
+                try queue.write { db in
+                    if version < JournalSchema.currentVersion { try JournalSchema.migrate(db, from: version) }
+                    try JournalSchema.createAdditions(db)
+                }
             } catch {
                 throw describe(error, path: path)
             }
@@ -96,7 +99,10 @@ enum JournalFile {
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             // Schema first in rollback mode, so the main file holds it before WAL takes over.
-            try queue.write { db in try JournalSchema.migrate(db, from: 0) }
+            try queue.write { db in
+                try JournalSchema.migrate(db, from: 0)
+                try JournalSchema.createAdditions(db)
+            }
             try enableWAL(queue, path: path)
             return queue
         } catch let error as JournalError {

@@ -26,6 +26,17 @@ import GRDB
 //     snapshots    (id, sim_time, last_seq, command_count, engine JSON BLOB, recorded_at): the whole engine;
 //                   only the newest few are kept, because they are derived data that `verify` re-checks.
 //
+//     order_labels (account, label, command_id, instrument, direction, amount, order_type, price, index_price,
+//                   mark_price, recorded_at), primary key (account, label): the client's label of a `private/buy` or
+//                   `private/sell` served over the API, written in the same transaction as its command, so a client
+//                   that lost the reply learns the outcome (the command's `orderFilled` or `orderRejected` event) and
+//                   a retried label is not placed twice. `amount` and `price` (limit per contract, NULL for market)
+//                   are integer millionths; `index_price` and `mark_price` are the spot and model mark after the
+//                   command. Additive: created when a journal is opened for writing, so release-1 journals without it
+//                   open, verify, replay and export unchanged; labels are client metadata outside the hash chain.
+//     Partial indexes `events_fills_by_series` and `events_fills_by_account` (on orderFilled rows) keep the API's
+//     trade-history pages bounded reads; they are additive too.
+//
 // Views with plain columns for people: `fills`, `settlements`, `liquidations`, `lp_flows`, `accounts`.
 // For example `sqlite3 FILE "select time, series, side, quantity, premium, fee from fills where account = 1"`.
 //
@@ -63,6 +74,30 @@ public enum JournalSchema {
             try migration.migrate(db)
             try db.execute(sql: "PRAGMA user_version = \(migration.version)")
         }
+    }
+
+    /// Additive tables and indexes (no version bump: a journal without them is still a valid version-1 journal,
+    /// and builds that do not know them ignore them). Created if missing whenever a journal is opened for writing.
+    static func createAdditions(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS order_labels (
+                account INTEGER NOT NULL,
+                label TEXT NOT NULL,
+                command_id INTEGER NOT NULL REFERENCES commands(id),
+                instrument TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                amount INTEGER NOT NULL,
+                order_type TEXT NOT NULL,
+                price INTEGER,
+                index_price REAL,
+                mark_price REAL,
+                recorded_at TEXT NOT NULL,
+                PRIMARY KEY (account, label)
+            );
+            CREATE INDEX IF NOT EXISTS order_labels_command ON order_labels(command_id);
+            CREATE INDEX IF NOT EXISTS events_fills_by_series ON events(series, seq) WHERE kind = 'orderFilled';
+            CREATE INDEX IF NOT EXISTS events_fills_by_account ON events(account, seq) WHERE kind = 'orderFilled';
+            """)
     }
 
     private static func createVersion1(_ db: Database) throws {

@@ -135,15 +135,16 @@ public final class SessionJournal {
     /// Applies `command` to a copy of `engine`, journals it with its events in one fsynced transaction, and only
     /// then commits the copy to `engine`: whoever shows or acknowledges the result does so once it is on disk.
     /// Throws the write's error with `engine` unchanged.
-    public func apply(_ command: EngineCommand, to engine: inout Engine) throws -> [EngineEvent] {
+    /// `label`: the API client's order label, written in the same transaction (see `order_labels`).
+    public func apply(_ command: EngineCommand, to engine: inout Engine, label: JournalOrderLabel? = nil) throws -> [EngineEvent] {
         var next = engine
         let events = next.apply(command)
-        try recordCommand(command, events: events, engine: next)
+        try recordCommand(command, events: events, engine: next, label: label?.completed(engine: next))
         engine = next
         return events
     }
 
-    public func recordCommand(_ command: EngineCommand, events: [EngineEvent], engine: Engine) throws {
+    public func recordCommand(_ command: EngineCommand, events: [EngineEvent], engine: Engine, label: JournalOrderLabel? = nil) throws {
         commandCount += 1
         var row = CommandRow(
             id: commandCount, simTime: engine.time.milliseconds, afterSeq: lastSeq, kind: command.kind,
@@ -153,7 +154,7 @@ public final class SessionJournal {
         var rows = pendingEvents
         pendingEvents.removeAll(keepingCapacity: true)
         for event in events { rows.append(try link(event, commandID: row.id, engine: engine)) }
-        try write(rows: rows, command: row, engine: engine)
+        try write(rows: rows, command: row, engine: engine, label: label)
     }
 
     /// Takes simulation events (from `advance`); they are written in batches by `flushIfDue` / `flush`.
@@ -220,7 +221,7 @@ public final class SessionJournal {
         return row
     }
 
-    private func write(rows: [EventRow], command: CommandRow?, engine: Engine) throws {
+    private func write(rows: [EventRow], command: CommandRow?, engine: Engine, label: JournalOrderLabel? = nil) throws {
         if let failure { throw failure }
         let simTime = engine.time.milliseconds, seq = lastSeq, commands = commandCount, head = JournalHash.hex(headDigest)
         let recorded = JournalClock.isoNow()
@@ -230,6 +231,7 @@ public final class SessionJournal {
                     try db.cachedStatement(sql: """
                         INSERT INTO commands (id, sim_time, after_seq, kind, command, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?)
                         """).execute(arguments: [command.id, command.simTime, command.afterSeq, command.kind, command.command, recorded, command.hash])
+                    if let label { try label.insert(db, commandID: command.id, recordedAt: recorded) }
                 }
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO events (seq, sim_time, command_id, kind, account, series, payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

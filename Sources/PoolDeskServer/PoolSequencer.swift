@@ -33,6 +33,9 @@ public actor PoolSequencer {
     private var lastStep: Double?
     private var subscribers: [UUID: AsyncStream<Publication>.Continuation] = [:]
     private var closed = false
+    /// Recent fills (and, without a journal, labelled orders): the history's tail the journal may not have written
+    /// yet (simulation events are batched), or the whole history of a pool served in memory.
+    private var history = OrderHistory()
 
     /// A sequencer for `engine`, journaling to `journal` (nil: in memory only), authenticating against `credentials`.
     public init(engine: Engine, journal: sending SessionJournal?, credentials: CredentialStore, speed: Double, logger: Logger) {
@@ -66,16 +69,113 @@ public actor PoolSequencer {
             case .success(let events): return (JSONRPCDecoder.response(id: id, render(events, engine)), false)
             case .failure(let error): return (JSONRPCDecoder.response(id: id, .failure(error)), false)
             }
+        case .applyOrder(let request, let command, let id):
+            return (JSONRPCDecoder.response(id: id, placeOrder(request, command)), false)
+        case .read(let request, let id, let render):
+            switch read(request) {
+            case .success(let answer): return (JSONRPCDecoder.response(id: id, render(answer, engine)), false)
+            case .failure(let error): return (JSONRPCDecoder.response(id: id, .failure(error)), false)
+            }
+        }
+    }
+
+    /// A buy or sell with Deribit's `label`, exactly once per label and account: a label already journaled (or, in
+    /// memory, remembered) answers with that order's first outcome and places nothing; otherwise the command is
+    /// applied and journaled together with its label in one transaction, then answered.
+    public func placeOrder(_ request: OrderRequest, _ command: EngineCommand) -> Result<JSONValue, APIError> {
+        if let label = request.label {
+            if let journal {
+                switch storedOrder(account: request.account, label: label, journal: journal) {
+                case .failure(let error): return .failure(error)
+                case .success(let first?): return DeribitMethods.orderReply(first, engine)
+                case .success(nil): break
+                }
+            } else if let first = history.order(account: request.account, label: label) {
+                return DeribitMethods.orderReply(first, engine)
+            }
+        }
+        let journalLabel = request.label.map { label in
+            JournalOrderLabel(account: request.account, label: label, instrument: request.instrumentName, side: request.side,
+                              amount: request.amount, orderType: request.orderType, price: request.limitPrice)
+        }
+        switch apply(command, label: journalLabel) {
+        case .failure(let error): return .failure(error)
+        case .success(let events):
+            guard let placed = PlacedOrder(request: request, events: events, engine: engine) else {
+                return .failure(APIError(-32603, "Internal error", data: ["reason": "the order produced no fill and no refusal"]))
+            }
+            // Without a journal the label lives in memory only (a restart forgets it, as it forgets the pool).
+            if journal == nil { history.remember(placed) }
+            return DeribitMethods.orderReply(placed, engine)
+        }
+    }
+
+    /// The labelled order as journaled, rebuilt as the API's ``PlacedOrder``.
+    private func storedOrder(account: AccountID, label: String, journal: SessionJournal) -> Result<PlacedOrder?, APIError> {
+        let stored: JournalLabelledOrder?
+        do {
+            stored = try journal.labelledOrder(account: account, label: label)
+        } catch {
+            logger.error("journal read: \(error)")
+            return .failure(APIError(-32603, "Internal error", data: ["reason": "the journal could not be read"]))
+        }
+        guard let stored, let event = stored.outcome else { return .success(nil) }
+        let outcome: PlacedOrder.Outcome
+        var seriesID: SeriesID?
+        switch event.payload {
+        case .orderFilled(let fill):
+            outcome = .filled(fill)
+            seriesID = fill.series
+        case .orderRejected(_, let rejectedSeries, _, _, let rejection):
+            outcome = .rejected(rejection)
+            seriesID = rejectedSeries
+        default: return .success(nil)
+        }
+        // The event names the series; a refusal may not, and a past series no longer resolves by name alone.
+        let name = stored.label.instrument
+        let series = seriesID ?? engine.resolveSeries(named: name) ?? engine.series.firstIndex { $0.name == name }.map(SeriesID.init) ?? SeriesID(-1)
+        let request = OrderRequest(account: account, series: series, instrumentName: stored.label.instrument, side: stored.label.side,
+                                   amount: stored.label.amount, orderType: stored.label.orderType, limitPrice: stored.label.price,
+                                   label: label)
+        return .success(PlacedOrder(request: request, sequence: event.sequence, time: event.time, outcome: outcome,
+                                    indexPrice: stored.label.indexPrice, markPrice: stored.label.markPrice))
+    }
+
+    /// Answers a history read: journaled fills (a bounded query) merged with the unwritten tail kept in memory, or
+    /// memory alone without a journal. Runs on the sequencer, so each query is capped at `count + 1` rows.
+    public func read(_ request: HistoryRequest) -> Result<HistoryAnswer, APIError> {
+        guard let journal else { return .success(history.answer(request, engine: engine)) }
+        switch request {
+        case .orderByLabel(let account, let label):
+            return storedOrder(account: account, label: label, journal: journal).map { .orders($0.map { [$0] } ?? []) }
+        case .trades(let query):
+            var fillQuery = JournalFillQuery(account: query.account, startSequence: query.startSequence, endSequence: query.endSequence,
+                                             ascending: query.ascending, limit: query.count + 1)
+            switch query.scope {
+            case .series(let id): fillQuery.series = engine.isKnownSeries(id) ? engine.series[id.index].name : ""
+            case .market(let market): fillQuery.marketSymbol = engine.markets.indices.contains(market.index) ? engine.markets[market.index].symbol : ""
+            }
+            let written: [JournalFill]
+            do {
+                written = try journal.fills(fillQuery)
+            } catch {
+                logger.error("journal read: \(error)")
+                return .failure(APIError(-32603, "Internal error", data: ["reason": "the journal could not be read"]))
+            }
+            // Journaled rows first: they carry the order's label; memory adds only fills not yet written.
+            let records = written.map { TradeRecord(sequence: $0.event.sequence, time: $0.event.time, fill: $0.fill, label: $0.label) }
+            return .success(.trades(query.select(records + history.recentTrades, engine: engine)))
         }
     }
 
     /// Applies `command` to a copy, journals it, then commits: the caller is answered only once it is on disk.
-    public func apply(_ command: EngineCommand) -> Result<[EngineEvent], APIError> {
+    /// `label`: an API order label, journaled in the same transaction as the command.
+    public func apply(_ command: EngineCommand, label: JournalOrderLabel? = nil) -> Result<[EngineEvent], APIError> {
         guard failure == nil, !closed else { return .failure(APIError(-32603, "Internal error", data: ["reason": "the journal is stopped"])) }
         let events: [EngineEvent]
         if let journal {
             do {
-                events = try journal.apply(command, to: &engine)
+                events = try journal.apply(command, to: &engine, label: label)
             } catch {
                 stop(error, lost: "\(command.summary) was not applied and not recorded")
                 return .failure(APIError(-32603, "Internal error", data: ["reason": "the journal failed; nothing was applied"]))
@@ -83,6 +183,7 @@ public actor PoolSequencer {
         } else {
             events = engine.apply(command)
         }
+        history.record(events)
         unpublished += events
         return .success(events)
     }
@@ -110,6 +211,7 @@ public actor PoolSequencer {
                         stop(error, lost: "the simulation since the last save was not recorded; resuming continues from there")
                     }
                 }
+                history.record(events)
                 unpublished += events
             }
         }

@@ -14,6 +14,7 @@ struct APIConnectionTests {
         var random = TestRandom()
         var connection = APIConnection()
         var wall = 0.0
+        var history = OrderHistory()
 
         /// Sends `text`, applies a command reply to the engine, and returns the response JSON and whether it closed.
         mutating func send(_ text: String) -> (response: JSONValue, closed: Bool) {
@@ -24,7 +25,12 @@ struct APIConnectionTests {
             case .respondAndClose(let value): return (value, true)
             case .apply(let command, let id, let render):
                 let events = engine.apply(command)
+                history.record(events)
                 return (JSONRPCDecoder.response(id: id, render(events, engine)), false)
+            case .applyOrder(let order, let command, let id):
+                return (JSONRPCDecoder.response(id: id, history.applyOrder(order, command, engine: &engine)), false)
+            case .read(let request, let id, let render):
+                return (JSONRPCDecoder.response(id: id, render(history.answer(request, engine: engine), engine)), false)
             }
         }
     }

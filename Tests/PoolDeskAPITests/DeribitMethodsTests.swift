@@ -9,14 +9,9 @@ struct DeribitMethodsTests {
 
     func call(_ method: String, _ params: [String: JSONValue] = [:], engine: inout Engine, account: AccountID? = nil,
               mayTrade: Bool = true) -> Result<JSONValue, APIError> {
-        let request = JSONRPCRequest(id: 1, method: method, params: params)
-        switch DeribitMethods.handle(request, APIContext(engine: engine, account: account, mayTrade: mayTrade)) {
-        case .failure(let error): return .failure(error)
-        case .success(.result(let value)): return .success(value)
-        case .success(.command(let command, let render)):
-            let events = engine.apply(command)
-            return render(events, engine)
-        }
+        var pool = TestPool(engine: engine)
+        defer { engine = pool.engine }
+        return pool.call(method, params, account: account, mayTrade: mayTrade)
     }
 
     func atTheMoneyCall(_ engine: Engine) throws -> String {

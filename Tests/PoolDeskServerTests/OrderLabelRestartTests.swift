@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import PoolDeskAPI
+import PoolDeskJournal
+import PoolDeskServer
+import PoolEngine
+import Testing
+
+/// Labels are durable: a sequencer that stops without closing its journal (as after `kill -9`: no final flush, no
+/// snapshot) is resumed from the journal, and a client that lost its reply learns the outcome by label; a retry
+/// with the label trades nothing.
+@Suite("Order labels across a sequencer restart", .serialized)
+struct OrderLabelRestartTests {
+    /// One connection to `sequencer`: sends request text, returns the response.
+    struct Client {
+        var connection = APIConnection()
+        var id = 0
+
+        mutating func send(_ sequencer: PoolSequencer, _ method: String, _ params: [String: JSONValue]) async -> JSONValue {
+            id += 1
+            let request: JSONValue = ["jsonrpc": "2.0", "id": .number(Double(id)), "method": .string(method), "params": .object(params)]
+            var connection = self.connection
+            let reply = await sequencer.handle(Array(request.text.utf8), connection: &connection)
+            self.connection = connection
+            return reply.response
+        }
+
+        mutating func authenticate(_ sequencer: PoolSequencer, clientID: String, secret: String) async -> JSONValue {
+            await send(sequencer, "public/auth", ["grant_type": "client_credentials", "client_id": .string(clientID),
+                                                  "client_secret": .string(secret)])
+        }
+    }
+
+    @Test("a labelled order survives a crash of the sequencer; the retried label does not trade twice; the journal verifies")
+    func labelSurvivesRestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pooldesk-labels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("session.sqlite").path
+        var logger = Logger(label: "label-tests")
+        logger.logLevel = .critical
+
+        let (journal, scenario) = try SessionJournal.create(at: path, parameters: SessionParameters(seed: 3, participants: ParticipantConfiguration(count: 0)),
+                                                            createdBy: "label tests")
+        var engine = scenario.engine
+        let opened = try journal.apply(.openAccount(name: "alice", role: .trader, funding: Money(100_000)), to: &engine)
+        let account = try #require(opened.lazy.compactMap { event -> AccountID? in
+            if case .accountOpened(let id, _, _, _) = event.payload { return id }
+            return nil
+        }.first)
+        let board = try #require(engine.liveBoards(market: MarketID(0)).first { engine.time < $0.tradingCutoff(engine.configuration.amm) })
+        let instrument = engine.series[board.series(.call, strikeIndex: board.atTheMoneyIndex(spot: engine.markets[0].spot)).index].name
+        var store = CredentialStore()
+        var random = SystemRandomNumberGenerator()
+        let issued = try store.issue(name: "alice", account: account, role: .trader, using: &random)
+        let buy: [String: JSONValue] = ["instrument_name": .string(instrument), "amount": "0.4", "type": "market", "label": "lost-reply-1"]
+
+        // First life: the order is placed and journaled; the reply is "lost"; then the process dies without closing.
+        var firstReply: JSONValue?
+        do {
+            let sequencer = PoolSequencer(engine: engine, journal: journal, credentials: store, speed: 60, logger: logger)
+            var client = Client()
+            _ = await client.authenticate(sequencer, clientID: issued.clientID, secret: issued.secret)
+            firstReply = await client.send(sequencer, "private/buy", buy)
+            await sequencer.step()
+        }
+        let first = try #require(firstReply?["result"], "\(firstReply?.text ?? "nil")")
+        #expect(first["order"]?["order_state"] == "filled")
+
+        // Second life: resumed from the journal alone.
+        let recovered = try SessionJournal.resume(at: path)
+        #expect(recovered.engine.positions(of: account).map(\.quantity) == [Quantity(micros: 400_000)])
+        let sequencer = PoolSequencer(engine: recovered.engine, journal: recovered.journal, credentials: store, speed: 60, logger: logger)
+        var client = Client()
+        let auth = await client.authenticate(sequencer, clientID: issued.clientID, secret: issued.secret)
+        #expect(auth["result"]?["access_token"] != nil)
+
+        let state = await client.send(sequencer, "private/get_order_state_by_label", ["currency": "BTC", "label": "lost-reply-1"])
+        guard case .array(let orders)? = state["result"] else { Issue.record("\(state.text)"); return }
+        #expect(orders == [first["order"] ?? .null], "the order as first answered")
+
+        let retry = await client.send(sequencer, "private/buy", buy)
+        #expect(retry["result"] == first, "the retry answers the first outcome: \(retry.text)")
+        #expect(await sequencer.engine.positions(of: account).map(\.quantity) == [Quantity(micros: 400_000)], "and trades nothing")
+
+        let trades = await client.send(sequencer, "private/get_user_trades_by_instrument", ["instrument_name": .string(instrument)])
+        guard case .array(let own)? = trades["result"]?["trades"] else { Issue.record("\(trades.text)"); return }
+        #expect(own.count == 1)
+        #expect(own.first?["label"] == "lost-reply-1")
+        #expect(own.first?["trade_id"] == first["trades"].flatMap { if case .array(let list) = $0 { list.first?["trade_id"] } else { nil } })
+        let public_ = await client.send(sequencer, "public/get_last_trades_by_instrument", ["instrument_name": .string(instrument)])
+        #expect(public_["result"]?["has_more"] == false)
+
+        // A new label still trades, once.
+        var second = buy
+        second["label"] = "lost-reply-2"
+        let placed = await client.send(sequencer, "private/buy", second)
+        #expect(placed["result"]?["order"]?["order_state"] == "filled")
+        #expect(await sequencer.engine.positions(of: account).map(\.quantity) == [Quantity(micros: 800_000)])
+        try await sequencer.close()
+
+        let summary = try JournalVerifier.verify(path: path)
+        #expect(summary.commands == 3, "openAccount and two buys: the retry wrote nothing")
+    }
+}
