@@ -24,8 +24,9 @@ extension DeribitMethods {
 
     /// `private/withdraw_from_pool`: `shares` to burn, or `amount` in USD (converted at the current share price,
     /// rounded down to whole share micros); exactly one of the two. Paid at once when the pool's free liquidity
-    /// allows, otherwise (in part) queued. Result: `{currency, shares, withdrawn_shares, amount, fee, share_price,
-    /// queued_shares, lp_shares, timestamp, state}` with `state` `withdrawn`, `partially_queued` or `queued`.
+    /// allows, otherwise (in part) queued. Result: `{currency, shares, withdrawn_shares, amount (USD paid, net of the
+    /// fee), fee, share_price, queued_shares, lp_shares, timestamp, state}` with `state` `withdrawn`,
+    /// `partially_queued` or `queued`.
     static let withdrawFromPool: Handler = { context, params throws(APIError) in
         let account = try fundsAccount(context)
         let engine = context.engine
@@ -63,9 +64,10 @@ extension DeribitMethods {
                 result["amount"] = .number(amount.doubleValue)
                 result["shares"] = .number(shares.doubleValue)
                 sharePrice = price
-            case .withdrawn(let who, let shares, let amount, let withdrawalFee, let price) where who == account:
+            case .withdrawn(let who, let shares, let net, let withdrawalFee, let price) where who == account:
+                // The event's amount is already net of the fee.
                 withdrawnShares += shares
-                paid += amount - withdrawalFee
+                paid += net
                 fee += withdrawalFee
                 sharePrice = price
             case .withdrawalQueued(let who, let shares) where who == account:

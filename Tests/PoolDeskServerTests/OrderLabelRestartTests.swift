@@ -56,19 +56,21 @@ struct OrderLabelRestartTests {
         let buy: [String: JSONValue] = ["instrument_name": .string(instrument), "amount": "0.4", "type": "market", "label": "lost-reply-1"]
 
         // First life: the order is placed and journaled; the reply is "lost"; then the process dies without closing.
-        var firstReply: JSONValue?
-        do {
-            let sequencer = PoolSequencer(engine: engine, journal: journal, credentials: store, speed: 60, logger: logger)
-            var client = Client()
-            _ = await client.authenticate(sequencer, clientID: issued.clientID, secret: issued.secret)
-            firstReply = await client.send(sequencer, "private/buy", buy)
-            await sequencer.step()
-        }
-        let first = try #require(firstReply?["result"], "\(firstReply?.text ?? "nil")")
+        // The crash is the files as they are on disk at that moment (database and write-ahead log, no final flush,
+        // no snapshot), copied while the first sequencer still holds the session, and resumed under another name.
+        let crashed = directory.appendingPathComponent("crashed.sqlite").path
+        let dying = PoolSequencer(engine: engine, journal: journal, credentials: store, speed: 60, logger: logger)
+        var firstClient = Client()
+        _ = await firstClient.authenticate(dying, clientID: issued.clientID, secret: issued.secret)
+        let firstReply = await firstClient.send(dying, "private/buy", buy)
+        let first = try #require(firstReply["result"], "\(firstReply.text)")
         #expect(first["order"]?["order_state"] == "filled")
+        for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.copyItem(atPath: path + suffix, toPath: crashed + suffix)
+        }
 
         // Second life: resumed from the journal alone.
-        let recovered = try SessionJournal.resume(at: path)
+        let recovered = try SessionJournal.resume(at: crashed)
         #expect(recovered.engine.positions(of: account).map(\.quantity) == [Quantity(micros: 400_000)])
         let sequencer = PoolSequencer(engine: recovered.engine, journal: recovered.journal, credentials: store, speed: 60, logger: logger)
         var client = Client()
@@ -98,8 +100,9 @@ struct OrderLabelRestartTests {
         #expect(placed["result"]?["order"]?["order_state"] == "filled")
         #expect(await sequencer.engine.positions(of: account).map(\.quantity) == [Quantity(micros: 800_000)])
         try await sequencer.close()
+        try await dying.close()
 
-        let summary = try JournalVerifier.verify(path: path)
+        let summary = try JournalVerifier.verify(path: crashed)
         #expect(summary.commands == 3, "openAccount and two buys: the retry wrote nothing")
     }
 }
