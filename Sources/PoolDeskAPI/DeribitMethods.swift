@@ -35,7 +35,9 @@ public enum APIOutcome: Sendable {
 
 /// The methods of Deribit's API v2 that exist in a peer-to-pool market, with Deribit's names, parameter names and
 /// result field names (prices in USD rather than in the coin; one pool as the counterparty; no resting orders),
-/// plus `public/get_pool`. Pure: every handler reads an engine value and returns a result or a command.
+/// plus what Deribit lacks in its style (`public/get_pool`, `private/deposit_to_pool`, `private/withdraw_from_pool`,
+/// `private/preview_trade`). Pure: every handler reads an engine value and returns a result, a command, an order
+/// (with its label) or a read of the server's order store.
 public enum DeribitMethods {
     public typealias Handler = @Sendable (APIContext, RequestParameters) throws(APIError) -> APIOutcome
 

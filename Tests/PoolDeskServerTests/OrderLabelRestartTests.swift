@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Logging
 import PoolDeskAPI
 import PoolDeskJournal
@@ -104,5 +106,44 @@ struct OrderLabelRestartTests {
 
         let summary = try JournalVerifier.verify(path: crashed)
         #expect(summary.commands == 3, "openAccount and two buys: the retry wrote nothing")
+    }
+}
+
+extension ServerTests {
+    @Test("HTTP GET: a labelled buy, its retry, get_order_state_by_label, trade history and preview_trade with string parameters")
+    func labelsAndHistoryOverHTTP() async throws {
+        try await Self.withServer { served in
+            try await TestClient.withClient(host: "127.0.0.1", port: served.port) { client in
+                let auth = try await client.get("/api/v2/public/auth?grant_type=client_credentials&client_id=\(served.clientID)&client_secret=\(served.secret)")
+                guard case .string(let token)? = Self.json(String(buffer: try #require(auth.body)))?["result"]?["access_token"] else {
+                    Issue.record("no token"); return
+                }
+                let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+                func get(_ path: String) async throws -> JSONValue? {
+                    let response = try await client.get(path, headers: bearer)
+                    return Self.json(String(buffer: try #require(response.body)))
+                }
+                let buy = "/api/v2/private/buy?instrument_name=\(served.instrument)&amount=0.3&type=market&label=http-1"
+                let first = try await get(buy)
+                #expect(first?["result"]?["order"]?["label"] == "http-1", "\(first?.text ?? "nil")")
+                let retry = try await get(buy)
+                #expect(retry?["result"] == first?["result"])
+                let positions = await served.sequencer.engine.positions(of: served.account)
+                #expect(positions.map(\.quantity) == [Quantity(micros: 300_000)])
+
+                let state = try await get("/api/v2/private/get_order_state_by_label?currency=BTC&label=http-1")
+                #expect(state?["result"] == [first?["result"]?["order"] ?? .null])
+                let trades = try await get("/api/v2/public/get_last_trades_by_instrument?instrument_name=\(served.instrument)&count=5&sorting=asc")
+                guard case .array(let list)? = trades?["result"]?["trades"] else { Issue.record("\(trades?.text ?? "nil")"); return }
+                #expect(list.count == 1 && list.first?["amount"] == 0.3)
+                let badCount = try await get("/api/v2/public/get_last_trades_by_instrument?instrument_name=\(served.instrument)&count=abc")
+                #expect(badCount?["error"]?["data"]?["param"] == "count")
+                let preview = try await get("/api/v2/private/preview_trade?instrument_name=\(served.instrument)&amount=0.1&direction=sell")
+                #expect(preview?["result"]?["would_reject"] == .null, "\(preview?.text ?? "nil")")
+                #expect(preview?["result"]?["premium_per_contract"] != nil)
+                let deposit = try await get("/api/v2/private/deposit_to_pool?amount=100")
+                #expect(deposit?["error"]?["code"] == 13_009, "a trader credential does not move funds")
+            }
+        }
     }
 }
