@@ -249,12 +249,16 @@ public enum DeribitMethods {
         let id = try series(params, context.engine)
         let type = params.optionalString("type") ?? "market"
         guard type == "market" || type == "limit" else { throw .invalidParams("type", "market or limit") }
+        // `amount` (PoolDesk's addition): close only this many contracts; absent, the whole position as on Deribit.
+        let amount = try params.optionalAmount("amount", as: Quantity.self)
+        if let amount, !amount.isPositive { throw .invalidParams("amount", "must be above zero") }
         var limit: Money?
         if type == "limit", let price = try params.optionalAmount("price", as: Money.self),
            let held = context.engine.position(account: account, series: id) {
-            limit = Money.notional(price, Quantity(micros: abs(held.quantity.micros)), rounding: held.isLong ? .up : .down)
+            let closing = amount ?? Quantity(micros: abs(held.quantity.micros))
+            limit = Money.notional(price, closing, rounding: held.isLong ? .up : .down)
         }
-        return .command(.closePosition(account: account, series: id, quantity: nil, limitPremium: limit)) { events, engine in
+        return .command(.closePosition(account: account, series: id, quantity: amount, limitPremium: limit)) { events, engine in
             orderResult(events, engine, type: type, label: nil)
         }
     }
@@ -325,7 +329,7 @@ public enum DeribitMethods {
         }
         let balance = snapshot.account.balance.doubleValue
         return .result([
-            "currency": "USD", "balance": .number(balance), "available_funds": .number(balance),
+            "id": .number(Double(account.index)), "currency": "USD", "balance": .number(balance), "available_funds": .number(balance),
             "equity": .number(balance + snapshot.account.collateral.doubleValue + snapshot.unrealizedPnL),
             "initial_margin": .number(snapshot.account.collateral.doubleValue),
             "total_pl": .number(snapshot.account.realizedPnL.doubleValue + snapshot.unrealizedPnL),
