@@ -91,22 +91,22 @@ public enum ReplicaProtocol {
     }
 
     /// Entries read back from ``json(_:)``, or why they cannot be.
-    public static func entries(from value: JSONValue?) -> Result<[ReplicaEntry], String> {
-        guard case .array(let items)? = value else { return .failure("entries: expected an array") }
+    public static func entries(from value: JSONValue?) -> Result<[ReplicaEntry], ReplicaError> {
+        guard case .array(let items)? = value else { return .failure(ReplicaError("entries: expected an array")) }
         let decoder = makeDecoder()
         var entries: [ReplicaEntry] = []
         entries.reserveCapacity(items.count)
         for item in items {
-            guard case .number(let seq)? = item["seq"], seq.isFinite, seq >= 0, seq < 9e15 else { return .failure("entry without a valid seq") }
+            guard case .number(let seq)? = item["seq"], seq.isFinite, seq >= 0, seq < 9e15 else { return .failure(ReplicaError("entry without a valid seq")) }
             if case .string(let text)? = item["command"] {
                 guard let command = try? decoder.decode(EngineCommand.self, from: Data(text.utf8)) else {
-                    return .failure("entry \(Int64(seq)): unreadable command")
+                    return .failure(ReplicaError("entry \(Int64(seq)): unreadable command"))
                 }
                 entries.append(.command(sequence: Int64(seq), command))
             } else if case .number(let time)? = item["advance_to"], time.isFinite, abs(time) < 9e15 {
                 entries.append(.advance(sequence: Int64(seq), to: SimTime(milliseconds: Int64(time))))
             } else {
-                return .failure("entry \(Int64(seq)): neither a command nor an advance")
+                return .failure(ReplicaError("entry \(Int64(seq)): neither a command nor an advance"))
             }
         }
         return .success(entries)
@@ -134,30 +134,37 @@ public enum ReplicaProtocol {
 
     /// Reads a `public/get_replica` result, or says in one line why this build cannot use it (another format, newer
     /// engine rules, an unreadable engine).
-    public static func reply(from value: JSONValue) -> Result<Reply, String> {
-        guard case .string(let serverID)? = value["server_id"] else { return .failure("the reply has no server_id") }
-        guard case .number(let version)? = value["format"] else { return .failure("the reply has no replica format") }
+    public static func reply(from value: JSONValue) -> Result<Reply, ReplicaError> {
+        guard case .string(let serverID)? = value["server_id"] else { return .failure(ReplicaError("the reply has no server_id")) }
+        guard case .number(let version)? = value["format"] else { return .failure(ReplicaError("the reply has no replica format")) }
         guard Int(exactly: version) == format else {
-            return .failure("the server sends replica format \(version.formatted()), this pooldesk reads format \(format): run the same release on both sides")
+            return .failure(ReplicaError("the server sends replica format \(version.formatted()), this pooldesk reads format \(format): run the same release on both sides"))
         }
         if value["entries"] != nil {
             return entries(from: value["entries"]).map { .catchUp(serverID: serverID, entries: $0) }
         }
         if case .number(let rules)? = value["rules_version"], rules > Double(EngineRules.current) {
-            return .failure("the server runs engine rules \(rules.formatted()), newer than this pooldesk's \(EngineRules.current): upgrade pooldesk")
+            return .failure(ReplicaError("the server runs engine rules \(rules.formatted()), newer than this pooldesk's \(EngineRules.current): upgrade pooldesk"))
         }
         guard case .number(let sequence)? = value["sequence"], sequence.isFinite, sequence >= 0,
-              case .string(let text)? = value["engine"] else { return .failure("the reply has no engine snapshot") }
+              case .string(let text)? = value["engine"] else { return .failure(ReplicaError("the reply has no engine snapshot")) }
         let engine: Engine
         do {
             engine = try makeDecoder().decode(Engine.self, from: Data(text.utf8))
         } catch {
-            return .failure("the server's engine snapshot is unreadable here (\(error)): run the same release on both sides")
+            return .failure(ReplicaError("the server's engine snapshot is unreadable here (\(error)): run the same release on both sides"))
         }
         var speed = 1.0
         if case .number(let value)? = value["speed"], value.isFinite, value > 0 { speed = value }
         return .success(.snapshot(ReplicaSnapshot(serverID: serverID, sequence: Int64(sequence), engine: engine, speed: speed)))
     }
+}
+
+/// Why a replica message cannot be used, in one line.
+public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }
 
 extension Double {

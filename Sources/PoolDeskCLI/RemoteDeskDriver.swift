@@ -29,6 +29,8 @@ final class RemoteDeskDriver: DeskDriver {
     private var early: [(serverID: String, entries: [ReplicaEntry])] = []
     /// A `public/get_replica` is outstanding (sent by the link on each connection, or by a gap here).
     private var awaitingReplica = false
+    /// What a resynchronisation has to say, held until the link is connected.
+    private var resyncNotice: StatusMessage?
     /// Steps held back at most while waiting (a few minutes of a busy pool); beyond, the catch-up brings them.
     static let earlyLimit = 20_000
 
@@ -83,10 +85,11 @@ final class RemoteDeskDriver: DeskDriver {
             status.serverSpeed = snapshot.speed
             // Steps published before this snapshot was taken are in it already; later ones follow on.
             applyEarly(into: &events)
+            // Said once the link reports itself connected, after the "connected" line, so it is the one left showing.
             if restarted {
-                notices.append(.notice(StatusMessage("the server restarted: showing its state as resumed from its journal", role: .info)))
+                resyncNotice = StatusMessage("the server restarted: showing its state as resumed from its journal", role: .info)
             } else if missed > 0 {
-                notices.append(.notice(StatusMessage("re-synchronised: \(Plural.count(Int(missed), "event")) while away are in the pool but not in the log", role: .info)))
+                resyncNotice = StatusMessage("re-synchronised: \(Plural.count(Int(missed), "event")) while away are in the pool but not in the log", role: .info)
             }
         case .entries(let id, let entries):
             if awaitingReplica {
@@ -129,6 +132,10 @@ final class RemoteDeskDriver: DeskDriver {
             }
             if phase == .connected { resolveLostOrders() }
             notices.append(.connectionChanged(status))
+            if phase == .connected, let notice = resyncNotice {
+                notices.append(.notice(notice))
+                resyncNotice = nil
+            }
             if case .disconnected(let reason, let retry) = phase {
                 let when = retry.map { " — retrying in \(NumberFormat.fixed($0, decimals: $0 < 1 ? 2 : 0)) s" } ?? ""
                 notices.append(.notice(StatusMessage("disconnected from \(status.server): \(reason)\(when); orders are off", role: .danger)))
@@ -227,33 +234,46 @@ final class RemoteDeskDriver: DeskDriver {
         return .success([])
     }
 
+    /// Deribit's `price` is per contract, in the API's six decimals; the engine's limit is a total. Rounded in the
+    /// trader's favour (a buy's ceiling down, a sell's floor up), so the server never accepts a fill the desk's own
+    /// limit would have refused; the difference is at most a millionth of a dollar per contract.
+    static func perContract(_ total: Money, _ quantity: Quantity, side: Side) -> Money? {
+        guard quantity.isPositive, total.micros >= 0 else { return nil }
+        let exact = Double(total.micros) / Double(quantity.micros) * 1_000_000
+        let micros = side == .buy ? exact.rounded(.down) : exact.rounded(.up)
+        guard micros.isFinite, micros < 9e15 else { return nil }
+        return Money(micros: Int64(micros))
+    }
+
     /// A desk command as a Deribit-style request: method, parameters, the market's currency and a summary.
     static func request(for command: EngineCommand, account: AccountID, engine: Engine)
         -> (method: String, params: [String: JSONValue], currency: String, summary: String)? {
+        func option(_ series: SeriesID) -> OptionSeries? { engine.isKnownSeries(series) ? engine.series[series.index] : nil }
         func currency(_ series: SeriesID) -> String? {
-            guard let option = engine.series[safe: series.index] else { return nil }
-            return engine.markets[safe: option.market.index]?.symbol
+            guard let option = option(series), engine.markets.indices.contains(option.market.index) else { return nil }
+            return engine.markets[option.market.index].symbol
         }
         switch command {
         case .placeOrder(let order):
-            guard order.account == account, let option = engine.series[safe: order.series.index], let symbol = currency(order.series) else { return nil }
+            guard order.account == account, let option = option(order.series), let symbol = currency(order.series) else { return nil }
             var params: [String: JSONValue] = ["instrument_name": .string(option.name), "amount": .string(order.quantity.plainText),
                                                "type": "market"]
-            if let limit = order.limitPremium, order.quantity.isPositive {
-                // Deribit's `price` is per contract; the engine's limit is the total, so divide exactly enough.
+            if let limit = order.limitPremium, let price = perContract(limit, order.quantity, side: order.side) {
                 params["type"] = "limit"
-                params["price"] = .number(limit.doubleValue / order.quantity.doubleValue)
+                params["price"] = .string(price.plainText)
             }
             let verb = order.side == .buy ? "buy" : "sell"
             return ("private/\(verb)", params, symbol, "\(verb) \(order.quantity.plainText) \(option.name)")
         case .closePosition(let owner, let series, let quantity, let limit):
-            guard owner == account, let option = engine.series[safe: series.index], let symbol = currency(series) else { return nil }
+            guard owner == account, let option = option(series), let symbol = currency(series) else { return nil }
             var params: [String: JSONValue] = ["instrument_name": .string(option.name), "type": "market"]
             if let quantity { params["amount"] = .string(quantity.plainText) }
             let closing = quantity ?? engine.position(account: account, series: series).map { Quantity(micros: abs($0.quantity.micros)) }
-            if let limit, let closing, closing.isPositive {
+            // Closing a long sells it: the worst price is a floor, rounded up; closing a short buys: rounded down.
+            let held = engine.position(account: account, series: series)
+            if let limit, let closing, let price = perContract(limit, closing, side: held?.isLong == false ? .buy : .sell) {
                 params["type"] = "limit"
-                params["price"] = .number(limit.doubleValue / closing.doubleValue)
+                params["price"] = .string(price.plainText)
             }
             return ("private/close_position", params, symbol, "close \(quantity.map { "\($0.plainText) of " } ?? "")\(option.name)")
         case .deposit(let owner, let amount):

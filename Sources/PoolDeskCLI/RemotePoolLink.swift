@@ -173,6 +173,8 @@ final class RemotePoolLink: Sendable {
             do {
                 var configuration = WebSocketClientConfiguration()
                 configuration.maxFrameSize = Self.maximumMessageBytes
+                // A session ended by silence must not wait long for a close handshake the server may never answer.
+                configuration.closeTimeout = .seconds(1)
                 let close = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
                     try await self.session(inbound: inbound, outbound: outbound)
                 }
@@ -266,7 +268,7 @@ final class RemotePoolLink: Sendable {
                       let data = value["params"]?["data"], case .string(let serverID)? = data["server_id"] else { return }
                 switch ReplicaProtocol.entries(from: data["entries"]) {
                 case .success(let entries): post(.entries(serverID: serverID, entries))
-                case .failure(let reason): throw LinkError(message: "unreadable replica stream: \(reason)")
+                case .failure(let reason): throw LinkError(message: "unreadable replica stream: \(reason.message)")
                 }
             case "heartbeat":
                 // Deribit's heartbeat: a `test_request` must be answered with `public/test`.
@@ -308,7 +310,7 @@ final class RemotePoolLink: Sendable {
                 throw LinkError(message: "the server refused the replica: \(error.reasonText)")
             case .success(let result):
                 switch ReplicaProtocol.reply(from: result) {
-                case .failure(let reason): try refuse(reason)
+                case .failure(let reason): try refuse(reason.message)
                 case .success(.snapshot(let snapshot)): post(.snapshot(snapshot))
                 case .success(.catchUp(let serverID, let entries)): post(.catchUp(serverID: serverID, entries))
                 }

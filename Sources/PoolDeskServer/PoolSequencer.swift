@@ -96,7 +96,7 @@ public actor PoolSequencer {
     public func replica(since: Int64?, serverID: String?) -> JSONValue {
         if let since, serverID == self.serverID, since <= replicaSequence,
            let first = replicaLog.first?.sequence, since + 1 >= first || since == replicaSequence {
-            let entries = replicaLog.filter { $0.sequence > since }
+            let entries = Array(replicaLog.filter { $0.sequence > since })
             return ReplicaProtocol.catchUpResult(serverID: self.serverID, sequence: replicaSequence, entries: entries)
         }
         return ReplicaProtocol.snapshotResult(ReplicaSnapshot(serverID: self.serverID, sequence: replicaSequence, engine: engine, speed: speed))

@@ -64,22 +64,22 @@ struct ReplicaProtocolTests {
             Issue.record("format 2 accepted")
             return
         }
-        #expect(reason.contains("replica format 2"))
-        #expect(!reason.contains("\n"))
+        #expect(reason.message.contains("replica format 2"))
+        #expect(!reason.message.contains("\n"))
         fields["format"] = 1
         fields["rules_version"] = 99
         guard case .failure(let rules) = ReplicaProtocol.reply(from: .object(fields)) else {
             Issue.record("rules 99 accepted")
             return
         }
-        #expect(rules.contains("engine rules 99"))
+        #expect(rules.message.contains("engine rules 99"))
         fields["rules_version"] = 2
         fields["engine"] = "{not json"
         guard case .failure(let unreadable) = ReplicaProtocol.reply(from: .object(fields)) else {
             Issue.record("garbage engine accepted")
             return
         }
-        #expect(unreadable.contains("unreadable"))
+        #expect(unreadable.message.contains("unreadable"))
     }
 
     @Test("bad entries are refused, never trusted")

@@ -115,7 +115,11 @@ struct RemoteDeskDriverTests {
         #expect(request.params["instrument_name"] == .string(engine.series[series.index].name))
         #expect(request.params["amount"] == "2")
         #expect(request.params["type"] == "limit")
-        #expect(request.params["price"] == 150)
+        #expect(request.params["price"] == "150")
+        // Six decimals, rounded in the trader's favour: a buy's ceiling down, a sell's floor up.
+        #expect(RemoteDeskDriver.perContract(Money(micros: 17_487_889), Quantity(micros: 100_000), side: .buy) == Money(micros: 174_878_890))
+        #expect(RemoteDeskDriver.perContract(Money(micros: 10_000_000), Quantity(3), side: .buy) == Money(micros: 3_333_333))
+        #expect(RemoteDeskDriver.perContract(Money(micros: 10_000_000), Quantity(3), side: .sell) == Money(micros: 3_333_334))
         let label = try #require(request.label)
         #expect(request.params["label"] == .string(label))
         #expect(driver.inFlight[label] != nil)
