@@ -24,6 +24,9 @@ public enum APIReply: Sendable {
     case read(HistoryRequest, id: JSONValue, render: @Sendable (HistoryAnswer, Engine) -> Result<JSONValue, APIError>)
     /// Send this response, then close the connection (too many refusals, or a message that cannot be answered).
     case respondAndClose(JSONValue)
+    /// Answer request `id` with the server's replica (``ReplicaProtocol``): a catch-up after `since` when `serverID`
+    /// names this server run and it still holds those entries, else a snapshot.
+    case replica(id: JSONValue, since: Int64?, serverID: String?)
 }
 
 /// One client connection's protocol state, as a value (swift-nio's state-machine habit): its authentication, its
@@ -84,6 +87,14 @@ public struct APIConnection: Sendable {
         case "public/unsubscribe_all", "private/unsubscribe_all":
             subscriptions.removeAll()
             return respond(.success("ok"))
+        case "public/get_replica":
+            let params = RequestParameters(request.params)
+            let since: Double?
+            do { since = try params.optionalNumber("since") } catch { return respond(.failure(error)) }
+            guard since.map({ $0 >= 0 && $0 < 9e15 && $0 == $0.rounded() }) ?? true else {
+                return respond(.failure(.invalidParams("since", "a sequence number (a whole number from 0)")))
+            }
+            return .replica(id: request.id, since: since.map { Int64($0) }, serverID: params.optionalString("server_id"))
         default:
             let grant = request.method.hasPrefix("private/") ? currentGrant(request, authority: authority, now: serverTime) : nil
             let context = APIContext(engine: engine, account: grant?.account, mayTrade: grant?.role.mayTrade ?? false,
@@ -159,10 +170,12 @@ public struct APIConnection: Sendable {
         return .success(.array(removed))
     }
 
-    /// The subscription notifications to send after `events`, for this connection's channels.
-    public func notifications(events: [EngineEvent], engine: Engine) -> [JSONValue] {
-        subscriptions.sorted { $0.name < $1.name }.compactMap { channel in
-            channel.notification(events: events, engine: engine, account: grant?.account).map(channel.message)
+    /// The subscription notifications to send after `events`, for this connection's channels (`replica`: this
+    /// publication's `pool.replica` data, if any). Between clock steps (`tick` false: a command's immediate
+    /// publication) only event-driven channels speak.
+    public func notifications(events: [EngineEvent], engine: Engine, replica: JSONValue? = nil, tick: Bool = true) -> [JSONValue] {
+        subscriptions.sorted { $0.name < $1.name }.filter { tick || $0.isEventDriven }.compactMap { channel in
+            channel.notification(events: events, engine: engine, account: grant?.account, replica: replica).map(channel.message)
         }
     }
 }

@@ -291,20 +291,24 @@ public enum DeribitMethods {
         let type = try params.optionalText("type") ?? "market"
         guard type == "market" || type == "limit" else { throw .invalidParams("type", "market or limit") }
         let held = context.engine.position(account: account, series: id)
+        // `amount` (PoolDesk's addition): close only this many contracts; absent, the whole position as on Deribit.
+        let amount = try params.optionalAmount("amount", as: Quantity.self)
+        if let amount, !amount.isPositive { throw .invalidParams("amount", "must be above zero") }
+        let closing = amount ?? held.map { Quantity(micros: abs($0.quantity.micros)) }
         var limit: Money?
         var limitPrice: Money?
         if type == "limit", let price = try params.optionalAmount("price", as: Money.self) {
             guard price.isPositive else { throw .invalidParams("price", "must be above zero") }
             limitPrice = price
-            if let held {
-                limit = Money.notional(price, Quantity(micros: abs(held.quantity.micros)), rounding: held.isLong ? .up : .down)
+            if let held, let closing {
+                limit = Money.notional(price, closing, rounding: held.isLong ? .up : .down)
             }
         }
         let request = OrderRequest(account: account, series: id, instrumentName: context.engine.series[id.index].name,
                                    side: held.map { $0.isLong ? .sell : .buy } ?? .sell,
-                                   amount: held.map { Quantity(micros: abs($0.quantity.micros)) } ?? .zero,
+                                   amount: closing ?? .zero,
                                    orderType: type, limitPrice: limitPrice, label: nil)
-        return .command(.closePosition(account: account, series: id, quantity: nil, limitPremium: limit)) { events, engine in
+        return .command(.closePosition(account: account, series: id, quantity: amount, limitPremium: limit)) { events, engine in
             orderResult(request, events, engine)
         }
     }
@@ -430,7 +434,7 @@ public enum DeribitMethods {
         }
         let balance = snapshot.account.balance.doubleValue
         return .result([
-            "currency": "USD", "balance": .number(balance), "available_funds": .number(balance),
+            "id": .number(Double(account.index)), "currency": "USD", "balance": .number(balance), "available_funds": .number(balance),
             "equity": .number(balance + snapshot.account.collateral.doubleValue + snapshot.unrealizedPnL),
             "initial_margin": .number(snapshot.account.collateral.doubleValue),
             "total_pl": .number(snapshot.account.realizedPnL.doubleValue + snapshot.unrealizedPnL),

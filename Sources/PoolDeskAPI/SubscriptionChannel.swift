@@ -13,6 +13,8 @@ public enum SubscriptionChannel: Hashable, Sendable {
     case userChanges(scope: String, interval: String)
     /// `pool.state`: NAV, share price, utilization, Greeks, breakers and the withdrawal queue (PoolDesk's own).
     case poolState
+    /// `pool.replica`: every step the server takes, for a dashboard's replica (PoolDesk's own; ``ReplicaProtocol``).
+    case replica
 
     /// Intervals Deribit offers; the server publishes at most every 100 ms whichever is asked.
     public static let intervals: Set<String> = ["raw", "100ms", "agg2"]
@@ -47,6 +49,8 @@ public enum SubscriptionChannel: Hashable, Sendable {
             }
         case "pool"? where parts == ["pool", "state"]:
             return .success(.poolState)
+        case "pool"? where parts == ["pool", "replica"]:
+            return .success(.replica)
         default:
             return bad("unknown channel")
         }
@@ -63,6 +67,16 @@ public enum SubscriptionChannel: Hashable, Sendable {
         case .userPortfolio(let currency): "user.portfolio.\(currency.lowercased())"
         case .userChanges(let scope, let interval): "user.changes.\(scope).\(interval)"
         case .poolState: "pool.state"
+        case .replica: ReplicaProtocol.channelName
+        }
+    }
+
+    /// Whether the channel speaks when something happens (a trade, a step of the replica) rather than on the
+    /// clock's 100 ms publications: such channels are also published right after each command.
+    public var isEventDriven: Bool {
+        switch self {
+        case .trades, .userTrades, .userChanges, .userPortfolio, .replica: true
+        case .ticker, .book, .priceIndex, .poolState: false
         }
     }
 
@@ -75,8 +89,9 @@ public enum SubscriptionChannel: Hashable, Sendable {
     }
 
     /// What to publish on this channel now, after `events` (the events since the last publication), for `account`
-    /// (private channels); nil when there is nothing new to say (a trades channel with no trade).
-    public func notification(events: [EngineEvent], engine: Engine, account: AccountID?) -> JSONValue? {
+    /// (private channels); nil when there is nothing new to say (a trades channel with no trade). `replica` is the
+    /// `pool.replica` data of this publication (encoded once by the server for every subscriber).
+    public func notification(events: [EngineEvent], engine: Engine, account: AccountID?, replica: JSONValue? = nil) -> JSONValue? {
         func fills(_ matches: (Fill) -> Bool) -> [JSONValue] {
             events.compactMap { event -> JSONValue? in
                 guard case .orderFilled(let fill) = event.payload, matches(fill) else { return nil }
@@ -128,6 +143,8 @@ public enum SubscriptionChannel: Hashable, Sendable {
                     "initial_margin": .number(snapshot.account.collateral.doubleValue), "session_upl": .number(snapshot.unrealizedPnL)]
         case .poolState:
             return DeribitMethods.pool(engine)
+        case .replica:
+            return replica
         }
     }
 

@@ -20,7 +20,7 @@ public struct PoolDeskCommand: ParsableCommand {
             BenchCompareCommand.self,
             ThemesCommand.self,
             VerifyCommand.self, ExportCommand.self, ReplayCommand.self, JournalDrillCommand.self,
-            ServeCommand.self, AccountsCommand.self,
+            ServeCommand.self, AccountsCommand.self, ConnectCommand.self, ConnectBenchmarkCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Logging
 import PoolDeskAPI
@@ -10,6 +11,13 @@ public struct Publication: Sendable {
     public var events: [EngineEvent]
     /// The pool after them (a value: each connection reads it without touching the sequencer).
     public var engine: Engine
+    /// The `pool.replica` data for these steps (``ReplicaProtocol``), encoded once for every subscriber; nil when
+    /// the server took no step.
+    public var replica: JSONValue?
+    /// A clock step (every channel publishes) rather than a command's immediate publication (only event-driven
+    /// channels — trades, user changes, the replica — publish, so a fill reaches every peer at once while tickers
+    /// keep their 100 ms pace).
+    public var isTick = true
 }
 
 /// The one writer of a served pool: owns the engine, the session's journal and the API authority, and orders every
@@ -36,6 +44,16 @@ public actor PoolSequencer {
     /// Recent fills (and, without a journal, labelled orders): the history's tail the journal may not have written
     /// yet (simulation events are batched), or the whole history of a pool served in memory.
     private var history = OrderHistory()
+    /// This server run, for replicas: sequences restart with each run, so a client that sees another id resyncs.
+    public nonisolated let serverID: String
+    /// The last step (command or clock move) given a replica sequence number.
+    public private(set) var replicaSequence: Int64 = 0
+    /// The newest steps, for clients catching up after a short disconnection without a whole snapshot.
+    private var replicaLog = Deque<ReplicaEntry>()
+    /// Steps not yet published.
+    private var unpublishedEntries: [ReplicaEntry] = []
+    /// Steps kept for catching up: about 80 minutes of clock moves at 10 a second, plus the commands among them.
+    public static let replicaLogCapacity = 50_000
 
     /// A sequencer for `engine`, journaling to `journal` (nil: in memory only), authenticating against `credentials`.
     public init(engine: Engine, journal: sending SessionJournal?, credentials: CredentialStore, speed: Double, logger: Logger) {
@@ -44,6 +62,8 @@ public actor PoolSequencer {
         self.authority = APIAuthority(credentials: credentials)
         self.speed = speed
         self.logger = logger
+        var generator = SystemRandomNumberGenerator()
+        self.serverID = String(generator.next(), radix: 16)
     }
 
     /// Monotonic wall seconds (request budgets and clock steps).
@@ -76,6 +96,8 @@ public actor PoolSequencer {
             case .success(let answer): return (JSONRPCDecoder.response(id: id, render(answer, engine)), false)
             case .failure(let error): return (JSONRPCDecoder.response(id: id, .failure(error)), false)
             }
+        case .replica(let id, let since, let server):
+            return (JSONRPCDecoder.response(id: id, .success(replica(since: since, serverID: server))), false)
         }
     }
 
@@ -168,6 +190,26 @@ public actor PoolSequencer {
         }
     }
 
+    /// `public/get_replica`: the entries after `since` when they are still held for this server run, else the
+    /// engine as it is now (encoding it takes a few milliseconds, once per connection or resync).
+    public func replica(since: Int64?, serverID: String?) -> JSONValue {
+        if let since, serverID == self.serverID, since <= replicaSequence,
+           let first = replicaLog.first?.sequence, since + 1 >= first || since == replicaSequence {
+            let entries = Array(replicaLog.filter { $0.sequence > since })
+            return ReplicaProtocol.catchUpResult(serverID: self.serverID, sequence: replicaSequence, entries: entries)
+        }
+        return ReplicaProtocol.snapshotResult(ReplicaSnapshot(serverID: self.serverID, sequence: replicaSequence, engine: engine, speed: speed))
+    }
+
+    /// Numbers a step for replicas, keeps it for catch-ups and queues it for publication.
+    private func record(_ make: (Int64) -> ReplicaEntry) {
+        replicaSequence += 1
+        let entry = make(replicaSequence)
+        unpublishedEntries.append(entry)
+        replicaLog.append(entry)
+        if replicaLog.count > Self.replicaLogCapacity { replicaLog.removeFirst(replicaLog.count - Self.replicaLogCapacity) }
+    }
+
     /// Applies `command` to a copy, journals it, then commits: the caller is answered only once it is on disk.
     /// `label`: an API order label, journaled in the same transaction as the command.
     public func apply(_ command: EngineCommand, label: JournalOrderLabel? = nil) -> Result<[EngineEvent], APIError> {
@@ -185,6 +227,8 @@ public actor PoolSequencer {
         }
         history.record(events)
         unpublished += events
+        record { .command(sequence: $0, command) }
+        publish(tick: false)
         return .success(events)
     }
 
@@ -213,10 +257,19 @@ public actor PoolSequencer {
                 }
                 history.record(events)
                 unpublished += events
+                let time = engine.time
+                record { .advance(sequence: $0, to: time) }
             }
         }
-        let publication = Publication(events: unpublished, engine: engine)
+        publish(tick: true)
+    }
+
+    /// Hands everything unpublished to the connected sessions.
+    private func publish(tick: Bool) {
+        let replica = unpublishedEntries.isEmpty ? nil : ["server_id": .string(serverID), "entries": ReplicaProtocol.json(unpublishedEntries)] as JSONValue
+        let publication = Publication(events: unpublished, engine: engine, replica: replica, isTick: tick)
         unpublished.removeAll(keepingCapacity: true)
+        unpublishedEntries.removeAll(keepingCapacity: true)
         for continuation in subscribers.values { continuation.yield(publication) }
     }
 

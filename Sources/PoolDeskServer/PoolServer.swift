@@ -49,7 +49,8 @@ public enum PoolServer {
                 for await publication in publications {
                     let connection = shared.state.withLock { $0 }
                     guard !connection.subscriptions.isEmpty else { continue }
-                    for message in connection.notifications(events: publication.events, engine: publication.engine) {
+                    for message in connection.notifications(events: publication.events, engine: publication.engine, replica: publication.replica,
+                                                                     tick: publication.isTick) {
                         try await outbound.write(.text(message.text))
                     }
                 }

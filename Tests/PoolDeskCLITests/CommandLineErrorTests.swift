@@ -17,7 +17,7 @@ struct CommandLineErrorTests {
         return home
     }
 
-    func run(_ arguments: [String], input: String? = nil, home: URL? = nil) throws -> Outcome {
+    func run(_ arguments: [String], input: String? = nil, home: URL? = nil, environment extra: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = try TmuxSession.builtExecutable()
         process.arguments = arguments
@@ -29,6 +29,7 @@ struct CommandLineErrorTests {
         environment["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
         environment["XDG_CONFIG_HOME"] = home.appendingPathComponent("config").path
         environment["XDG_STATE_HOME"] = home.appendingPathComponent("state").path
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let output = Pipe(), error = Pipe(), standardInput = Pipe()
         process.standardOutput = output

@@ -29,6 +29,8 @@ public enum DashboardAction: Hashable, Sendable {
     case replaySought(to: SimTime, rewound: Bool, label: String, events: [EngineEvent])
     /// The session must stop (a journal write failed, a termination signal arrived).
     case stop
+    /// A network dashboard's link changed (connected, lost, round trip measured).
+    case connectionChanged(ConnectionStatus)
 }
 
 /// The dashboard's one place of change: actions in, new UI state and effects out.
@@ -61,6 +63,17 @@ public enum DashboardReducer {
             state.status = StatusMessage("replay at \(time) (\(label))", role: .info)
         case .stop:
             state.shouldQuit = true
+        case .connectionChanged(let connection):
+            let wasLive = state.connection?.isLive ?? true
+            state.connection = connection
+            state.speed = connection.serverSpeed
+            if wasLive && !connection.isLive, let reason = connection.orderRefusal {
+                // A ticket open on a dead link would only fail on Enter: close it now and say why.
+                if state.ticket != nil || state.liquidityTicket != nil { state.mode = .normal }
+                state.status = StatusMessage(reason, role: .danger)
+            } else if !wasLive && connection.isLive {
+                state.status = StatusMessage("connected to \(connection.server) — in step with the server", role: .info)
+            }
         }
         return []
     }
@@ -129,7 +142,17 @@ public enum DashboardReducer {
             return []
         }
         if state.readOnly && KeyMap.placesOrders(action) {
-            state.status = StatusMessage(state.isReplay ? "replay is read-only" : "read-only mode: order keys are off", role: .warning)
+            state.status = StatusMessage(state.isReplay ? "replay is read-only"
+                                         : state.connection != nil ? "monitor: order keys are off (connect with credentials to trade)"
+                                         : "read-only mode: order keys are off", role: .warning)
+            return []
+        }
+        if KeyMap.placesOrders(action), let refusal = state.connection?.orderRefusal {
+            state.status = StatusMessage(refusal, role: .warning)
+            return []
+        }
+        if let connection = state.connection, [.togglePause, .faster, .slower].contains(action) {
+            state.status = StatusMessage("the server runs the clock (×\(speedText(connection.serverSpeed))): pause and speed are the operator's", role: .warning)
             return []
         }
         return perform(action, state: &state, engine: engine)
@@ -443,6 +466,14 @@ public enum DashboardReducer {
                 state.status = StatusMessage("read-only: \"\(text)\" not sent", role: .warning)
                 return []
             }
+            if command.placesOrders, let refusal = state.connection?.orderRefusal {
+                state.status = StatusMessage("\(refusal): \"\(text)\" not sent", role: .warning)
+                return []
+            }
+            if let connection = state.connection, command.isClockOrPoolControl {
+                state.status = StatusMessage("the server runs the clock and the pool (×\(speedText(connection.serverSpeed))): \"\(text)\" is the operator's", role: .warning)
+                return []
+            }
             switch command {
             case .trade(let side, let quantity, let series, let perContractLimit):
                 var order = Order(account: state.deskAccount, series: series, side: side, quantity: quantity)
@@ -521,6 +552,15 @@ extension DeskCommand {
     public var placesOrders: Bool {
         switch self {
         case .trade, .close, .closeAll, .deposit, .withdraw, .withdrawAll, .hedging: true
+        default: false
+        }
+    }
+
+    /// Whether the command sets the clock or the pool's own settings: a served pool's operator decides those, not a
+    /// network dashboard.
+    public var isClockOrPoolControl: Bool {
+        switch self {
+        case .speed, .pause, .resume, .hedging: true
         default: false
         }
     }

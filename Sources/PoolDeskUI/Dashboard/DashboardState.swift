@@ -260,6 +260,8 @@ public struct DashboardState: Hashable, Sendable {
     public internal(set) var isStale = false
     /// Whether the session is a replay (read-only, different header badge).
     public internal(set) var isReplay: Bool
+    /// The link to the server for a network dashboard (`pooldesk connect`); nil for the embedded engine and replays.
+    public internal(set) var connection: ConnectionStatus?
     public internal(set) var shouldQuit = false
 
     public static let maximumLogEntries = 500
@@ -271,7 +273,7 @@ public struct DashboardState: Hashable, Sendable {
 
     public init(deskAccount: AccountID, marketCount: Int, readOnly: Bool = false, speed: Double = 60,
                 themeName: String = "default", availableThemes: [String] = ["default"], slippage: Double = 0.01,
-                isReplay: Bool = false, status: StatusMessage? = nil) {
+                isReplay: Bool = false, connection: ConnectionStatus? = nil, status: StatusMessage? = nil) {
         self.deskAccount = deskAccount
         self.readOnly = readOnly || isReplay
         self.selectedBoard = Array(repeating: nil, count: max(1, marketCount))
@@ -280,6 +282,8 @@ public struct DashboardState: Hashable, Sendable {
         self.availableThemes = availableThemes
         self.slippage = slippage
         self.isReplay = isReplay
+        self.connection = connection
+        if let connection { self.speed = connection.serverSpeed }
         self.status = status
     }
 

@@ -22,7 +22,21 @@ enum HeaderView {
         put(" \(clock.expiryCode) \(twoDigit(clock.hour)):\(twoDigit(clock.minute)):\(twoDigit(clock.second))\(compact ? "" : " UTC") ", .header)
         put(" ×\(speedText(state.speed)) ", .header)
         put(" \(NumberFormat.fixed(state.tickRate, decimals: 0)) t/s ", .muted)
+        if let connection = state.connection {
+            // Who and where: the server, the account (or a monitor), and how far away it is.
+            put(" \(connection.server) · \(connection.account ?? "monitor")", .header)
+            if connection.isLive, let rtt = connection.roundTripMilliseconds {
+                put(" \(NumberFormat.fixed(rtt, decimals: rtt < 10 ? 1 : 0)) ms ", .muted)
+            }
+        }
         var badges: [(String, ThemeRole)] = []
+        if let connection = state.connection {
+            switch connection.phase {
+            case .connected: break
+            case .synchronising: badges.append(("SYNCING", .warning))
+            case .disconnected: badges.append(("DISCONNECTED", .danger))
+            }
+        }
         if state.isReplay { badges.append(("REPLAY", .info)) }
         if state.paused { badges.append(("PAUSED", .warning)) }
         if !engine.halts.isEmpty {
@@ -34,7 +48,7 @@ enum HeaderView {
             badges.append(("HALTED " + names.joined(separator: ", "), .danger))
         }
         if state.isStale && !state.paused { badges.append(("STALE", .warning)) }
-        if state.readOnly && !state.isReplay { badges.append(("READ-ONLY", .info)) }
+        if state.readOnly && !state.isReplay { badges.append((state.connection != nil ? "MONITOR" : "READ-ONLY", .info)) }
         let badgeText = badges.map { " \($0.0) " }.joined(separator: " ")
         var bx = rect.maxX - badgeText.unicodeScalars.count - 1
         for (text, role) in badges {

@@ -9,9 +9,11 @@ enum StatusBarView {
             drawCommandLine(&grid, rect: rect, line: line, context: context)
             return
         }
+        // A network dashboard's clock is the server's: its hints leave out pause and speed.
+        let clock = state.connection == nil ? "  space:pause  +/-:speed" : ""
         let hints = state.readOnly
-            ? "?:help  Tab:panel  []:expiry  m:market  space:pause  +/-:speed  t:theme  q:quit"
-            : "?:help  b/s:buy/sell  c:close  d/w:LP  ::cmd  []:expiry  m:market  space:pause  +/-:speed  t:theme  q:quit"
+            ? "?:help  Tab:panel  []:expiry  m:market\(clock)  t:theme  q:quit"
+            : "?:help  b/s:buy/sell  c:close  d/w:LP  ::cmd  []:expiry  m:market\(clock)  t:theme  q:quit"
         if let status = state.status {
             let used = grid.drawText(status.text, x: rect.x + 1, y: rect.y, width: max(0, rect.width * 3 / 5), style: theme.style(status.role).adding(.bold))
             let hintX = used.upperBound + 2

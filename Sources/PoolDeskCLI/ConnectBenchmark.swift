@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PoolDeskAPI
+import PoolDeskServer
+import PoolEngine
+import ServiceLifecycle
+
+/// `pooldesk bench-connect`: how long a fill takes to reach another dashboard over loopback. A server runs in this
+/// process on an ephemeral port; two network dashboards (the real link and driver, without a screen) connect as
+/// alice and bob; alice sends market buys one after another and the time from sending to the fill appearing in
+/// bob's replica is measured (bob's driver is polled every 0.2 ms, so the frame pacing of a real screen — up to one
+/// frame, 50 ms at 20 fps — is not included).
+struct ConnectBenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-connect",
+        abstract: "Measure order-to-fill latency between two network dashboards over loopback (build with -c release)."
+    )
+
+    @Option(help: "Orders to time (10–10000, default 300).")
+    var orders: Int = 300
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    init() {}
+
+    func validate() throws {
+        try FlagLimits.check(orders, in: 10...10_000, flag: "--orders")
+    }
+
+    func run() throws {
+        let result = try ConnectBenchmark.run(orders: orders)
+        if json {
+            let value: JSONValue = ["orders": .number(Double(result.samples.count)), "median_ms": .number(result.percentile(0.5)),
+                                    "p99_ms": .number(result.percentile(0.99)), "max_ms": .number(result.percentile(1))]
+            print(value.text)
+        } else {
+            print("fill seen by another dashboard over loopback: \(result.samples.count) orders, "
+                + "median \(String(format: "%.2f", result.percentile(0.5))) ms, p99 \(String(format: "%.2f", result.percentile(0.99))) ms, "
+                + "max \(String(format: "%.2f", result.percentile(1))) ms")
+        }
+    }
+}
+
+enum ConnectBenchmark {
+    struct Result {
+        /// Milliseconds from sending each order to its fill in the other replica, sorted.
+        var samples: [Double]
+        func percentile(_ p: Double) -> Double {
+            guard !samples.isEmpty else { return .nan }
+            let index = min(samples.count - 1, max(0, Int((Double(samples.count) * p).rounded(.up)) - 1))
+            return samples[index]
+        }
+    }
+
+    static func run(orders: Int) throws -> Result {
+        var logger = Logger(label: "bench-connect")
+        logger.logLevel = .error
+        var engine = Scenario(seed: 1, participants: ParticipantConfiguration(count: 0)).engine
+        var credentials = CredentialStore()
+        var random = SystemRandomNumberGenerator()
+        var keys: [ClientCredentials] = []
+        var accounts: [AccountID] = []
+        for name in ["alice", "bob"] {
+            let events = engine.apply(.openAccount(name: name, role: .trader, funding: Money(100_000_000)))
+            guard let account = events.lazy.compactMap({ event -> AccountID? in
+                if case .accountOpened(let id, _, _, _) = event.payload { return id }
+                return nil
+            }).first else { throw PoolDeskError("could not open \(name)'s account", exitCode: 1) }
+            let issued = try credentials.issue(name: name, account: account, role: .trader, using: &random)
+            keys.append(ClientCredentials(clientID: issued.clientID, clientSecret: issued.secret))
+            accounts.append(account)
+        }
+        guard let board = engine.liveBoards(market: MarketID(0)).first(where: { engine.time < $0.tradingCutoff(engine.configuration.amm) }) else {
+            throw PoolDeskError("no board open for trading", exitCode: 1)
+        }
+        let series = board.series(.call, strikeIndex: board.atTheMoneyIndex(spot: engine.markets[0].spot))
+        let sequencer = PoolSequencer(engine: engine, journal: nil, credentials: credentials, speed: 1, logger: logger)
+        let ports = PortBox()
+        let app = PoolServer.application(sequencer: sequencer, host: "127.0.0.1", port: 0, logger: logger) { ports.set($0) }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let server = Task { try await group.run() }
+        defer {
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                await group.triggerGracefulShutdown()
+                _ = try? await server.value
+                done.signal()
+            }
+            done.wait()
+        }
+        guard let port = ports.wait(timeout: 20) else { throw PoolDeskError("the benchmark server did not start", exitCode: 1) }
+        let url = "ws://127.0.0.1:\(port)/ws/api/v2"
+        func connect(_ key: ClientCredentials) throws -> RemoteDeskDriver {
+            let link = RemotePoolLink(url: url, displayName: "127.0.0.1:\(port)", credentials: key, logger: logger)
+            link.start()
+            if let failure = link.waitUntilReady(timeout: 20) { throw PoolDeskError(failure, exitCode: 1) }
+            let messages = link.drain()
+            guard let snapshot = messages.lazy.compactMap({ if case .snapshot(let s) = $0 { s } else { nil } }).last else {
+                throw PoolDeskError("no snapshot", exitCode: 1)
+            }
+            let driver = RemoteDeskDriver(snapshot: snapshot, link: link,
+                                          status: .init(server: "bench", account: nil, phase: .synchronising, serverSpeed: snapshot.speed), logger: logger)
+            var ignored: [EngineEvent] = []
+            for message in messages { driver.take(message, into: &ignored) }
+            return driver
+        }
+        let alice = try connect(keys[0])
+        let bob = try connect(keys[1])
+        defer {
+            (alice.link as? RemotePoolLink)?.stop()
+            (bob.link as? RemotePoolLink)?.stop()
+        }
+        func pump(_ driver: RemoteDeskDriver) -> [EngineEvent] {
+            let events = driver.advance(milliseconds: 0) { false }.events
+            _ = driver.pendingNotices()
+            return events
+        }
+        var samples: [Double] = []
+        samples.reserveCapacity(orders)
+        for index in 0..<orders {
+            _ = pump(alice)
+            let side: Side = index.isMultiple(of: 2) ? .buy : .sell
+            let sent = DispatchTime.now().uptimeNanoseconds
+            guard case .success = alice.submit(.placeOrder(Order(account: accounts[0], series: series, side: side, quantity: Quantity(1)))) else {
+                throw PoolDeskError("order \(index) was not sent", exitCode: 1)
+            }
+            let deadline = sent + 10_000_000_000
+            var seen = false
+            while !seen && DispatchTime.now().uptimeNanoseconds < deadline {
+                seen = pump(bob).contains { event in
+                    if case .orderFilled(let fill) = event.payload { return fill.account == accounts[0] }
+                    return false
+                }
+                if !seen { Thread.sleep(forTimeInterval: 0.000_2) }
+            }
+            guard seen else { throw PoolDeskError("order \(index): no fill reached the other dashboard within 10 s", exitCode: 1) }
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - sent) / 1e6)
+        }
+        return Result(samples: samples.sorted())
+    }
+}
+
+/// The server's port, handed from its start-up task to the waiting thread.
+private final class PortBox: @unchecked Sendable {
+    // Guarded by `lock`.
+    private var port: Int?
+    private let lock = NSCondition()
+
+    func set(_ value: Int) {
+        lock.lock()
+        port = value
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    func wait(timeout: Double) -> Int? {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while port == nil && lock.wait(until: deadline) {}
+        return port
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// `pooldesk serve` and three `pooldesk connect` dashboards, all real processes: two traders and a monitor.
+@Suite("connect end to end (real binaries in tmux)", .serialized)
+struct ConnectEndToEndTests {
+    let cli = CommandLineErrorTests()
+
+    /// A `pooldesk serve` process on `journal`; its port from the ready line.
+    final class ServeProcess {
+        let process = Process()
+        let port: Int
+
+        init(journal: String, home: URL, port: Int = 0) throws {
+            process.executableURL = try TmuxSession.builtExecutable()
+            process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--journal", journal, "--log-level", "error", "--speed", "60"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["HOME"] = home.path
+            environment["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
+            environment["XDG_STATE_HOME"] = home.appendingPathComponent("state").path
+            process.environment = environment
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var ready = ""
+            let deadline = Date().addingTimeInterval(30)
+            while !ready.contains("\n"), Date() < deadline {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                ready += String(decoding: chunk, as: UTF8.self)
+            }
+            // "pooldesk serve: listening on http://127.0.0.1:PORT (journal …)"
+            guard let range = ready.range(of: "127.0.0.1:"),
+                  let bound = Int(ready[range.upperBound...].prefix { $0.isNumber }) else {
+                process.terminate()
+                throw TmuxSession.Failure("serve did not start: \(ready)")
+            }
+            self.port = bound
+        }
+
+        func killNine() {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func stop() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+        }
+
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    func credentialsFile(_ name: String, journal: String, home: URL) throws -> String {
+        let added = try cli.run(["accounts", "add", name, "--funding", "100000", "--journal", journal], home: home)
+        #expect(added.status == 0, "\(added.standardError)")
+        let path = home.appendingPathComponent("\(name).cred").path
+        // What `accounts add` prints is what `connect --credentials` reads.
+        try added.standardOutput.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("two traders and a monitor: a buy shows everywhere; kill -9 of the server and a restart bring all three back")
+    func sharedPool() throws {
+        let home = try CommandLineErrorTests.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let journal = home.appendingPathComponent("pool.sqlite").path
+        let alice = try credentialsFile("alice", journal: journal, home: home)
+        let bob = try credentialsFile("bob", journal: journal, home: home)
+        var server = try ServeProcess(journal: journal, home: home)
+        defer { server.stop() }
+        let binary = try TmuxSession.builtExecutable().path
+        let url = "ws://127.0.0.1:\(server.port)"
+        // A wide slippage tolerance: the server's clock runs at ×60 while a loaded CI machine draws, and this test is
+        // about every screen seeing the fill (the refusal of a moved price has its own test).
+        let aliceDesk = try TmuxSession(command: [binary, "connect", url, "--credentials", alice, "--slippage", "25%"], width: 160, height: 48)
+        let bobDesk = try TmuxSession(command: [binary, "connect", url, "--credentials", bob], width: 160, height: 48)
+        let monitor = try TmuxSession(command: [binary, "connect", url], width: 160, height: 48)
+        defer { aliceDesk.kill(); bobDesk.kill(); monitor.kill() }
+        #expect(aliceDesk.waitFor("127.0.0.1:\(server.port) · alice", timeout: 30), "\((try? aliceDesk.capture()) ?? "")")
+        #expect(bobDesk.waitFor("· bob", timeout: 30))
+        #expect(monitor.waitFor("MONITOR", timeout: 30), "\((try? monitor.capture()) ?? "")")
+
+        // Alice buys the selected series with the ticket's default size.
+        try aliceDesk.sendKeys("b")
+        #expect(aliceDesk.waitFor("Worst accepted", timeout: 10), "\((try? aliceDesk.capture()) ?? "")")
+        try aliceDesk.sendKeys("Enter")
+        #expect(aliceDesk.waitFor("you bought", timeout: 15), "\((try? aliceDesk.capture()) ?? "")")
+        // The buy the server acknowledged is in its journal (a command row) before any screen shows it.
+        #expect(aliceDesk.waitFor("1 open", timeout: 5))
+        #expect(bobDesk.waitFor("alice bought", timeout: 15), "\((try? bobDesk.capture()) ?? "")")
+        #expect(monitor.waitFor("alice bought", timeout: 15), "\((try? monitor.capture()) ?? "")")
+        // The monitor cannot trade, and says why.
+        try monitor.sendKeys("b")
+        #expect(monitor.waitFor("order keys are off", timeout: 5))
+
+        // kill -9: every dashboard says so within seconds and keeps running.
+        server.killNine()
+        for desk in [aliceDesk, bobDesk, monitor] {
+            #expect(desk.waitFor("DISCONNECTED", timeout: 10), "\((try? desk.capture()) ?? "")")
+        }
+        try aliceDesk.sendKeys("b")
+        #expect(aliceDesk.waitFor("orders are off", timeout: 5), "\((try? aliceDesk.capture()) ?? "")")
+        let port = server.port
+        server = try ServeProcess(journal: journal, home: home, port: port)
+        for desk in [aliceDesk, bobDesk, monitor] {
+            #expect(desk.waitUntil(timeout: 30) { !$0.contains("DISCONNECTED") && $0.contains("restarted") }, "\((try? desk.capture()) ?? "")")
+        }
+        // Alice's acknowledged buy survived the crash: her positions panel still holds it.
+        #expect(aliceDesk.waitUntil(timeout: 10) { screen in
+            screen.split(separator: "\n").contains { $0.contains("Positions") } && !screen.contains("no open positions")
+        }, "\((try? aliceDesk.capture()) ?? "")")
+        try aliceDesk.sendKeys("q")
+    }
+
+    @Test("a wrong secret, a refused port and a malformed URL: one line and exit 2, before any screen")
+    func refusals() throws {
+        let home = try CommandLineErrorTests.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let journal = home.appendingPathComponent("pool.sqlite").path
+        let added = try cli.run(["accounts", "add", "carol", "--journal", journal], home: home)
+        let id = try #require(added.standardOutput.split(separator: "\n").first { $0.hasPrefix("client_id ") }).dropFirst("client_id ".count)
+        let server = try ServeProcess(journal: journal, home: home)
+        let url = "ws://127.0.0.1:\(server.port)"
+        let wrong = try cli.run(["connect", url, "--client-id", String(id)], home: home, environment: ["POOLDESK_CLIENT_SECRET": "wrong"])
+        cli.expectOneLineFailure(wrong, mentioning: "refused the credentials")
+        server.stop()
+        cli.expectOneLineFailure(try cli.run(["connect", url], home: home), mentioning: "connection refused")
+        cli.expectOneLineFailure(try cli.run(["connect", "ftp://x"], home: home), mentioning: "ws://")
+        cli.expectOneLineFailure(try cli.run(["connect", url, "--client-id", "x"], home: home), mentioning: "POOLDESK_CLIENT_SECRET")
+    }
+}
