@@ -74,13 +74,13 @@ struct ConnectEndToEndTests {
         let url = "ws://127.0.0.1:\(server.port)"
         // A wide slippage tolerance: the server's clock runs at ×60 while a loaded CI machine draws, and this test is
         // about every screen seeing the fill (the refusal of a moved price has its own test).
-        let aliceDesk = try TmuxSession(command: [binary, "connect", url, "--credentials", alice, "--slippage", "25%"], width: 160, height: 48)
-        let bobDesk = try TmuxSession(command: [binary, "connect", url, "--credentials", bob], width: 160, height: 48)
-        let monitor = try TmuxSession(command: [binary, "connect", url], width: 160, height: 48)
+        let aliceDesk = try TmuxSession(command: [binary, "connect", url, "--credentials", alice, "--slippage", "25%", "--timeout", "60"], width: 160, height: 48)
+        let bobDesk = try TmuxSession(command: [binary, "connect", url, "--credentials", bob, "--timeout", "60"], width: 160, height: 48)
+        let monitor = try TmuxSession(command: [binary, "connect", url, "--timeout", "60"], width: 160, height: 48)
         defer { aliceDesk.kill(); bobDesk.kill(); monitor.kill() }
-        #expect(aliceDesk.waitFor("127.0.0.1:\(server.port) · alice", timeout: 30), "\((try? aliceDesk.capture()) ?? "")")
-        #expect(bobDesk.waitFor("· bob", timeout: 30))
-        #expect(monitor.waitFor("MONITOR", timeout: 30), "\((try? monitor.capture()) ?? "")")
+        #expect(aliceDesk.waitFor("127.0.0.1:\(server.port) · alice", timeout: 60), "\((try? aliceDesk.capture()) ?? "")")
+        #expect(bobDesk.waitFor("· bob", timeout: 60))
+        #expect(monitor.waitFor("MONITOR", timeout: 60), "\((try? monitor.capture()) ?? "")")
 
         // Alice buys the selected series with the ticket's default size.
         try aliceDesk.sendKeys("b")
