@@ -25,6 +25,11 @@ struct APIConnectionTests {
             case .apply(let command, let id, let render):
                 let events = engine.apply(command)
                 return (JSONRPCDecoder.response(id: id, render(events, engine)), false)
+            case .verifySecret(let check):
+                // What the server's verifier does off the actor, done inline.
+                let verification = authority.credentials.authenticate(clientID: check.clientID, secret: check.secret)
+                    .map(SecretVerification.verified) ?? .rejected
+                return (connection.completeAuthentication(check, verification, authority: &authority, now: engine.time, using: &random), false)
             }
         }
     }
