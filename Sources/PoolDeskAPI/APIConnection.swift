@@ -37,6 +37,12 @@ public struct SecretCheck: Hashable, Sendable {
     public var id: JSONValue
     public var clientID: String
     public var secret: String
+
+    public init(id: JSONValue, clientID: String, secret: String) {
+        self.id = id
+        self.clientID = clientID
+        self.secret = secret
+    }
 }
 
 /// What checking a ``SecretCheck`` found, outside the sequencer.

@@ -143,13 +143,15 @@ struct TransportRulesTests {
         let saved = try JSONEncoder().encode(store)
         let reloaded = try JSONDecoder().decode(CredentialStore.self, from: saved)
         #expect(reloaded == store)
-        #expect(store.fulfil(clientID: bob.clientID, account: AccountID(7)))
+        let fulfilled = store.fulfil(clientID: bob.clientID, account: AccountID(7))
+        #expect(fulfilled)
         #expect(store.pendingAccounts.isEmpty)
         #expect(store.authenticate(clientID: bob.clientID, secret: bob.secret)?.account == AccountID(7))
         #expect(store.authenticate(clientID: bob.clientID, secret: bob.secret)?.role == .lp)
 
         _ = try store.requestAccount(name: "carol", role: .trader, funding: 1, using: &random)
-        #expect(store.revoke(name: "carol"))
+        let revoked = store.revoke(name: "carol")
+        #expect(revoked)
         #expect(store.pendingAccounts.isEmpty)
         // A file without pending requests has no pendingAccounts key, and a file from before it existed loads.
         let text = String(decoding: try JSONEncoder().encode(store), as: UTF8.self)
