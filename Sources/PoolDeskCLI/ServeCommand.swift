@@ -48,7 +48,7 @@ struct ServeCommand: ParsableCommand {
     var maxConnections: Int = 1_024
 
     @Option(name: .customLong("max-connections-per-ip"),
-            help: "Open connections from one IP address at most (\(SessionLimits.text(ServeCommand.connectionLimitRange)), default 64).")
+            help: "Open connections from one IP address at most (\(SessionLimits.text(ServeCommand.connectionLimitRange)), default 64; loopback clients exempt).")
     var maxConnectionsPerIP: Int = 64
 
     @Option(name: .customLong("log-level"), help: "Least severe log level written to stderr: trace, debug, info, notice, warning, error, critical (default info).")

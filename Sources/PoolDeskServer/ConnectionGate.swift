@@ -5,8 +5,9 @@ import NIOCore
 import PoolDeskAPI
 import Synchronization
 
-/// Counts open connections against the server's cap and the per-address cap. A connection past either is refused
-/// (HTTP 503 with a JSON-RPC error body, then closed) and counted in ``refusedConnections``.
+/// Counts open connections against the server's cap and the per-address cap (not applied to loopback clients). A
+/// connection past either is refused (HTTP 503 with a JSON-RPC error body, then closed) and counted in
+/// ``refusedConnections``.
 public final class ConnectionGate: Sendable {
     struct State {
         var open = 0
@@ -43,7 +44,7 @@ public final class ConnectionGate: Sendable {
             let error: APIError
             if state.open >= maximum {
                 error = Self.refusal("the server has \(maximum) connections open, its limit", limit: maximum)
-            } else if fromAddress >= maximumPerAddress {
+            } else if fromAddress >= maximumPerAddress && !Self.isLoopback(address) {
                 error = Self.refusal("\(address) has \(maximumPerAddress) connections open, the limit per address", limit: maximumPerAddress)
             } else {
                 state.open += 1
@@ -62,6 +63,12 @@ public final class ConnectionGate: Sendable {
             let left = state.perAddress[address, default: 1] - 1
             state.perAddress[address] = left > 0 ? left : nil
         }
+    }
+
+    /// Loopback clients are the operator's own (benchmarks, local tools open hundreds of connections): the
+    /// per-address cap does not apply to them; the server's cap does.
+    static func isLoopback(_ address: String) -> Bool {
+        address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
     }
 
     /// Deribit's 10066 `too_many_concurrent_requests`, naming the limit that was hit.

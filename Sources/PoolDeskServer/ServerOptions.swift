@@ -6,7 +6,7 @@ import PoolDeskAPI
 public struct ServerOptions: Sendable {
     /// Open connections (HTTP and WebSocket) at most; one more is answered HTTP 503 with a JSON-RPC error and closed.
     public var maximumConnections = 1_024
-    /// Open connections from one IP address at most (the same refusal).
+    /// Open connections from one IP address at most (the same refusal); loopback clients are exempt.
     public var maximumConnectionsPerAddress = 64
     /// A connection from which nothing arrives for this long is closed (a WebSocket client answers the server's
     /// pings, so only a dead, half-open or stalled peer stays silent that long).

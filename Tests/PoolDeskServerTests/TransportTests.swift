@@ -7,7 +7,7 @@ import Logging
 import NIOSSL
 import PoolDeskAPI
 import PoolDeskJournal
-import PoolDeskServer
+@testable import PoolDeskServer
 import PoolEngine
 import SwiftASN1
 import Synchronization
@@ -132,6 +132,29 @@ struct TransportTests {
                 }
             }
         }
+    }
+
+    @Test("the per-address cap: a third connection from one address is refused, others are not; loopback is exempt")
+    func perAddressCap() {
+        let gate = ConnectionGate(maximum: 10, maximumPerAddress: 2)
+        func admitted(_ address: String) -> Bool {
+            if case .admitted = gate.admit(address) { return true }
+            return false
+        }
+        #expect(admitted("192.0.2.1") && admitted("192.0.2.1"))
+        guard case .refused(let error, let count) = gate.admit("192.0.2.1") else {
+            Issue.record("a third connection from one address was admitted")
+            return
+        }
+        #expect(error.code == 10_066 && count == 1)
+        #expect(admitted("192.0.2.2"))
+        #expect((0..<5).allSatisfy { _ in admitted("127.0.0.1") })
+        gate.release("192.0.2.1")
+        #expect(admitted("192.0.2.1"))
+        #expect(gate.openConnections == 8 && gate.refusedConnections == 1)
+        #expect(admitted("192.0.2.3") && admitted("192.0.2.4"))
+        #expect(!admitted("192.0.2.5"), "the server's cap of 10 is reached")
+        #expect(gate.refusedConnections == 2)
     }
 
     @Test("a connection that sends nothing, or trickles an incomplete request, is closed")
