@@ -9,42 +9,23 @@ import Testing
 struct TransportRulesTests {
     let scenario = Scenario(seed: 1, participants: ParticipantConfiguration(count: 0))
 
-    /// One connection at a controllable monotonic clock.
-    struct Client {
-        var engine: Engine
-        var authority = APIAuthority()
-        var random = TestRandom()
-        var connection: APIConnection
-        var wall = 100.0
+    typealias Client = APIConnectionTests.Harness
 
-        init(engine: Engine, transport: APITransport = .webSocket) {
-            self.engine = engine
-            connection = APIConnection(transport: transport)
-        }
-
-        /// The response to `text`; a secret to check is checked inline (as the server's verifier does off the actor).
-        mutating func send(_ text: String) -> JSONValue {
-            switch connection.receive(Array(text.utf8), engine: engine, authority: &authority, wallSeconds: wall,
-                                      serverTime: engine.time, using: &random) {
-            case .respond(let value), .respondAndClose(let value): return value
-            case .apply(let command, let id, let render):
-                let events = engine.apply(command)
-                return JSONRPCDecoder.response(id: id, render(events, engine))
-            case .verifySecret(let check):
-                let verification = authority.credentials.authenticate(clientID: check.clientID, secret: check.secret)
-                    .map(SecretVerification.verified) ?? .rejected
-                return connection.completeAuthentication(check, verification, authority: &authority, now: engine.time, using: &random)
-            }
-        }
+    /// A client on `transport`, its clock at 100 s.
+    func makeClient(_ transport: APITransport = .webSocket) -> Client {
+        var client = Client(engine: scenario.engine)
+        client.connection = APIConnection(transport: transport)
+        client.wall = 100
+        return client
     }
 
     @Test("set_heartbeat: at least the minimum interval, WebSocket only; test_requests follow the interval; one unanswered closes")
     func heartbeats() throws {
-        var client = Client(engine: scenario.engine)
+        var client = makeClient()
         #expect(client.connection.heartbeatStep(now: client.wall, lastTestRequest: nil) == .wait(until: nil))
-        let tooShort = client.send(#"{"id":1,"method":"public/set_heartbeat","params":{"interval":5}}"#)
+        let tooShort = client.send(#"{"id":1,"method":"public/set_heartbeat","params":{"interval":5}}"#).response
         #expect(tooShort["error"]?["code"] == -32_602)
-        #expect(client.send(#"{"id":2,"method":"public/set_heartbeat","params":{"interval":"30"}}"#)["result"] == "ok")
+        #expect(client.send(#"{"id":2,"method":"public/set_heartbeat","params":{"interval":"30"}}"#).response["result"] == "ok")
         let set = client.wall
         // The first test_request one interval after set_heartbeat.
         #expect(client.connection.heartbeatStep(now: set + 29, lastTestRequest: nil) == .wait(until: set + 30))
@@ -53,35 +34,35 @@ struct TransportRulesTests {
         #expect(client.connection.heartbeatStep(now: set + 45, lastTestRequest: firstSent) == .wait(until: firstSent + 30))
         // Answered with public/test: the next one goes out an interval later.
         client.wall = set + 40
-        #expect(client.send(#"{"id":3,"method":"public/test"}"#)["result"]?["version"] != nil)
+        #expect(client.send(#"{"id":3,"method":"public/test"}"#).response["result"]?["version"] != nil)
         #expect(client.connection.heartbeatStep(now: firstSent + 30, lastTestRequest: firstSent) == .sendTestRequest)
         // Unanswered for a whole interval: close.
         let secondSent = firstSent + 30
         #expect(client.connection.heartbeatStep(now: secondSent + 30, lastTestRequest: secondSent) == .close)
         // disable_heartbeat stops it all.
-        #expect(client.send(#"{"id":4,"method":"public/disable_heartbeat"}"#)["result"] == "ok")
+        #expect(client.send(#"{"id":4,"method":"public/disable_heartbeat"}"#).response["result"] == "ok")
         #expect(client.connection.heartbeatStep(now: secondSent + 30, lastTestRequest: secondSent) == .wait(until: nil))
         // The JSON the server sends, as Deribit's.
         #expect(APIConnection.testRequest.text == #"{"jsonrpc":"2.0","method":"heartbeat","params":{"type":"test_request"}}"#)
 
-        var overHTTP = Client(engine: scenario.engine, transport: .http)
-        #expect(overHTTP.send(#"{"id":1,"method":"public/set_heartbeat","params":{"interval":30}}"#)["error"]?["code"] == 10_030)
+        var overHTTP = makeClient(.http)
+        #expect(overHTTP.send(#"{"id":1,"method":"public/set_heartbeat","params":{"interval":30}}"#).response["error"]?["code"] == 10_030)
     }
 
     @Test("a wrong secret costs extra credits; a credential revoked while its secret was checked gets no token")
     func failedAuthenticationCost() throws {
-        var client = Client(engine: scenario.engine)
+        var client = makeClient()
         let trader = try client.authority.credentials.issue(name: "t", account: scenario.deskAccount, role: .trader, using: &client.random)
         client.connection.creditCapacity = 12
         client.connection.creditsPerSecond = 0.001
         // 1 credit for the request, 10 more for the failure: one request is left.
-        let wrong = client.send(#"{"id":1,"method":"public/auth","params":{"grant_type":"client_credentials","client_id":"\#(trader.clientID)","client_secret":"nope"}}"#)
+        let wrong = client.send(#"{"id":1,"method":"public/auth","params":{"grant_type":"client_credentials","client_id":"\#(trader.clientID)","client_secret":"nope"}}"#).response
         #expect(wrong["error"]?["code"] == 13_009)
-        #expect(client.send(#"{"id":2,"method":"public/test"}"#)["result"] != nil)
-        #expect(client.send(#"{"id":3,"method":"public/test"}"#)["error"]?["code"] == 10_028)
+        #expect(client.send(#"{"id":2,"method":"public/test"}"#).response["result"] != nil)
+        #expect(client.send(#"{"id":3,"method":"public/test"}"#).response["error"]?["code"] == 10_028)
 
         // Checked while live, revoked before the token is minted: refused.
-        var other = Client(engine: scenario.engine)
+        var other = makeClient()
         other.authority = client.authority
         let credential = try #require(other.authority.credentials.authenticate(clientID: trader.clientID, secret: trader.secret))
         let check = SecretCheck(id: 9, clientID: trader.clientID, secret: trader.secret)
@@ -98,7 +79,7 @@ struct TransportRulesTests {
 
     @Test("an over-long client id or secret is refused without being checked")
     func overlongSecret() throws {
-        var client = Client(engine: scenario.engine)
+        var client = makeClient()
         let long = String(repeating: "a", count: 300)
         let reply = client.connection.receive(
             Array(#"{"id":1,"method":"public/auth","params":{"grant_type":"client_credentials","client_id":"x","client_secret":"\#(long)"}}"#.utf8),
@@ -109,13 +90,13 @@ struct TransportRulesTests {
 
     @Test("tokens voided in the table end the connection's authentication too")
     func revokedTokensEndTheConnection() throws {
-        var client = Client(engine: scenario.engine)
+        var client = makeClient()
         let trader = try client.authority.credentials.issue(name: "t", account: scenario.deskAccount, role: .trader, using: &client.random)
-        let auth = client.send(#"{"id":1,"method":"public/auth","params":{"grant_type":"client_credentials","client_id":"\#(trader.clientID)","client_secret":"\#(trader.secret)"}}"#)
+        let auth = client.send(#"{"id":1,"method":"public/auth","params":{"grant_type":"client_credentials","client_id":"\#(trader.clientID)","client_secret":"\#(trader.secret)"}}"#).response
         #expect(auth["result"]?["access_token"] != nil)
-        #expect(client.send(#"{"id":2,"method":"private/get_positions"}"#)["result"] != nil)
+        #expect(client.send(#"{"id":2,"method":"private/get_positions"}"#).response["result"] != nil)
         client.authority.tokens.revokeAll(clientID: trader.clientID)
-        #expect(client.send(#"{"id":3,"method":"private/get_positions"}"#)["error"]?["code"] == 13_009)
+        #expect(client.send(#"{"id":3,"method":"private/get_positions"}"#).response["error"]?["code"] == 13_009)
     }
 
     @Test("failure budget: a burst per address, then refused until it refills; other addresses unaffected; memory bounded")
