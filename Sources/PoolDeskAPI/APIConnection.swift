@@ -27,6 +27,50 @@ public enum APIReply: Sendable {
     /// Answer request `id` with the server's replica (``ReplicaProtocol``): a catch-up after `since` when `serverID`
     /// names this server run and it still holds those entries, else a snapshot.
     case replica(id: JSONValue, since: Int64?, serverID: String?)
+    /// Check this client secret outside the single writer (scrypt is slow on purpose), then hand the outcome to
+    /// ``APIConnection/completeAuthentication(_:_:authority:now:using:)`` for the response.
+    case verifySecret(SecretCheck)
+}
+
+/// How a connection reaches the server: some methods are WebSocket only, as on Deribit.
+public enum APITransport: Sendable {
+    case webSocket
+    /// One request per connection (`GET /api/v2/...`, `POST /api/v2`).
+    case http
+}
+
+/// A `public/auth` with `grant_type` `client_credentials` whose secret is still to be checked.
+public struct SecretCheck: Hashable, Sendable {
+    /// The request's id, echoed in the response.
+    public var id: JSONValue
+    public var clientID: String
+    public var secret: String
+
+    public init(id: JSONValue, clientID: String, secret: String) {
+        self.id = id
+        self.clientID = clientID
+        self.secret = secret
+    }
+}
+
+/// What checking a ``SecretCheck`` found, outside the sequencer.
+public enum SecretVerification: Sendable {
+    /// The secret proves this credential.
+    case verified(StoredCredential)
+    /// Unknown id, wrong secret or revoked (one answer for all three).
+    case rejected
+    /// Not checked at all: too many checks in flight, or too many failures from the client's address.
+    case refused(APIError)
+}
+
+/// What the heartbeat timer of a WebSocket connection must do now (`public/set_heartbeat`).
+public enum HeartbeatStep: Hashable, Sendable {
+    /// Nothing yet: look again at `until` (monotonic seconds); nil when heartbeats are off.
+    case wait(until: Double?)
+    /// Send ``APIConnection/testRequest`` now.
+    case sendTestRequest
+    /// The last `test_request` went a whole interval without a `public/test`: close the connection, as Deribit does.
+    case close
 }
 
 /// One client connection's protocol state, as a value (swift-nio's state-machine habit): its authentication, its
@@ -35,6 +79,9 @@ public enum APIReply: Sendable {
 public struct APIConnection: Sendable {
     /// The grant behind `public/auth` on this connection: afterwards private methods need no token (as on Deribit).
     public private(set) var grant: TokenTable.Grant?
+    /// The access token behind `grant`: checked against the token table on each use, so a logout or a revoked
+    /// credential ends the connection's authentication too.
+    private var accessToken: String?
     public private(set) var subscriptions: Set<SubscriptionChannel> = []
     /// Subscriptions one connection may hold.
     public var maximumSubscriptions = 200
@@ -45,8 +92,30 @@ public struct APIConnection: Sendable {
     private var credits: Double?
     private var lastRefill: Double?
     public var limits = RequestLimits()
+    /// How the client is connected (`public/set_heartbeat` is WebSocket only).
+    public var transport: APITransport
+    /// Extra credits a failed `client_credentials` authentication costs, on top of the request's own.
+    public var authenticationFailureCost = 10.0
+    /// Shortest `public/set_heartbeat` interval in seconds (Deribit: 10). Lowered only by tests.
+    public var minimumHeartbeatInterval = 10.0
+    /// Longest accepted heartbeat interval in seconds.
+    public static let maximumHeartbeatInterval = 3_600.0
+    /// Seconds between `test_request`s, while heartbeats are on.
+    public private(set) var heartbeatInterval: Double?
+    /// When heartbeats were (re)configured, monotonic seconds: a change restarts the schedule.
+    public private(set) var heartbeatSince: Double?
+    /// When the last `public/test` arrived, monotonic seconds.
+    private var lastTestAnswer: Double?
+    /// Longest accepted client id and secret: issued ones are 16 and 48 characters, so anything much longer is
+    /// refused without hashing it.
+    static let maximumSecretLength = 256
 
-    public init() {}
+    /// Deribit's `test_request`: the client must answer it with `public/test` within the heartbeat interval.
+    public static let testRequest: JSONValue = ["jsonrpc": "2.0", "method": "heartbeat", "params": ["type": "test_request"]]
+
+    public init(transport: APITransport = .webSocket) {
+        self.transport = transport
+    }
 
     /// Handles one request body received at `wallSeconds` (a monotonic clock) against the pool as it is now.
     public mutating func receive<R: RandomNumberGenerator>(_ body: [UInt8], engine: Engine, authority: inout APIAuthority,
@@ -67,18 +136,34 @@ public struct APIConnection: Sendable {
         case .failure(let error): return .respond(JSONRPCDecoder.response(id: .null, .failure(error)))
         }
         func respond(_ outcome: Result<JSONValue, APIError>) -> APIReply { .respond(JSONRPCDecoder.response(id: request.id, outcome)) }
+        if request.method == "public/test" { lastTestAnswer = wallSeconds }
 
         switch request.method {
         case "public/auth":
-            return respond(authenticate(RequestParameters(request.params), authority: &authority, now: serverTime, using: &random))
+            let params = RequestParameters(request.params)
+            guard params.optionalString("grant_type") == "client_credentials" else {
+                return respond(authenticate(params, authority: &authority, now: serverTime, using: &random))
+            }
+            guard let id = params.optionalString("client_id"), let secret = params.optionalString("client_secret"),
+                  id.utf8.count <= Self.maximumSecretLength, secret.utf8.count <= Self.maximumSecretLength else {
+                chargeAuthenticationFailure()
+                return respond(.failure(.unauthorized("invalid client_id or client_secret")))
+            }
+            return .verifySecret(SecretCheck(id: request.id, clientID: id, secret: secret))
         case "private/logout":
             guard let grant = currentGrant(request, authority: authority, now: serverTime) else {
                 return respond(.failure(.unauthorized("not authenticated")))
             }
             authority.tokens.revokeAll(clientID: grant.clientID)
             self.grant = nil
+            accessToken = nil
             return .respondAndClose(JSONRPCDecoder.response(id: request.id, .success("ok")))
-        case "public/set_heartbeat", "public/disable_heartbeat":
+        case "public/set_heartbeat":
+            return respond(setHeartbeat(RequestParameters(request.params), at: wallSeconds))
+        case "public/disable_heartbeat":
+            guard transport == .webSocket else { return respond(.failure(Self.webSocketOnly)) }
+            heartbeatInterval = nil
+            heartbeatSince = nil
             return respond(.success("ok"))
         case "public/subscribe", "private/subscribe":
             return respond(subscribe(request, authority: authority, now: serverTime))
@@ -112,20 +197,90 @@ public struct APIConnection: Sendable {
     /// The connection's grant, or the one an `access_token` parameter proves (accepted on any request, as on Deribit).
     func currentGrant(_ request: JSONRPCRequest, authority: APIAuthority, now: SimTime) -> TokenTable.Grant? {
         if case .string(let token)? = request.params["access_token"] { return authority.tokens.validate(accessToken: token, now: now) }
-        guard let grant, now < grant.expires else { return nil }
-        return grant
+        guard let accessToken else { return nil }
+        return authority.tokens.validate(accessToken: accessToken, now: now)
     }
 
+    /// The response to a `client_credentials` `public/auth` once its secret has been checked: tokens when the
+    /// credential is still live in `authority` (it may have been revoked while the secret was hashed), else a refusal.
+    /// A wrong secret costs ``authenticationFailureCost`` extra credits.
+    public mutating func completeAuthentication<R: RandomNumberGenerator>(_ check: SecretCheck, _ verification: SecretVerification,
+                                                                          authority: inout APIAuthority, now: SimTime,
+                                                                          using random: inout R) -> JSONValue {
+        switch verification {
+        case .refused(let error):
+            return JSONRPCDecoder.response(id: check.id, .failure(error))
+        case .rejected:
+            chargeAuthenticationFailure()
+            return JSONRPCDecoder.response(id: check.id, .failure(.unauthorized("invalid client_id or client_secret")))
+        case .verified(let credential):
+            guard credential.clientID == check.clientID, authority.credentials.isLive(credential) else {
+                return JSONRPCDecoder.response(id: check.id, .failure(.unauthorized("invalid client_id or client_secret")))
+            }
+            return JSONRPCDecoder.response(id: check.id, .success(issueTokens(credential, authority: &authority, now: now, using: &random)))
+        }
+    }
+
+    /// Spends ``authenticationFailureCost`` credits (never below zero: the refill then starts from nothing).
+    mutating func chargeAuthenticationFailure() {
+        credits = max(0, (credits ?? creditCapacity) - authenticationFailureCost)
+    }
+
+    mutating func issueTokens<R: RandomNumberGenerator>(_ credential: StoredCredential, authority: inout APIAuthority, now: SimTime,
+                                                         using random: inout R) -> JSONValue {
+        let reply = authority.tokens.grant(credential, now: now, using: &random)
+        if case .string(let token)? = reply["access_token"] {
+            grant = authority.tokens.validate(accessToken: token, now: now)
+            accessToken = token
+        }
+        return reply
+    }
+
+    /// Deribit's 10030 `must_be_websocket_request`.
+    static let webSocketOnly = APIError(10_030, "must_be_websocket_request", data: ["reason": "this method needs a WebSocket connection"])
+
+    mutating func setHeartbeat(_ params: RequestParameters, at wallSeconds: Double) -> Result<JSONValue, APIError> {
+        guard transport == .webSocket else { return .failure(Self.webSocketOnly) }
+        let interval: Double
+        do {
+            guard let given = try params.optionalNumber("interval") else { return .failure(.invalidParams("interval", "required")) }
+            interval = given
+        } catch {
+            return .failure(error)
+        }
+        guard interval >= minimumHeartbeatInterval, interval <= Self.maximumHeartbeatInterval else {
+            return .failure(.invalidParams("interval", "seconds within \(Self.seconds(minimumHeartbeatInterval))–\(Self.seconds(Self.maximumHeartbeatInterval))"))
+        }
+        heartbeatInterval = interval
+        heartbeatSince = wallSeconds
+        return .success("ok")
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    /// What the heartbeat timer must do at `now` (monotonic seconds, the clock `receive` is given), when it last sent
+    /// a `test_request` at `lastTestRequest` (nil: never, or not since heartbeats were last set). The first
+    /// `test_request` goes out one interval after `public/set_heartbeat`; each later one an interval after the
+    /// previous, provided a `public/test` answered it; one left unanswered for a whole interval closes the connection.
+    public func heartbeatStep(now: Double, lastTestRequest: Double?) -> HeartbeatStep {
+        guard let interval = heartbeatInterval, let since = heartbeatSince else { return .wait(until: nil) }
+        if let sent = lastTestRequest, sent >= since {
+            let deadline = sent + interval
+            guard now >= deadline else { return .wait(until: deadline) }
+            return (lastTestAnswer ?? -.infinity) >= sent ? .sendTestRequest : .close
+        }
+        let due = since + interval
+        return now >= due ? .sendTestRequest : .wait(until: due)
+    }
+
+    /// `public/auth` by `refresh_token` (cheap, so it stays in the sequencer); `client_credentials` goes through
+    /// ``APIReply/verifySecret(_:)``.
     mutating func authenticate<R: RandomNumberGenerator>(_ params: RequestParameters, authority: inout APIAuthority, now: SimTime,
                                                           using random: inout R) -> Result<JSONValue, APIError> {
         let credential: StoredCredential
         switch params.optionalString("grant_type") {
-        case "client_credentials"?:
-            guard let id = params.optionalString("client_id"), let secret = params.optionalString("client_secret"),
-                  let found = authority.credentials.authenticate(clientID: id, secret: secret) else {
-                return .failure(.unauthorized("invalid client_id or client_secret"))
-            }
-            credential = found
         case "refresh_token"?:
             guard let token = params.optionalString("refresh_token"),
                   let redeemed = authority.tokens.redeem(refreshToken: token, now: now),
@@ -136,9 +291,7 @@ public struct APIConnection: Sendable {
         default:
             return .failure(.invalidParams("grant_type", "client_credentials or refresh_token"))
         }
-        let reply = authority.tokens.grant(credential, now: now, using: &random)
-        if case .string(let token)? = reply["access_token"] { grant = authority.tokens.validate(accessToken: token, now: now) }
-        return .success(reply)
+        return .success(issueTokens(credential, authority: &authority, now: now, using: &random))
     }
 
     mutating func subscribe(_ request: JSONRPCRequest, authority: APIAuthority, now: SimTime) -> Result<JSONValue, APIError> {

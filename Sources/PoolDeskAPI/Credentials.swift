@@ -60,28 +60,87 @@ public enum CredentialHashing {
     }
 }
 
+/// An account asked for while a server held the session's journal (`pooldesk accounts add` on a served session):
+/// the credential is already issued, but the account is opened by the server, the journal's one writer, which then
+/// moves the request into ``CredentialStore/credentials``.
+public struct PendingAccount: Codable, Hashable, Sendable {
+    public var clientID: String
+    public var name: String
+    public var role: CredentialRole
+    /// Starting balance in whole USD, within ``fundingRange``.
+    public var funding: Int
+    public var salt: [UInt8]
+    /// scrypt(secret, salt) with ``CredentialHashing`` parameters.
+    public var secretHash: [UInt8]
+
+    /// Starting balances an operator may give, in whole USD.
+    public static let fundingRange = 0...1_000_000_000
+}
+
 /// Issues credentials and checks secrets. The secret is returned once, at issue, and never stored.
+///
+/// Stored as `{"credentials": [...], "pendingAccounts": [...]}`; `pendingAccounts` is written only when non-empty and
+/// read as empty when absent, so files written before it existed still load.
 public struct CredentialStore: Codable, Hashable, Sendable {
     public private(set) var credentials: [StoredCredential] = []
+    /// Accounts requested while a server held the journal, not yet opened in the pool.
+    public private(set) var pendingAccounts: [PendingAccount] = []
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey { case credentials, pendingAccounts }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        credentials = try container.decode([StoredCredential].self, forKey: .credentials)
+        pendingAccounts = try container.decodeIfPresent([PendingAccount].self, forKey: .pendingAccounts) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(credentials, forKey: .credentials)
+        if !pendingAccounts.isEmpty { try container.encode(pendingAccounts, forKey: .pendingAccounts) }
+    }
+
+    /// Whether `name` has a live credential or a pending request (names are unique among those).
+    public func isNameTaken(_ name: String) -> Bool {
+        credentials.contains { $0.name == name && !$0.revoked } || pendingAccounts.contains { $0.name == name }
+    }
 
     /// A new credential for `account`: the client id and the secret to show the operator once.
     public mutating func issue<R: RandomNumberGenerator>(name: String, account: AccountID, role: CredentialRole,
                                                           using random: inout R) throws -> (clientID: String, secret: String) {
-        guard !credentials.contains(where: { $0.name == name && !$0.revoked }) else {
-            throw APIError(-32602, "Invalid params", data: ["param": "name", "reason": .string("\(name) already has a credential")])
-        }
-        let clientID = Self.token(bytes: 8, using: &random)
-        let secret = Self.token(bytes: 24, using: &random)
-        let salt = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &random) }
-        credentials.append(StoredCredential(clientID: clientID, name: name, account: account, role: role, salt: salt,
-                                            secretHash: try CredentialHashing.hash(secret: secret, salt: salt), revoked: false))
-        return (clientID, secret)
+        guard !isNameTaken(name) else { throw Self.nameTaken(name) }
+        let fresh = try Self.freshSecret(using: &random)
+        credentials.append(StoredCredential(clientID: fresh.clientID, name: name, account: account, role: role, salt: fresh.salt,
+                                            secretHash: fresh.hash, revoked: false))
+        return (fresh.clientID, fresh.secret)
+    }
+
+    /// A credential whose account the server will open (see ``PendingAccount``): the client id and the secret to show
+    /// the operator once. Throws when `name` is taken.
+    public mutating func requestAccount<R: RandomNumberGenerator>(name: String, role: CredentialRole, funding: Int,
+                                                                   using random: inout R) throws -> (clientID: String, secret: String) {
+        guard !isNameTaken(name) else { throw Self.nameTaken(name) }
+        let fresh = try Self.freshSecret(using: &random)
+        pendingAccounts.append(PendingAccount(clientID: fresh.clientID, name: name, role: role, funding: funding, salt: fresh.salt,
+                                              secretHash: fresh.hash))
+        return (fresh.clientID, fresh.secret)
+    }
+
+    /// Moves the pending request `clientID` into `credentials`, for the account the pool opened for it; false when
+    /// there is no such request (revoked meanwhile).
+    @discardableResult
+    public mutating func fulfil(clientID: String, account: AccountID) -> Bool {
+        guard let index = pendingAccounts.firstIndex(where: { $0.clientID == clientID }) else { return false }
+        let request = pendingAccounts.remove(at: index)
+        credentials.append(StoredCredential(clientID: request.clientID, name: request.name, account: account, role: request.role,
+                                            salt: request.salt, secretHash: request.secretHash, revoked: false))
+        return true
     }
 
     /// The credential a client id and secret prove, or nil (unknown id, wrong secret, revoked): one answer for all
-    /// three, so a caller cannot learn which ids exist.
+    /// three, so a caller cannot learn which ids exist. Slow on purpose (scrypt): never call it inside the sequencer.
     public func authenticate(clientID: String, secret: String) -> StoredCredential? {
         guard let credential = credentials.first(where: { $0.clientID == clientID }),
               let hash = try? CredentialHashing.hash(secret: secret, salt: credential.salt),
@@ -89,14 +148,34 @@ public struct CredentialStore: Codable, Hashable, Sendable {
         return credential
     }
 
-    /// Revokes every credential named `name`; false when there was none.
+    /// Whether `credential` is still live here, with the same secret hash (it may have been revoked, or replaced,
+    /// while its secret was being checked elsewhere).
+    public func isLive(_ credential: StoredCredential) -> Bool {
+        credentials.contains { $0.clientID == credential.clientID && !$0.revoked && $0.secretHash == credential.secretHash }
+    }
+
+    /// Revokes every credential named `name` and drops its pending requests; false when there was none.
     public mutating func revoke(name: String) -> Bool {
         var found = false
         for index in credentials.indices where credentials[index].name == name && !credentials[index].revoked {
             credentials[index].revoked = true
             found = true
         }
-        return found
+        let pending = pendingAccounts.count
+        pendingAccounts.removeAll { $0.name == name }
+        return found || pendingAccounts.count != pending
+    }
+
+    static func nameTaken(_ name: String) -> APIError {
+        APIError(-32602, "Invalid params", data: ["param": "name", "reason": .string("\(name) already has a credential")])
+    }
+
+    static func freshSecret<R: RandomNumberGenerator>(using random: inout R) throws
+        -> (clientID: String, secret: String, salt: [UInt8], hash: [UInt8]) {
+        let clientID = token(bytes: 8, using: &random)
+        let secret = token(bytes: 24, using: &random)
+        let salt = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &random) }
+        return (clientID, secret, salt, try CredentialHashing.hash(secret: secret, salt: salt))
     }
 
     /// `bytes` random bytes as lower-case hex.

@@ -73,3 +73,24 @@ final class JournalLock {
         return nil
     }
 }
+
+extension JournalLock {
+    /// Whether some process holds the lock of the journal at `journal` now (see `SessionJournal.isInUse`).
+    static func isHeld(journal: String) -> Bool {
+        let descriptor = open(journal + ".lock", O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        _ = flock(descriptor, LOCK_UN)
+        return false
+    }
+}
+
+extension SessionJournal {
+    /// Whether some process (a server, a dashboard, `sim`) holds the write lock of the journal at `path` now: probed
+    /// with a non-blocking lock that is released at once. False when there is no lock file. Another process may take
+    /// or drop the lock right after, so this only chooses a path; opening the journal still takes the lock for real.
+    public static func isInUse(_ path: String) -> Bool {
+        JournalLock.isHeld(journal: path)
+    }
+}

@@ -28,8 +28,8 @@ public actor PoolSequencer {
     public private(set) var engine: Engine
     /// Simulated seconds per wall second.
     public let speed: Double
-    private let journal: SessionJournal?
-    private var authority: APIAuthority
+    let journal: SessionJournal?
+    var authority: APIAuthority
     private var random = SystemRandomNumberGenerator()
     private let logger: Logger
     /// Set by the first journal failure: later commands are refused, since nothing more can be made durable.
@@ -77,17 +77,19 @@ public actor PoolSequencer {
     }
 
     /// Handles one JSON-RPC request for `connection`, sequencing a trade through the journal when it is one.
-    /// Returns the response and whether the connection should close after it.
-    public func handle(_ body: [UInt8], connection: inout APIConnection) -> (response: JSONValue, close: Bool) {
+    /// Returns the response and whether the connection should close after it, or a client secret for the transport
+    /// to check outside this actor (see ``completeAuthentication(_:_:connection:)``).
+    public func handle(_ body: [UInt8], connection: inout APIConnection) -> SequencedReply {
         let reply = connection.receive(body, engine: engine, authority: &authority, wallSeconds: Self.monotonicSeconds(),
                                        serverTime: Self.wallTime(), using: &random)
         switch reply {
-        case .respond(let value): return (value, false)
-        case .respondAndClose(let value): return (value, true)
+        case .respond(let value): return .send(value, close: false)
+        case .respondAndClose(let value): return .send(value, close: true)
+        case .verifySecret(let check): return .verifySecret(check)
         case .apply(let command, let id, let render):
             switch apply(command) {
-            case .success(let events): return (JSONRPCDecoder.response(id: id, render(events, engine)), false)
-            case .failure(let error): return (JSONRPCDecoder.response(id: id, .failure(error)), false)
+            case .success(let events): return .send(JSONRPCDecoder.response(id: id, render(events, engine)), close: false)
+            case .failure(let error): return .send(JSONRPCDecoder.response(id: id, .failure(error)), close: false)
             }
         case .applyOrder(let request, let command, let id):
             return (JSONRPCDecoder.response(id: id, placeOrder(request, command)), false)

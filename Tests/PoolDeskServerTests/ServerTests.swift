@@ -23,12 +23,15 @@ struct ServerTests {
         var account: AccountID
         var sequencer: PoolSequencer
         var journalPath: String
+        /// The server's connection counter.
+        var gate: ConnectionGate
         /// Starts the server's graceful shutdown (as SIGTERM does) while the test is still running.
         var stop: @Sendable () async -> Void
         var url: String { "ws://127.0.0.1:\(port)/ws/api/v2" }
     }
 
-    static func withServer(_ body: @Sendable (Served) async throws -> Void,
+    /// `options` are the server's (its `credentialsPath`, when set, is replaced by the test journal's own file).
+    static func withServer(options: ServerOptions = ServerOptions(), _ body: @Sendable (Served) async throws -> Void,
                            afterShutdown: (_ journalPath: String) throws -> Void = { _ in }) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pooldesk-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -62,7 +65,11 @@ struct ServerTests {
         let served = PoolSequencer(engine: engineAfter, journal: journal, credentials: loaded, speed: 60, logger: logger)
 
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let app = PoolServer.application(sequencer: served, host: "127.0.0.1", port: 0, logger: logger) { port in portSink.yield(port) }
+        var options = options
+        if options.credentialsPath != nil { options.credentialsPath = credentialsPath }
+        let gate = ConnectionGate(maximum: options.maximumConnections, maximumPerAddress: options.maximumConnectionsPerAddress)
+        let app = PoolServer.application(sequencer: served, host: "127.0.0.1", port: 0, options: options, gate: gate,
+                                         logger: logger) { port in portSink.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
@@ -70,7 +77,7 @@ struct ServerTests {
             guard let port = await iterator.next() else { throw CancellationError() }
             do {
                 try await body(Served(port: port, clientID: issued.clientID, secret: issued.secret, instrument: instrument,
-                                      account: account, sequencer: served, journalPath: path,
+                                      account: account, sequencer: served, journalPath: path, gate: gate,
                                       stop: { await group.triggerGracefulShutdown() }))
             } catch {
                 await group.triggerGracefulShutdown()
