@@ -92,14 +92,14 @@ public actor PoolSequencer {
             case .failure(let error): return .send(JSONRPCDecoder.response(id: id, .failure(error)), close: false)
             }
         case .applyOrder(let request, let command, let id):
-            return (JSONRPCDecoder.response(id: id, placeOrder(request, command)), false)
+            return .send(JSONRPCDecoder.response(id: id, placeOrder(request, command)), close: false)
         case .read(let request, let id, let render):
             switch read(request) {
-            case .success(let answer): return (JSONRPCDecoder.response(id: id, render(answer, engine)), false)
-            case .failure(let error): return (JSONRPCDecoder.response(id: id, .failure(error)), false)
+            case .success(let answer): return .send(JSONRPCDecoder.response(id: id, render(answer, engine)), close: false)
+            case .failure(let error): return .send(JSONRPCDecoder.response(id: id, .failure(error)), close: false)
             }
         case .replica(let id, let since, let server):
-            return (JSONRPCDecoder.response(id: id, .success(replica(since: since, serverID: server))), false)
+            return .send(JSONRPCDecoder.response(id: id, .success(replica(since: since, serverID: server))), close: false)
         }
     }
 
