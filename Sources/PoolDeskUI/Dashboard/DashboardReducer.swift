@@ -223,7 +223,9 @@ public enum DashboardReducer {
             let index = themes.firstIndex(of: state.themeName) ?? -1
             return [.applyTheme(themes[(index + 1) % themes.count])]
         case .cycleSort:
-            let sorts = PositionSort.allCases
+            // Collateral and liquidation mean nothing without a short: skipped while the desk holds none.
+            let holdsShort = engine.positions(of: state.deskAccount).contains { $0.isShort }
+            let sorts = PositionSort.allCases.filter { holdsShort || !$0.concernsShorts || $0 == state.positionSort }
             state.positionSort = sorts[((sorts.firstIndex(of: state.positionSort) ?? 0) + 1) % sorts.count]
             state.status = StatusMessage("positions sorted by \(state.positionSort.rawValue)")
         case .reverseSort:
@@ -289,15 +291,27 @@ public enum DashboardReducer {
 
     // MARK: - Order ticket
 
+    /// Contracts of `quantity` that a sell by the desk would open short (what it does not close of a long).
+    static func openingShort(_ ticket: TicketState, quantity: Quantity, state: DashboardState, engine: Engine) -> Quantity {
+        guard ticket.side == .sell, !ticket.isClose else { return .zero }
+        let held = engine.position(account: state.deskAccount, series: ticket.series)
+        let long = held.map { $0.isLong ? $0.quantity.micros : 0 } ?? 0
+        return Quantity(micros: max(0, quantity.micros - long))
+    }
+
     static func reduceTicket(_ state: inout DashboardState, ticket: TicketState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
         var ticket = ticket
+        let editsCollateral = ticket.field == .collateral && ticket.collateral != nil
         if case .character(let character) = key, character.isNumber || character == "." {
-            ticket.size.type(character)
+            if editsCollateral { ticket.collateral?.type(character) } else { ticket.size.type(character) }
             state.mode = .ticket(ticket)
             return []
         }
         if case .paste(let text) = key {
-            if !ticket.size.paste(text) { state.status = StatusMessage("paste ignored — the size takes one number", role: .warning) }
+            let taken = editsCollateral ? ticket.collateral?.paste(text) ?? false : ticket.size.paste(text)
+            if !taken {
+                state.status = StatusMessage("paste ignored — the \(editsCollateral ? "collateral" : "size") takes one number", role: .warning)
+            }
             state.mode = .ticket(ticket)
             return []
         }
@@ -310,6 +324,34 @@ public enum DashboardReducer {
             state.status = StatusMessage("order cancelled", role: .muted)
         case .toggleSide:
             if !ticket.isClose { ticket.side = ticket.side.opposite }
+            if ticket.side == .buy { ticket.field = .size }
+            state.mode = .ticket(ticket)
+        case .switchField:
+            let opening = ticket.quantity.map { openingShort(ticket, quantity: $0, state: state, engine: engine) } ?? .zero
+            if ticket.field == .collateral {
+                ticket.field = .size
+            } else if opening.isPositive {
+                // Starts from what the engine would lock by default (the full collateral), for the user to lower.
+                if ticket.collateral == nil {
+                    ticket.collateral = NumericEntry(prefilled: engine.fullShortCollateral(ticket.series, quantity: opening).plainText)
+                }
+                ticket.field = .collateral
+            } else {
+                state.status = StatusMessage("collateral is chosen on a sell that opens a short", role: .muted)
+            }
+            state.mode = .ticket(ticket)
+        case .increase where editsCollateral, .decrease where editsCollateral:
+            // Steps of 5% of the full collateral (whole USD), kept between the engine's minimum and the full amount.
+            guard let quantity = ticket.quantity, case let opening = openingShort(ticket, quantity: quantity, state: state, engine: engine),
+                  opening.isPositive else { break }
+            let full = engine.fullShortCollateral(ticket.series, quantity: opening)
+            let minimum = engine.minimumShortCollateral(ticket.series, quantity: opening)
+            let unit = Money(1).micros
+            let collateralStep = max(unit, full.micros / 20 / unit * unit)
+            let current = (try? ticket.parsedCollateral?.get()) ?? full
+            var next = Money(micros: action == .increase ? current.micros + collateralStep : current.micros - collateralStep)
+            next = min(max(next, minimum), full)
+            ticket.collateral?.set(next.plainText)
             state.mode = .ticket(ticket)
         case .increase, .decrease:
             let current = ticket.quantity ?? .zero
@@ -323,7 +365,7 @@ public enum DashboardReducer {
             ticket.size.set(next.plainText)
             state.mode = .ticket(ticket)
         case .erase:
-            ticket.size.erase()
+            if editsCollateral { ticket.collateral?.erase() } else { ticket.size.erase() }
             state.mode = .ticket(ticket)
         case .confirm:
             let quantity: Quantity
@@ -333,20 +375,41 @@ public enum DashboardReducer {
                 state.status = StatusMessage("size: \(error)", role: .danger)
                 return []
             }
+            let order: Order
+            switch ticketOrder(ticket, quantity: quantity, state: state, engine: engine) {
+            case .success(let value): order = value
+            case .failure(let error):
+                state.status = StatusMessage("collateral: \(error)", role: .danger)
+                return []
+            }
             state.mode = .normal
             // The order carries the total just previewed, moved by the slippage tolerance, as its worst
             // acceptable premium: a price that moved more than that is refused, never silently paid.
             let preview = ticket.isClose
                 ? engine.previewClose(account: state.deskAccount, series: ticket.series, quantity: quantity)
-                : engine.preview(Order(account: state.deskAccount, series: ticket.series, side: ticket.side, quantity: quantity))
+                : engine.preview(order)
             let limit = preview.fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
             if ticket.isClose {
                 return [.engine(.closePosition(account: state.deskAccount, series: ticket.series, quantity: quantity, limitPremium: limit))]
             }
-            return [.engine(.placeOrder(Order(account: state.deskAccount, series: ticket.series, side: ticket.side,
-                                              quantity: quantity, limitPremium: limit)))]
+            var limited = order
+            limited.limitPremium = limit
+            return [.engine(.placeOrder(limited))]
         }
         return []
+    }
+
+    /// The order a (non-close) ticket places for `quantity`: with the typed collateral when it opens a short and the
+    /// user chose one, else the engine's default; the typed collateral's parse error when it is not an amount.
+    public static func ticketOrder(_ ticket: TicketState, quantity: Quantity, state: DashboardState, engine: Engine) -> Result<Order, AmountParseError> {
+        var order = Order(account: state.deskAccount, series: ticket.series, side: ticket.side, quantity: quantity)
+        if openingShort(ticket, quantity: quantity, state: state, engine: engine).isPositive, let parsed = ticket.parsedCollateral {
+            switch parsed {
+            case .success(let collateral): order.collateral = collateral
+            case .failure(let error): return .failure(error)
+            }
+        }
+        return .success(order)
     }
 
     // MARK: - LP prompt

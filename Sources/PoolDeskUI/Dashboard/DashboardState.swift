@@ -5,9 +5,13 @@ public enum DashboardPanel: String, CaseIterable, Hashable, Sendable {
     case chain, positions, log
 }
 
-/// Columns the positions panel can sort by (`o` cycles, `O` reverses).
+/// Columns the positions panel can sort by (`o` cycles, `O` reverses), in the panel's left-to-right order: every
+/// column the panel can show is a sort key, and the sorted column is always shown (see ``PositionsPanel``).
 public enum PositionSort: String, CaseIterable, Hashable, Sendable {
-    case opened, series, size, pnl, delta
+    case series, expiry, size, entry, mark, mid, pnl, collateral, liquidation, delta, gamma, vega, theta, opened
+
+    /// Keys that only mean something for shorts (`o` skips them while the desk holds none).
+    public var concernsShorts: Bool { self == .collateral || self == .liquidation }
 }
 
 /// A number being typed into a ticket, prefilled with a default.
@@ -58,19 +62,36 @@ public struct NumericEntry: Hashable, Sendable {
     }
 }
 
-/// The order ticket modal: side, series, size as typed.
+/// The order ticket modal: side, series, size as typed, and for a sell that opens a short the collateral to lock.
 public struct TicketState: Hashable, Sendable {
+    /// Which entry digits go to (`c` switches on a sell that opens a short).
+    public enum Field: Hashable, Sendable { case size, collateral }
+
     public var side: Side
     public var series: SeriesID
     public var size: NumericEntry
     /// A close ticket reduces an existing position; its side is fixed.
     public var isClose: Bool
+    /// The collateral typed for a short, in USD; nil leaves the engine's default (the full collateral: strike per put,
+    /// spot per call), which follows the size as it changes.
+    public var collateral: NumericEntry?
+    /// The entry being edited.
+    public var field: Field = .size
 
     public init(side: Side, series: SeriesID, quantityText: String, isClose: Bool = false) {
         self.side = side
         self.series = series
         self.size = NumericEntry(prefilled: quantityText)
         self.isClose = isClose
+    }
+
+    /// The collateral as typed, nil when left at the default; a malformed or non-positive entry is an error.
+    public var parsedCollateral: Result<Money, AmountParseError>? {
+        guard let text = collateral?.text else { return nil }
+        switch Money.parse(text) {
+        case .success(let value) where !value.isPositive: return .failure(.notPositive(text))
+        case let other: return other
+        }
     }
 
     /// The size as typed.
@@ -236,7 +257,8 @@ public struct DashboardState: Hashable, Sendable {
     public internal(set) var chainStrikeIndex: Int?
     public internal(set) var chainKind: OptionKind = .call
     public internal(set) var positionCursor: Int = 0
-    public internal(set) var positionSort: PositionSort = .opened
+    /// Nearest expiry first by default: what a trader checks first.
+    public internal(set) var positionSort: PositionSort = .expiry
     public internal(set) var positionSortDescending = false
     /// Log lines scrolled back from the newest.
     public internal(set) var logScroll: Int = 0
@@ -337,15 +359,37 @@ extension DashboardState {
         return board.series(chainKind, strikeIndex: index)
     }
 
-    /// The desk's positions in the panel's sort order.
+    /// The desk's positions in the panel's sort order (ties in opening order; `O` reverses the whole list).
     public func sortedPositions(in engine: Engine) -> [PositionView] {
         var views = engine.positionViews(of: deskAccount)
+        // Opening order first: positions come from a dictionary, and equal keys must not reorder between frames.
+        views.sort { $0.position.id.index < $1.position.id.index }
+        func ordered<Key: Comparable>(_ key: (PositionView) -> Key) {
+            let keyed = views.enumerated().map { (key: key($0.element), rank: $0.offset, view: $0.element) }
+            views = keyed.sorted { $0.key != $1.key ? $0.key < $1.key : $0.rank < $1.rank }.map(\.view)
+        }
+        let spot = { (view: PositionView) in engine.markets[safe: view.series.market.index]?.spot ?? 0 }
         switch positionSort {
-        case .opened: break
-        case .series: views.sort { $0.series.name < $1.series.name }
-        case .size: views.sort { abs($0.position.quantity.micros) < abs($1.position.quantity.micros) }
-        case .pnl: views.sort { $0.unrealizedPnL < $1.unrealizedPnL }
-        case .delta: views.sort { $0.greeks.delta < $1.greeks.delta }
+        case .series: ordered { $0.series.name }
+        case .expiry: ordered { $0.series.expiry }
+        case .size: ordered { $0.position.quantity.micros }
+        case .entry: ordered { $0.position.averageEntry }
+        case .mark: ordered { $0.mark }
+        case .mid: ordered { $0.modelMark }
+        case .pnl: ordered { $0.unrealizedPnL }
+        case .collateral: ordered { $0.position.collateral.micros }
+        // Longs (no liquidation) after every short; shorts by how close their liquidation is, relatively.
+        case .liquidation:
+            ordered { view -> Double in
+                let now = max(spot(view), 1e-9)
+                guard let at = view.liquidation?.nearest(to: now), at > 0 else { return .infinity }
+                return max(at / now, now / at)
+            }
+        case .delta: ordered { $0.greeks.delta }
+        case .gamma: ordered { $0.greeks.gamma }
+        case .vega: ordered { $0.greeks.vega }
+        case .theta: ordered { $0.greeks.theta }
+        case .opened: ordered { $0.position.openedAt }
         }
         if positionSortDescending { views.reverse() }
         return views

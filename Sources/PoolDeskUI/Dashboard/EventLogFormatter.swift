@@ -45,7 +45,7 @@ public enum EventLogFormatter {
             let total = fill.side == .buy ? fill.premium + fill.fee : fill.premium - fill.fee
             var text = "\(name(fill.account)) \(verb) \(fill.quantity.plainText) \(seriesName(fill.series)) @ \(NumberFormat.fixed(fill.pricePerContract)) "
             text += "(\(fill.side == .buy ? "paid" : "got") \(NumberFormat.money(micros: total.micros)), fee \(NumberFormat.money(micros: fill.fee.micros)), "
-            text += "IV \(NumberFormat.percent(fill.volatilityBefore))→\(NumberFormat.percent(fill.volatilityAfter)), util \(NumberFormat.percent(fill.utilizationAfter)))"
+            text += "IV \(volatilityMove(fill, engine: engine)), util \(NumberFormat.percent(fill.utilizationAfter)))"
             if !fill.realizedPnL.isZero { text += " P&L \(NumberFormat.signedMoney(micros: fill.realizedPnL.micros))" }
             let role: ThemeRole = fill.isLiquidation ? .danger : (isDesk ? (fill.side == .buy ? .bid : .ask) : .muted)
             return LogEntry(time: time, text: text, role: role, isDesk: isDesk)
@@ -95,5 +95,15 @@ public enum EventLogFormatter {
         case .accountOpened, .accountFunded:
             return nil
         }
+    }
+
+    /// `54.2%→66.1%`: a fill's vol before and after, both the same kind of number (traded vol × the trade's utilization
+    /// multiplier). Sessions under rules 1–2 journaled a buy's "after" without the multiplier its "before" has, and the
+    /// multiplier is not in the fill, so such a buy shows only where the vol went (`→66.1%`) rather than a pair that
+    /// can fall on a buy. A sell's multiplier is always 1, so its pair is comparable under every rules version.
+    static func volatilityMove(_ fill: Fill, engine: Engine) -> String {
+        let after = NumberFormat.percent(fill.volatilityAfter)
+        if fill.side == .buy && !engine.configuration.fillVolatilitiesShareDefinition { return "→" + after }
+        return NumberFormat.percent(fill.volatilityBefore) + "→" + after
     }
 }

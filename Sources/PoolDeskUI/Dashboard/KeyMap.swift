@@ -11,7 +11,7 @@ public enum KeyAction: String, Hashable, Sendable, CaseIterable {
 
 /// What a key does inside the order ticket or an LP prompt.
 public enum TicketKeyAction: String, Hashable, Sendable, CaseIterable {
-    case confirm, cancel, toggleSide, increase, decrease, erase
+    case confirm, cancel, toggleSide, increase, decrease, erase, switchField
 }
 
 /// One documented key binding; the help overlay is generated from these lists.
@@ -57,7 +57,7 @@ public enum KeyMap {
         KeyBinding([.character("+"), .character("=")], "+", .faster, "faster simulated clock"),
         KeyBinding([.character("-"), .character("_")], "-", .slower, "slower simulated clock"),
         KeyBinding([.character("t")], "t", .cycleTheme, "next theme"),
-        KeyBinding([.character("o")], "o", .cycleSort, "positions: next sort column"),
+        KeyBinding([.character("o")], "o", .cycleSort, "positions: sort by the next column (it is always shown)"),
         KeyBinding([.character("O")], "O", .reverseSort, "positions: reverse sort"),
         KeyBinding([.character("/")], "/", .filterLog, "filter the event log (Esc clears)"),
         KeyBinding([.end, .character("G")], "End G", .jumpToNewest, "event log: jump to the newest"),
@@ -73,6 +73,7 @@ public enum KeyMap {
         KeyBinding([.character("+"), .character("="), .up], "+ ↑", .increase, "increase size by one step"),
         KeyBinding([.character("-"), .character("_"), .down], "- ↓", .decrease, "decrease size by one step"),
         KeyBinding([.backspace, .delete], "Backspace", .erase, "erase a digit (digits and . type the size)"),
+        KeyBinding([.character("c")], "c", .switchField, "sell to open: switch between size and collateral to lock"),
     ]
 
     /// The main-screen action bound to `key`.

@@ -3,10 +3,18 @@
 public struct TradeQuote: Hashable, Sendable {
     /// Total model premium for the whole quantity.
     public var premium: Double
-    /// Total fee: option-price fee + spot fee + vega-utilization fee.
+    /// Total fee: option-price fee + spot fee + vega-utilization fee; under ``EngineRules`` 3 at most
+    /// ``AMMConfiguration/maximumFeeShareOfPremium`` of `premium`.
     public var fee: Double
+    /// Whether the premium cap lowered `fee` (rules 3 and later).
+    public var isFeeCapped: Bool
+    /// The vol the trade's first slice is priced at: base IV × skew × `utilizationMultiplier`, clamped.
     public var volatilityBefore: Double
+    /// The same after the trade's walk: base IV × skew after × `utilizationMultiplier`, clamped; the vol the next
+    /// slice of the same trade would be priced at. Comparable with `volatilityBefore`.
     public var volatilityAfter: Double
+    /// The "after" vol as rules 1–2 journal it in a fill: base IV × skew after, clamped, without the multiplier.
+    public var volatilityAfterWithoutPremium: Double
     /// Hegic-style multiplier applied to IV because of utilization (1 when below the threshold).
     public var utilizationMultiplier: Double
     public var baseIvAfter: Double
@@ -97,10 +105,30 @@ extension Engine {
             baseIv = min(max(baseIv + direction * move, amm.baseIvBounds.lowerBound), amm.baseIvBounds.upperBound)
             skew = min(max(skew + direction * move * amm.skewAdjustmentFactor, amm.skewBounds.lowerBound), amm.skewBounds.upperBound)
         }
+        // Deribit's rule: an option's fee never exceeds a share of its price (rules 3; older sessions replay uncapped).
+        var isFeeCapped = false
+        if configuration.capsFeesAtPremiumShare {
+            let cap = amm.maximumFeeShareOfPremium * max(premium, 0)
+            if fee > cap {
+                fee = cap
+                isFeeCapped = true
+            }
+        }
         return TradeQuote(
-            premium: premium, fee: fee, volatilityBefore: volBefore,
-            volatilityAfter: clampVolatility(baseIv * skew), utilizationMultiplier: multiplier,
+            premium: premium, fee: fee, isFeeCapped: isFeeCapped, volatilityBefore: volBefore,
+            volatilityAfter: clampVolatility(baseIv * skew * multiplier),
+            volatilityAfterWithoutPremium: clampVolatility(baseIv * skew), utilizationMultiplier: multiplier,
             baseIvAfter: baseIv, skewAfter: skew, iterations: iterations, delta: delta)
+    }
+
+    /// The fee of a trade in money: the quote's fee rounded up, and under rules 3 never more than
+    /// ``AMMConfiguration/maximumFeeShareOfPremium`` of the premium actually paid or received (rounded down, so the
+    /// cap holds to the micro-unit).
+    func feeMoney(_ quote: TradeQuote, premium: Money) -> Money {
+        let fee = Money(rounding: quote.fee, .up)
+        guard configuration.capsFeesAtPremiumShare else { return fee }
+        let capPPM = Int64((min(max(configuration.amm.maximumFeeShareOfPremium, 0), 1) * 1_000_000).rounded())
+        return min(fee, max(premium, .zero).scaled(by: capPPM, over: 1_000_000, rounding: .down))
     }
 
     /// Collateral the pool must lock for a signed net holding in a series: a put locks strike × contracts,
@@ -141,9 +169,14 @@ extension Engine {
     /// Minimum collateral per contract for a trader's short: the option's value under a spot and vol shock
     /// (Lyra style), at least a floor share of spot, at most the full collateral.
     public func minimumShortCollateralPerContract(_ seriesID: SeriesID) -> Double {
+        minimumShortCollateralPerContract(seriesID, spot: markets[series[seriesID.index].market.index].spot)
+    }
+
+    /// ``minimumShortCollateralPerContract(_:)`` were spot at `spot` (today's IV, skew and time to expiry): what the
+    /// liquidation check would ask at another spot.
+    public func minimumShortCollateralPerContract(_ seriesID: SeriesID, spot: Double) -> Double {
         let option = series[seriesID.index]
         let rules = configuration.shorts
-        let spot = markets[option.market.index].spot
         let shockedSpot = spot * (option.kind == .call ? rules.callSpotShock : rules.putSpotShock)
         let vol = max(tradedVolatility(seriesID), rules.shockVolatility)
         let shocked = BlackScholes.price(

@@ -65,7 +65,7 @@ extension AMMConfiguration {
     enum CodingKeys: String, CodingKey {
         case skewAdjustmentFactor, baseIvBounds, skewBounds, tradedVolBounds, optionPriceFeeCoefficient
         case spotPriceFeeCoefficient, vegaFeeCoefficient, utilizationPremiumThreshold, tradingCutoff
-        case tradingCutoffShareOfTenor, minimumAbsoluteDelta, baseIvReversionHalfLife
+        case tradingCutoffShareOfTenor, minimumAbsoluteDelta, baseIvReversionHalfLife, maximumFeeShareOfPremium
     }
 
     public init(from decoder: any Decoder) throws {
@@ -83,6 +83,7 @@ extension AMMConfiguration {
         try stored.fill(&tradingCutoffShareOfTenor, .tradingCutoffShareOfTenor)
         try stored.fill(&minimumAbsoluteDelta, .minimumAbsoluteDelta)
         try stored.fill(&baseIvReversionHalfLife, .baseIvReversionHalfLife)
+        try stored.fill(&maximumFeeShareOfPremium, .maximumFeeShareOfPremium)
     }
 }
 

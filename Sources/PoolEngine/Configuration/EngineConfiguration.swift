@@ -81,6 +81,7 @@ public struct EngineConfiguration: Codable, Hashable, Sendable {
         }
         if !(0...1).contains(pool.utilizationCap) { return "pool.utilizationCap must be within 0–1" }
         if !(0...1).contains(pool.reserveShareOfFees) { return "pool.reserveShareOfFees must be within 0–1" }
+        if !(0...1).contains(amm.maximumFeeShareOfPremium) { return "amm.maximumFeeShareOfPremium must be within 0–1" }
         if !(EngineRules.original...EngineRules.current).contains(rulesVersion) {
             return "rulesVersion \(rulesVersion) is not one this build knows (\(EngineRules.original)–\(EngineRules.current))"
         }
@@ -161,6 +162,11 @@ public struct AMMConfiguration: Codable, Hashable, Sendable {
     public var spotPriceFeeCoefficient: Double = 0.0003
     /// USD per contract per unit of vega utilization, charged only when a trade raises |net std vega|.
     public var vegaFeeCoefficient: Double = 200
+    /// Largest fee as a share of the trade's premium (Deribit caps option fees at 12.5% of the option's price), so a
+    /// nearly worthless option is not charged more in fees than it costs. Applies to the whole fee (price, spot and
+    /// vega parts) under ``EngineRules`` 3 and later; sessions under earlier rules ignore it. 0.125 when absent from a
+    /// stored configuration.
+    public var maximumFeeShareOfPremium: Double = 0.125
     /// Utilization above which IV is scaled up (Hegic: 40%), reaching 2× at twice the threshold.
     public var utilizationPremiumThreshold: Double = 0.40
     /// Lyra's 12 h cutoff, scaled for short tenors: trading stops at min(cutoff, share × tenor) before expiry.

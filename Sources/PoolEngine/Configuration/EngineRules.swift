@@ -10,7 +10,12 @@ public enum EngineRules {
     public static let original = 1
     /// Version 2: a tenor whose expiry meets a live board joins it (each contract listed once); closing more than a
     /// position holds is refused rather than trimmed.
-    public static let current = 2
+    public static let joinedExpiries = 2
+    /// Version 3: an option trade's fee is capped at a share of its premium (``AMMConfiguration/maximumFeeShareOfPremium``,
+    /// Deribit's 12.5%), and a fill's `volatilityAfter` carries the same utilization multiplier as its
+    /// `volatilityBefore` (rules 1–2 journaled the "after" without it, so a buy above the utilization threshold could
+    /// report its IV falling).
+    public static let current = 3
 }
 
 extension EngineConfiguration {
@@ -18,4 +23,10 @@ extension EngineConfiguration {
     var joinsCoincidingExpiries: Bool { rulesVersion >= 2 }
     /// Whether a close larger than the position is refused (rules 2) instead of trimmed to it (rules 1).
     var refusesOversizedCloses: Bool { rulesVersion >= 2 }
+    /// Whether an option trade's fee is capped at ``AMMConfiguration/maximumFeeShareOfPremium`` of its premium (rules 3).
+    public var capsFeesAtPremiumShare: Bool { rulesVersion >= 3 }
+    /// Whether a fill's `volatilityBefore` and `volatilityAfter` are the same kind of number (rules 3): both the traded
+    /// vol times the trade's utilization multiplier. Under rules 1–2 a buy's "before" includes the multiplier and its
+    /// "after" does not, so only a sell's pair (whose multiplier is always 1) compares like with like.
+    public var fillVolatilitiesShareDefinition: Bool { rulesVersion >= 3 }
 }

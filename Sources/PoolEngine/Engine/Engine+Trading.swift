@@ -34,7 +34,7 @@ extension Engine {
         let quote = quoteTrade(series: order.series, side: order.side, quantity: quantity)
         // Buyers pay the premium rounded up, sellers receive it rounded down: the pool's favour either way.
         let premium = Money(rounding: max(0, quote.premium), order.side == .buy ? .up : .down)
-        let fee = Money(rounding: quote.fee, .up)
+        let fee = feeMoney(quote, premium: premium)
         let reserveCut = fee.scaled(
             by: Int64((configuration.pool.reserveShareOfFees * 1_000_000).rounded()), over: 1_000_000, rounding: .down)
         let poolNetAfter = pool.netPosition[order.series.index] + (order.side == .buy ? -quantity : quantity)
@@ -233,7 +233,8 @@ extension Engine {
         return Fill(
             account: order.account, series: order.series, side: order.side, quantity: quantity,
             premium: plan.premium, fee: plan.fee, pricePerContract: plan.premium.doubleValue / quantity.doubleValue,
-            volatilityBefore: plan.quote.volatilityBefore, volatilityAfter: plan.quote.volatilityAfter,
+            volatilityBefore: plan.quote.volatilityBefore,
+            volatilityAfter: configuration.fillVolatilitiesShareDefinition ? plan.quote.volatilityAfter : plan.quote.volatilityAfterWithoutPremium,
             utilizationAfter: utilization, closedQuantity: plan.closingQuantity, realizedPnL: realized,
             collateralChange: plan.collateralPosted - plan.collateralReleased, isLiquidation: isLiquidation)
     }

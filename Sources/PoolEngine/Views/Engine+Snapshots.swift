@@ -49,6 +49,55 @@ public struct PositionView: Hashable, Sendable {
     /// What closing now would realize: the close value against the cost basis.
     public var unrealizedPnL: Double
     public var greeks: NetGreeks
+    /// For a short: the spots at which its posted collateral would fall below the liquidation minimum, at today's IV
+    /// and time to expiry (nil for a long).
+    public var liquidation: LiquidationSpots?
+}
+
+/// Where a short would be liquidated: the nearest spot below and above the current one at which the shocked minimum
+/// collateral (``Engine/minimumShortCollateralPerContract(_:spot:)``) exceeds what the short posted, at today's IV,
+/// skew and time to expiry. IV and time move too, so this is a guide, not a promise; nil on a side means no spot
+/// within 1/10,000 to 1,000 × spot does it.
+public struct LiquidationSpots: Hashable, Sendable {
+    /// The highest spot below the current one that would liquidate (short puts; USD per unit of the underlying).
+    public var below: Double?
+    /// The lowest spot above the current one that would liquidate (short calls, and a short put's floor share of spot).
+    public var above: Double?
+    /// True when the short is below its minimum already (the next liquidation check closes it).
+    public var isUnderwater: Bool
+
+    public init(below: Double?, above: Double?, isUnderwater: Bool) {
+        self.below = below
+        self.above = above
+        self.isUnderwater = isUnderwater
+    }
+
+    /// The side nearer to `spot` (relatively), or nil when neither exists.
+    public func nearest(to spot: Double) -> Double? {
+        switch (below, above) {
+        case let (low?, high?): return spot / low <= high / spot ? low : high
+        case let (low?, nil): return low
+        case let (nil, high?): return high
+        case (nil, nil): return nil
+        }
+    }
+}
+
+/// What withdrawing LP shares would do now, from a copy of the engine: paid at once (after the fee), the fee, and what
+/// waits in the queue.
+public struct WithdrawalPreview: Hashable, Sendable {
+    /// Quote the account receives now, after the withdrawal fee (its queued requests ahead of this one included).
+    public var paidNow: Money
+    /// The fee kept by the pool on what is paid now.
+    public var feeNow: Money
+    /// Shares of this request left waiting in the queue.
+    public var queuedShares: Shares
+    /// Their value at the share price after the payout, before the fee charged when they are paid.
+    public var queuedValue: Double
+    /// Requests ahead in the queue (any account) before this one is placed.
+    public var requestsAhead: Int
+    /// The refusal, when the engine would refuse the withdrawal.
+    public var rejection: Rejection?
 }
 
 /// One strike row of the option chain.
@@ -69,6 +118,11 @@ public struct ChainQuote: Hashable, Sendable {
     public var volatility: Double
     public var delta: Double
     public var isInTheMoney: Bool
+    /// The vol that `bid` implies (Black-Scholes at today's spot and time, fees in): nil when there is no bid or the
+    /// bid is below intrinsic value.
+    public var bidVolatility: Double?
+    /// The vol that `ask` implies (fees and the utilization premium in); nil when none does.
+    public var askVolatility: Double?
     /// Nil when a new position can be opened; otherwise why not.
     public var restriction: RejectionReason?
     /// The pool's net holding (negative: the pool is short).
@@ -84,6 +138,10 @@ public struct OrderPreview: Hashable, Sendable {
     public var accountGreeksAfter: NetGreeks
     public var utilizationAfter: Double
     public var quote: TradeQuote?
+    /// The account's position in the series after the order (nil when flat or refused).
+    public var positionAfter: Position?
+    /// Where that position would be liquidated, when it is short (at the IV and time after the order).
+    public var liquidationAfter: LiquidationSpots?
 }
 
 extension Engine {
@@ -137,7 +195,65 @@ extension Engine {
         let unrealized = position.isLong ? markValue - position.costBasis.doubleValue : position.costBasis.doubleValue + markValue
         return PositionView(
             position: position, series: option, mark: perContract, modelMark: valuation.price, markValue: markValue,
-            unrealizedPnL: unrealized, greeks: Self.usdGreeks(raw, spot: markets[option.market.index].spot))
+            unrealizedPnL: unrealized, greeks: Self.usdGreeks(raw, spot: markets[option.market.index].spot),
+            liquidation: liquidationSpots(of: position))
+    }
+
+    /// Where a short position would be liquidated (see ``LiquidationSpots``); nil for a long or a flat position.
+    public func liquidationSpots(of position: Position) -> LiquidationSpots? {
+        guard position.isShort, isKnownSeries(position.series) else { return nil }
+        return liquidationSpots(series: position.series, collateralPerContract: position.collateral.doubleValue / abs(position.quantity.doubleValue))
+    }
+
+    /// Where a short in `seriesID` holding `collateralPerContract` USD per contract would be liquidated.
+    ///
+    /// Found by bisection on each side of today's spot: the minimum is monotone on each side (a call's grows with spot;
+    /// a put's shocked value grows as spot falls and its floor share of spot grows as spot rises). Bounded: at most 14
+    /// doublings or halvings to bracket a crossing and 80 bisection steps to place it (relative width below 1e-12).
+    public func liquidationSpots(series seriesID: SeriesID, collateralPerContract: Double) -> LiquidationSpots? {
+        guard isKnownSeries(seriesID), collateralPerContract.isFinite else { return nil }
+        let spot = markets[series[seriesID.index].market.index].spot
+        func liquidates(_ at: Double) -> Bool { minimumShortCollateralPerContract(seriesID, spot: at) > collateralPerContract }
+        if liquidates(spot) { return LiquidationSpots(below: spot, above: spot, isUnderwater: true) }
+        func crossing(factor: Double) -> Double? {
+            var safe = spot
+            var liquidating: Double?
+            var probe = spot
+            for _ in 0..<14 {
+                probe *= factor
+                if liquidates(probe) { liquidating = probe; break }
+                safe = probe
+            }
+            guard var bad = liquidating else { return nil }
+            for _ in 0..<80 where abs(bad - safe) > 1e-12 * spot {
+                let middle = 0.5 * (safe + bad)
+                if liquidates(middle) { bad = middle } else { safe = middle }
+            }
+            return bad
+        }
+        return LiquidationSpots(below: crossing(factor: 0.5), above: crossing(factor: 2), isUnderwater: false)
+    }
+
+    /// What withdrawing `shares` of the pool would do for `account` now, computed on a copy of the engine.
+    public func previewWithdrawal(account: AccountID, shares: Shares) -> WithdrawalPreview {
+        var copy = self
+        let ahead = pool.withdrawalQueue.count
+        var preview = WithdrawalPreview(paidNow: .zero, feeNow: .zero, queuedShares: .zero, queuedValue: 0,
+                                        requestsAhead: ahead, rejection: nil)
+        for event in copy.apply(.withdraw(account: account, shares: shares)) {
+            switch event.payload {
+            case .withdrawn(let who, _, let amount, let fee, _) where who == account:
+                preview.paidNow += amount
+                preview.feeNow += fee
+            case .withdrawalQueued(let who, let waiting) where who == account:
+                preview.queuedShares = waiting
+            case .orderRejected(let who, _, _, _, let rejection) where who == account:
+                preview.rejection = rejection
+            default: break
+            }
+        }
+        preview.queuedValue = preview.queuedShares.doubleValue * copy.sharePrice(nav: copy.netAssetValue())
+        return preview
     }
 
     /// An account's balance, P&L and Greeks.
@@ -172,12 +288,21 @@ extension Engine {
                 if pastCutoff { restriction = .tradingCutoff }
                 else if halted { restriction = .marketHalted }
                 else if abs(valuation.delta) < configuration.amm.minimumAbsoluteDelta { restriction = .deltaCutoff }
+                let bid = sell.perContract(side: .sell, quantity: size.doubleValue)
+                let ask = buy.perContract(side: .buy, quantity: size.doubleValue)
+                // The vols the quoted prices imply, fees and utilization premium in (Deribit's bid IV / ask IV).
+                func implied(_ price: Double) -> Double? {
+                    guard price > 0 else { return nil }
+                    let solved = ImpliedVolatility.solve(kind: kind, spot: spot, strike: strike, time: yearsToExpiry(id),
+                                                         rate: configuration.rate, price: price)
+                    if case .success(let vol) = solved, vol > 0 { return vol }
+                    return nil
+                }
                 return ChainQuote(
-                    series: id, name: series[id.index].name,
-                    bid: sell.perContract(side: .sell, quantity: size.doubleValue),
-                    ask: buy.perContract(side: .buy, quantity: size.doubleValue),
+                    series: id, name: series[id.index].name, bid: bid, ask: ask,
                     volatility: tradedVolatility(id), delta: valuation.delta,
                     isInTheMoney: kind == .call ? spot > strike : spot < strike,
+                    bidVolatility: implied(bid), askVolatility: implied(ask),
                     restriction: restriction, poolNet: pool.netPosition[id.index])
             }
             return ChainRow(strike: board.strikes[index], strikeIndex: index, call: quote(.call), put: quote(.put), isAtTheMoney: index == atmIndex)
@@ -206,10 +331,12 @@ extension Engine {
         let unpriceable: Set<RejectionReason> = [.sizeLimit, .invalidQuantity, .outOfRange, .unknownSeries, .unknownAccount, .expired]
         let quote = isKnownSeries(order.series) && order.quantity.isPositive && !(rejection.map { unpriceable.contains($0.reason) } ?? false)
             ? quoteTrade(series: order.series, side: order.side, quantity: order.quantity) : nil
+        let positionAfter = fill != nil ? copy.position(account: order.account, series: order.series) : nil
         return OrderPreview(
             fill: fill, rejection: rejection, balanceAfter: account?.balance ?? .zero,
             collateralAfter: account?.collateral ?? .zero, accountGreeksAfter: greeks,
-            utilizationAfter: copy.utilization, quote: quote)
+            utilizationAfter: copy.utilization, quote: quote, positionAfter: positionAfter,
+            liquidationAfter: positionAfter.flatMap { copy.liquidationSpots(of: $0) })
     }
 
     /// What closing `quantity` (nil: all) of an account's position would do, with the same refusals as
@@ -223,7 +350,7 @@ extension Engine {
             if holder != nil { for view in positionViews(of: account) { greeks = greeks + view.greeks } }
             return OrderPreview(fill: nil, rejection: rejection, balanceAfter: holder?.balance ?? .zero,
                                 collateralAfter: holder?.collateral ?? .zero, accountGreeksAfter: greeks,
-                                utilizationAfter: utilization, quote: nil)
+                                utilizationAfter: utilization, quote: nil, positionAfter: nil, liquidationAfter: nil)
         }
     }
 }

@@ -41,22 +41,11 @@ enum ChainPanel {
 
         let rows = engine.chain(board: board.id)
         let priceDecimals = market.spot >= 1000 ? 1 : 2
-        let narrow = inner.width < 56
-        let priceWidth = narrow ? 7 : 8
-        let bid = Column(title: "Bid", width: priceWidth) { $0.bid > 0 ? NumberFormat.fixed($0.bid, decimals: narrow ? 0 : priceDecimals) : "—" }
-        let ask = Column(title: "Ask", width: priceWidth) { NumberFormat.fixed($0.ask, decimals: narrow ? 0 : priceDecimals) }
-        let iv = Column(title: "IV", width: 6) { NumberFormat.percent($0.volatility) }
-        let delta = Column(title: "Δ", width: 6) { NumberFormat.fixed($0.delta, decimals: 2) }
         let strikeWidth = 9
-        // Pick the richest column set that fits: Δ IV Bid Ask | K | Bid Ask IV Δ.
-        var side: [Column] = [delta, iv, bid, ask]
+        let (callColumns, putColumns) = columns(width: inner.width, priceDecimals: priceDecimals, strikeWidth: strikeWidth)
         func totalWidth(_ columns: [Column]) -> Int { 2 * columns.reduce(0) { $0 + $1.width + 1 } + strikeWidth + 2 }
-        while totalWidth(side) > inner.width, side.count > 2 { side.removeFirst() }
-        if totalWidth(side) > inner.width, side.count > 1 { side.removeFirst() }
-        let callColumns = side
-        // Puts mirror the calls around the strike but keep Bid before Ask.
-        let putOrder: [Column] = side.filter { $0.title == "Bid" || $0.title == "Ask" } + side.filter { $0.title != "Bid" && $0.title != "Ask" }.reversed()
-        let used = totalWidth(side)
+        let putOrder = putColumns
+        let used = totalWidth(callColumns)
         let left = inner.x + max(0, (inner.width - used) / 2)
 
         // Header row: CALLS and PUTS over their sides, the strike in the middle.
@@ -69,8 +58,10 @@ enum ChainPanel {
         }
         grid.drawText("Strike", x: x, y: headerY, width: strikeWidth + 2, alignment: .center, style: headerStyle)
         x += strikeWidth + 2
+        // The put side's blank comes before each column (the call side's after), so neither side touches the strike's
+        // C/P markers even when a column's text fills its width (IVbid).
         for column in putOrder {
-            grid.drawText(column.title, x: x, y: headerY, width: column.width, alignment: .right, style: headerStyle)
+            grid.drawText(column.title, x: x + 1, y: headerY, width: column.width, alignment: .right, style: headerStyle)
             x += column.width + 1
         }
         if left - inner.x >= 6 {
@@ -101,12 +92,55 @@ enum ChainPanel {
             grid.drawText(strikeText, x: x, y: y, width: strikeWidth + 1, alignment: .center, style: theme.style(strikeRole).adding(row.isAtTheMoney ? .bold : []))
             grid.drawText(marker(positions.contains(row.put.series)), x: x + strikeWidth + 1, y: y, width: 1, style: theme.style(.atm))
             x += strikeWidth + 2
-            _ = drawSide(&grid, x: x, y: y, quote: row.put, columns: putOrder, selected: putSelected, focused: focused, context: context)
+            _ = drawSide(&grid, x: x, y: y, quote: row.put, columns: putOrder, selected: putSelected, focused: focused, context: context,
+                         leadingBlank: true)
         }
     }
 
+    /// The call side's and the put side's columns for an inner width: the richest set that fits, so both sides always
+    /// show Bid and Ask, then the vols they imply (IVbid, IVask: fees and utilization premium in), then Δ.
+    ///
+    /// | inner width | per side (calls; puts mirror Δ to the outside) |
+    /// |---|---|
+    /// | ≥ 83 | Δ IVbid Bid Ask IVask (prices 8 wide) |
+    /// | ≥ 67 | IVbid Bid Ask IVask (prices 7 wide) |
+    /// | less | Bid Ask (prices 7 wide; whole units when narrower than 56) |
+    static func columns(width: Int, priceDecimals: Int, strikeWidth: Int) -> (calls: [Column], puts: [Column]) {
+        func price(_ title: String, _ width: Int, decimals: Int, _ value: @escaping (ChainQuote) -> Double) -> Column {
+            Column(title: title, width: width) { quote in
+                let amount = value(quote)
+                guard amount > 0 else { return "—" }
+                // A deep in-the-money price drops its decimals rather than its digits.
+                let text = NumberFormat.fixed(amount, decimals: decimals)
+                return text.count <= width ? text : NumberFormat.fixed(amount, decimals: 0)
+            }
+        }
+        func vol(_ title: String, _ value: @escaping (ChainQuote) -> Double?) -> Column {
+            Column(title: title, width: 5) { quote in value(quote).map(volatilityText) ?? "—" }
+        }
+        let delta = Column(title: "Δ", width: 5) { NumberFormat.fixed($0.delta, decimals: 2) }
+        let bidVol = vol("IVbid") { $0.bidVolatility }
+        let askVol = vol("IVask") { $0.askVolatility }
+        func total(_ side: [Column]) -> Int { 2 * side.reduce(0) { $0 + $1.width + 1 } + strikeWidth + 2 }
+        let wideBid = price("Bid", 8, decimals: priceDecimals) { $0.bid }, wideAsk = price("Ask", 8, decimals: priceDecimals) { $0.ask }
+        let richest = [delta, bidVol, wideBid, wideAsk, askVol]
+        if total(richest) <= width { return (richest, [bidVol, wideBid, wideAsk, askVol, delta]) }
+        let bid = price("Bid", 7, decimals: priceDecimals) { $0.bid }, ask = price("Ask", 7, decimals: priceDecimals) { $0.ask }
+        let withVols = [bidVol, bid, ask, askVol]
+        if total(withVols) <= width { return (withVols, withVols) }
+        let decimals = width < 56 ? 0 : priceDecimals
+        let plain = [price("Bid", 7, decimals: decimals) { $0.bid }, price("Ask", 7, decimals: decimals) { $0.ask }]
+        return (plain, plain)
+    }
+
+    /// An IV in at most 5 cells: `55.8%` below 100%, `105%` above.
+    static func volatilityText(_ volatility: Double) -> String {
+        NumberFormat.percent(volatility, decimals: volatility < 0.9995 ? 1 : 0)
+    }
+
     /// Draws one side's cells; returns the x after it.
-    static func drawSide(_ grid: inout CellGrid, x start: Int, y: Int, quote: ChainQuote, columns: [Column], selected: Bool, focused: Bool, context: RenderContext) -> Int {
+    static func drawSide(_ grid: inout CellGrid, x start: Int, y: Int, quote: ChainQuote, columns: [Column], selected: Bool, focused: Bool,
+                         context: RenderContext, leadingBlank: Bool = false) -> Int {
         let theme = context.theme
         var x = start
         let width = columns.reduce(0) { $0 + $1.width + 1 }
@@ -128,7 +162,7 @@ enum ChainPanel {
             if !selected {
                 style.background = base.background
             }
-            grid.drawText(column.value(quote), x: x, y: y, width: column.width, alignment: .right, style: style)
+            grid.drawText(column.value(quote), x: leadingBlank ? x + 1 : x, y: y, width: column.width, alignment: .right, style: style)
             x += column.width + 1
         }
         return x

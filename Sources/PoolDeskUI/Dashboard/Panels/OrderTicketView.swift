@@ -7,7 +7,10 @@ enum OrderTicketView {
         let theme = context.theme
         let option = engine.series[ticket.series.index]
         let verb = ticket.isClose ? "Close" : (ticket.side == .buy ? "Buy" : "Sell")
-        let modal = Modal(title: "\(verb) \(option.name)", info: ticket.isClose ? "close" : "Tab: buy/sell", width: 64, height: 16)
+        let opening = ticket.quantity.map { DashboardReducer.openingShort(ticket, quantity: $0, state: state, engine: engine) } ?? .zero
+        // A sell that opens a short has three more rows: the collateral, its range and the liquidation spot.
+        let modal = Modal(title: "\(verb) \(option.name)", info: ticket.isClose ? "close" : "Tab: buy/sell",
+                          width: 64, height: opening.isPositive ? 19 : 16)
         let inner = modal.draw(in: &grid, theme: theme, glyphs: context.glyphs)
         guard inner.height > 4 else { return }
         var y = inner.y
@@ -20,7 +23,8 @@ enum OrderTicketView {
         let sideRole: ThemeRole = ticket.side == .buy ? .bid : .ask
         line("Side", ticket.side == .buy ? "BUY  (trader pays premium + fee)" : "SELL (trader receives premium − fee)", sideRole)
         let cursor = context.glyphs.supportsBraille ? "▏" : "_"
-        line("Size", "\(ticket.quantityText)\(cursor) contracts", .input)
+        let editingCollateral = ticket.field == .collateral && ticket.collateral != nil
+        line("Size", "\(ticket.quantityText)\(editingCollateral ? "" : cursor) contracts", editingCollateral ? .text : .input)
         let quantity: Quantity
         switch ticket.parsedQuantity {
         case .success(let value): quantity = value
@@ -28,15 +32,38 @@ enum OrderTicketView {
             line("", ticket.quantityText.isEmpty ? "type a size (digits and .), +/- to step" : "\(error)", .warning)
             return
         }
+        let order: Order
+        switch DashboardReducer.ticketOrder(ticket, quantity: quantity, state: state, engine: engine) {
+        case .success(let value): order = value
+        case .failure(let error):
+            line("Collateral", "\(ticket.collateral?.text ?? "")\(cursor) USD", .input)
+            line("", "\(error)", .warning)
+            return
+        }
         let preview = ticket.isClose
             ? engine.previewClose(account: state.deskAccount, series: ticket.series, quantity: quantity)
-            : engine.preview(Order(account: state.deskAccount, series: ticket.series, side: ticket.side, quantity: quantity))
+            : engine.preview(order)
+        if opening.isPositive {
+            let minimum = engine.minimumShortCollateral(ticket.series, quantity: opening)
+            let full = engine.fullShortCollateral(ticket.series, quantity: opening)
+            let posted = order.collateral ?? max(full, minimum)
+            let text = ticket.collateral.map { "\($0.text)\(editingCollateral ? cursor : "")" } ?? NumberFormat.money(micros: posted.micros)
+            let hint = editingCollateral ? "+/- step" : ticket.collateral == nil ? "full; c to choose" : "c to edit"
+            line("Collateral lock", "\(text) USD  (\(hint))", editingCollateral ? .input : posted < minimum ? .danger : .text)
+            line("  allowed", "min \(NumberFormat.money(micros: minimum.micros)) · full \(NumberFormat.money(micros: full.micros))", .muted)
+            line("Liquidation spot", liquidationText(preview.liquidationAfter, spot: engine.markets[option.market.index].spot),
+                 preview.liquidationAfter?.isUnderwater == true ? .danger : .warning)
+        }
         let before = engine.accountSnapshot(state.deskAccount)
         if let quote = preview.quote {
             let total = ticket.side == .buy ? quote.premium + quote.fee : max(quote.premium - quote.fee, 0)
-            line("Premium", "\(NumberFormat.fixed(quote.premium))  (\(NumberFormat.fixed(quote.premium / max(quantity.doubleValue, 1e-12))) each)")
-            line("Fee", NumberFormat.fixed(quote.fee), .muted)
-            line(ticket.side == .buy ? "Total to pay" : "Total to receive", NumberFormat.fixed(total), sideRole)
+            let contracts = max(quantity.doubleValue, 1e-12)
+            line("Premium", "\(NumberFormat.fixed(quote.premium))  (\(NumberFormat.fixed(quote.premium / contracts)) each, before fee)")
+            let cap = engine.configuration.amm.maximumFeeShareOfPremium
+            line("Fee", NumberFormat.fixed(quote.fee) + (quote.isFeeCapped ? "  (capped at \(NumberFormat.percent(cap)) of premium)" : ""), .muted)
+            // Per contract with the fee in: the same kind of number as the chain's Bid and Ask.
+            line(ticket.side == .buy ? "Total to pay" : "Total to receive",
+                 "\(NumberFormat.fixed(total))  (\(NumberFormat.fixed(total / contracts)) each, fee in)", sideRole)
             if let fill = preview.fill {
                 let limit = Order.slippageLimit(previewed: fill.traderCashFlow, side: fill.side, tolerance: state.slippage)
                 line("Worst accepted", "\(NumberFormat.money(micros: limit.micros))  (slippage \(NumberFormat.percent(state.slippage)), :slippage)", .muted)
@@ -63,7 +90,23 @@ enum OrderTicketView {
                               style: theme.style(.danger).adding(.bold))
             }
         } else {
-            grid.drawText("Enter confirm   Esc cancel   +/- size", x: inner.x + 1, y: inner.maxY - 1, width: inner.width - 2, alignment: .center, style: theme.style(.keyHint))
+            let keys = opening.isPositive ? "Enter confirm   Esc cancel   +/- step   c size/collateral" : "Enter confirm   Esc cancel   +/- size"
+            grid.drawText(keys, x: inner.x + 1, y: inner.maxY - 1, width: inner.width - 2, alignment: .center, style: theme.style(.keyHint))
+        }
+    }
+
+    /// `spot ≥ 72,345 (now 60,004)`, `spot ≤ 48,120 or ≥ 75,000 (now 60,004)`, or `now: …` when already below the
+    /// minimum; at the IV and time to expiry after the order (they move too, so it is a guide).
+    static func liquidationText(_ spots: LiquidationSpots?, spot: Double) -> String {
+        guard let spots else { return "—" }
+        if spots.isUnderwater { return "now: collateral below the minimum" }
+        func price(_ value: Double) -> String { NumberFormat.fixed(value, decimals: value >= 1000 ? 0 : 2) }
+        let now = "(now \(price(spot)))"
+        switch (spots.below, spots.above) {
+        case let (low?, high?): return "spot ≤ \(price(low)) or ≥ \(price(high)) \(now)"
+        case let (low?, nil): return "spot ≤ \(price(low)) \(now)"
+        case let (nil, high?): return "spot ≥ \(price(high)) \(now)"
+        case (nil, nil): return "none within 1/10,000–1,000 × spot"
         }
     }
 }

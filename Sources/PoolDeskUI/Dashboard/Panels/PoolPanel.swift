@@ -17,49 +17,65 @@ enum PoolPanel {
         grid.drawText(utilizationText, x: inner.maxX - utilizationText.count, y: y, width: utilizationText.count,
                       style: theme.style(snapshot.utilization >= snapshot.utilizationCap ? .danger : .text))
         y += 1
-        func row(_ label: String, _ value: String, _ role: ThemeRole = .text, _ label2: String = "", _ value2: String = "", _ role2: ThemeRole = .text) {
-            guard y < inner.maxY else { return }
-            let half = (inner.width - 1) / 2
-            // Labels are short and values right-aligned, so at least one blank always separates them.
-            grid.drawText(label, x: inner.x, y: y, width: half, style: theme.style(.muted))
-            let valueWidth = max(0, half - label.count - 1)
-            grid.drawText(value, x: inner.x + half - valueWidth, y: y, width: valueWidth, alignment: .right, style: theme.style(role))
-            if !label2.isEmpty {
-                let x2 = inner.x + half + 1
-                let width2 = inner.maxX - x2
-                grid.drawText(label2, x: x2, y: y, width: width2, style: theme.style(.muted))
-                let valueWidth2 = max(0, width2 - label2.count - 1)
-                grid.drawText(value2, x: inner.maxX - valueWidth2, y: y, width: valueWidth2, alignment: .right, style: theme.style(role2))
-            }
-            y += 1
+        // Rows in display order, each with a rank: when the panel is too short, the lowest ranks go first. The
+        // withdrawal queue, a halt and insolvency outrank the Greeks and the hedge, so they are seen at 80×24 too.
+        struct Row {
+            var label: String, value: String, role: ThemeRole = .text
+            var label2 = "", value2 = "", role2: ThemeRole = .text
+            var rank: Int
         }
-        row("NAV", NumberFormat.compact(snapshot.nav, decimals: 2), .text, "Share", NumberFormat.fixed(snapshot.sharePrice, decimals: 4),
-            snapshot.sharePrice >= 1 ? .up : .down)
-        row("Free", NumberFormat.compactMoney(micros: snapshot.freeLiquidity.micros, decimals: 2),
-            snapshot.freeLiquidity.doubleValue < 0.05 * snapshot.nav ? .warning : .text,
-            "Lock", NumberFormat.compactMoney(micros: snapshot.lockedCollateral.micros, decimals: 2))
-        row("Fees", NumberFormat.compactMoney(micros: snapshot.feesEarned.micros, decimals: 1), .success,
-            "Rsrv", NumberFormat.compactMoney(micros: snapshot.reserve.micros, decimals: 1))
+        var rows: [Row] = []
+        rows.append(Row(label: "NAV", value: NumberFormat.compact(snapshot.nav, decimals: 2), label2: "Share",
+                        value2: NumberFormat.fixed(snapshot.sharePrice, decimals: 4), role2: snapshot.sharePrice >= 1 ? .up : .down, rank: 100))
+        rows.append(Row(label: "Free", value: NumberFormat.compactMoney(micros: snapshot.freeLiquidity.micros, decimals: 2),
+                        role: snapshot.freeLiquidity.doubleValue < 0.05 * snapshot.nav ? .warning : .text,
+                        label2: "Lock", value2: NumberFormat.compactMoney(micros: snapshot.lockedCollateral.micros, decimals: 2), rank: 90))
+        rows.append(Row(label: "Fees", value: NumberFormat.compactMoney(micros: snapshot.feesEarned.micros, decimals: 1), role: .success,
+                        label2: "Rsrv", value2: NumberFormat.compactMoney(micros: snapshot.reserve.micros, decimals: 1), rank: 40))
         let greeks = snapshot.totalGreeksUSD
-        row("Δ$", NumberFormat.compact(greeks.delta), greeks.delta >= 0 ? .up : .down, "Γ$", NumberFormat.compact(greeks.gamma))
-        row("ν", NumberFormat.compact(greeks.vega), .text, "Θ/d", NumberFormat.compact(greeks.theta), greeks.theta >= 0 ? .up : .down)
+        rows.append(Row(label: "Δ$", value: NumberFormat.compact(greeks.delta), role: greeks.delta >= 0 ? .up : .down,
+                        label2: "Γ$", value2: NumberFormat.compact(greeks.gamma), rank: 50))
+        rows.append(Row(label: "ν", value: NumberFormat.compact(greeks.vega), label2: "Θ/d", value2: NumberFormat.compact(greeks.theta),
+                        role2: greeks.theta >= 0 ? .up : .down, rank: 30))
         // Hedge sizes per market, in the underlying's units.
         let hedges = snapshot.hedges.enumerated().map { index, hedge in
             (engine.markets[index].symbol, NumberFormat.signed(hedge.size, decimals: 2))
         }
-        row("Hedge", snapshot.hedgingEnabled ? "on" : "OFF", snapshot.hedgingEnabled ? .success : .warning,
-            hedges.first?.0 ?? "", hedges.first?.1 ?? "", .muted)
-        if hedges.count > 1, inner.height >= 10 {
-            for hedge in hedges.dropFirst() { row("", "", .text, hedge.0, hedge.1, .muted) }
-        }
+        rows.append(Row(label: "Hedge", value: snapshot.hedgingEnabled ? "on" : "OFF", role: snapshot.hedgingEnabled ? .success : .warning,
+                        label2: hedges.first?.0 ?? "", value2: hedges.first?.1 ?? "", role2: .muted, rank: 35))
+        for hedge in hedges.dropFirst() { rows.append(Row(label: "", value: "", label2: hedge.0, value2: hedge.1, role2: .muted, rank: 10)) }
+        let queued = snapshot.queuedWithdrawals > 0
         if snapshot.halts.isEmpty {
-            row("Breaker", "ok", .success, "Queue", queueText(snapshot), snapshot.queuedWithdrawals > 0 ? .warning : .muted)
+            rows.append(Row(label: "Breaker", value: "ok", role: .success, label2: "Queue", value2: queueText(snapshot),
+                            role2: queued ? .warning : .muted, rank: queued ? 95 : 5))
         } else {
-            row("HALTED", snapshot.halts[0].reason.description, .danger)
-            row("Queue", queueText(snapshot), snapshot.queuedWithdrawals > 0 ? .warning : .muted)
+            rows.append(Row(label: "HALTED", value: snapshot.halts[0].reason.description, role: .danger, rank: 97))
+            rows.append(Row(label: "Queue", value: queueText(snapshot), role: queued ? .warning : .muted, rank: queued ? 95 : 5))
         }
         if !snapshot.insolvency.isZero {
-            row("Insolvent", NumberFormat.money(micros: snapshot.insolvency.micros), .danger)
+            rows.append(Row(label: "Insolvent", value: NumberFormat.money(micros: snapshot.insolvency.micros), role: .danger, rank: 98))
+        }
+        let room = max(0, inner.maxY - y)
+        while rows.count > room, let weakest = rows.indices.min(by: { rows[$0].rank < rows[$1].rank }) { rows.remove(at: weakest) }
+
+        for entry in rows {
+            let half = (inner.width - 1) / 2
+            // Labels are short and values right-aligned, so at least one blank always separates them.
+            grid.drawText(entry.label, x: inner.x, y: y, width: half, style: theme.style(.muted))
+            let valueWidth = max(0, half - entry.label.count - 1)
+            if entry.label2.isEmpty && entry.value2.isEmpty {
+                // A row of its own (a halt's reason, the queue) may use the whole width.
+                let wide = max(0, inner.width - entry.label.count - 1)
+                grid.drawText(entry.value, x: inner.maxX - wide, y: y, width: wide, alignment: .right, style: theme.style(entry.role))
+            } else {
+                grid.drawText(entry.value, x: inner.x + half - valueWidth, y: y, width: valueWidth, alignment: .right, style: theme.style(entry.role))
+                let x2 = inner.x + half + 1
+                let width2 = inner.maxX - x2
+                grid.drawText(entry.label2, x: x2, y: y, width: width2, style: theme.style(.muted))
+                let valueWidth2 = max(0, width2 - entry.label2.count - 1)
+                grid.drawText(entry.value2, x: inner.maxX - valueWidth2, y: y, width: valueWidth2, alignment: .right, style: theme.style(entry.role2))
+            }
+            y += 1
         }
     }
 

@@ -1,66 +1,146 @@
 import PoolEngine
 
-/// The desk's open positions with marks, P&L and Greeks, sortable, with a totals row.
+/// The desk's open positions: time left, size, marks, P&L, collateral and liquidation spot of shorts, Greeks;
+/// sortable by every column it can show, with a totals row.
+///
+/// Columns are as wide as their content and are kept in this priority order, the rest dropped when the panel is too
+/// narrow: Series, Size, P&L, Exp, Mark, Δ$, Liq, Coll, Γ$, ν, Θ, Mid, Entry, Opened. Liq and Coll appear only while
+/// the desk holds a short. The sorted column is always shown (it takes its place ahead of the priority order), so
+/// the panel never sorts by something the user cannot see. Series names are shortened (`BTC 60000C`, the expiry being
+/// in Exp) unless the full Deribit name fits.
 enum PositionsPanel {
+    /// One column the panel can show.
+    struct Column {
+        var sort: PositionSort
+        var title: String
+        var alignment: TextAlignment = .right
+        var cell: (PositionView) -> TableCell
+    }
+
+    /// The columns from the most to the least important (the order in which they are kept).
+    static let priority: [PositionSort] = [
+        .series, .size, .pnl, .expiry, .mark, .delta, .liquidation, .collateral, .gamma, .vega, .theta, .mid, .entry, .opened,
+    ]
+
     static func draw(_ grid: inout CellGrid, rect: Rect, state: DashboardState, engine: Engine, context: RenderContext) {
         let theme = context.theme
         let focused = state.focus == .positions
         let views = state.sortedPositions(in: engine)
-        let arrow = state.positionSortDescending ? context.glyphs.arrowDown : context.glyphs.arrowUp
-        let info = "\(views.count) open · sort \(state.positionSort.rawValue)\(Character(arrow))"
+        let arrow = Character(state.positionSortDescending ? context.glyphs.arrowDown : context.glyphs.arrowUp)
+        let info = "\(views.count) open · sort \(state.positionSort.rawValue)\(arrow)"
         let inner = Panel(title: "Positions", info: info, focused: focused).draw(in: &grid, rect: rect, theme: theme, glyphs: context.glyphs)
         guard inner.width > 10, inner.height > 1 else { return }
         if views.isEmpty {
             grid.drawText("no open positions — b buys the selected series", x: inner.x, y: inner.y + 1, width: inner.width, alignment: .center, style: theme.style(.muted))
             return
         }
-        // Narrow panels keep what a trader needs first: what, how much, and the P&L.
-        let narrow = inner.width < 56
-        var columns: [TableColumn] = [
-            TableColumn("Series", width: .flexible(min: 14, weight: 3)),
-            TableColumn("Size", width: .fixed(7), alignment: .right),
-        ]
-        if !narrow {
-            columns += [TableColumn("Entry", width: .fixed(8), alignment: .right), TableColumn("Mark", width: .fixed(8), alignment: .right)]
-        }
-        columns.append(TableColumn("P&L", width: .fixed(9), alignment: .right))
-        let wide = inner.width >= 80
-        if wide {
-            columns += [TableColumn("Mid", width: .fixed(8), alignment: .right),
-                        TableColumn("Δ$", width: .fixed(7), alignment: .right), TableColumn("Γ", width: .fixed(6), alignment: .right),
-                        TableColumn("ν", width: .fixed(6), alignment: .right), TableColumn("Θ", width: .fixed(6), alignment: .right)]
-        }
-        let rows: [TableRow] = views.map { view in
-            let long = view.position.isLong
-            var cells: [TableCell] = [
-                TableCell(view.series.name),
-                TableCell(NumberFormat.signed(view.position.quantity.doubleValue, decimals: 2), role: long ? .bid : .ask),
-            ]
-            if !narrow {
-                cells += [TableCell(NumberFormat.fixed(view.position.averageEntry)), TableCell(NumberFormat.fixed(view.mark))]
-            }
-            cells.append(TableCell(NumberFormat.signed(view.unrealizedPnL), role: view.unrealizedPnL < 0 ? .down : .up))
-            if wide {
-                cells += [TableCell(NumberFormat.fixed(view.modelMark), role: .muted),
-                          TableCell(NumberFormat.compact(view.greeks.delta)), TableCell(NumberFormat.compact(view.greeks.gamma)),
-                          TableCell(NumberFormat.compact(view.greeks.vega)), TableCell(NumberFormat.compact(view.greeks.theta))]
-            }
-            return TableRow(cells)
-        }
+        let layout = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow)
+        let rows: [TableRow] = views.map { view in TableRow(layout.columns.map { $0.cell(view) }) }
         let tableRect = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1)
         let selected = min(max(state.positionCursor, 0), rows.count - 1)
         let visible = max(1, tableRect.height - 1)
         let offset = Table.scrollOffset(current: 0, selected: selected, visibleCount: visible, rowCount: rows.count)
-        _ = Table(columns: columns, rows: rows, selectedIndex: selected, focused: focused)
+        _ = Table(columns: layout.tableColumns, rows: rows, selectedIndex: selected, focused: focused)
             .draw(in: &grid, rect: tableRect, theme: theme, glyphs: context.glyphs, scrollOffset: offset)
         // Totals on the panel's last line.
         let totalPnL = views.reduce(0) { $0 + $1.unrealizedPnL }
         var greeks = NetGreeks()
         for view in views { greeks = greeks + view.greeks }
-        let totals = narrow
+        let totals = inner.width < 56
             ? "Total P&L \(NumberFormat.signed(totalPnL))  Δ$ \(NumberFormat.compact(greeks.delta))"
-            : "Total P&L \(NumberFormat.signed(totalPnL))   Δ$ \(NumberFormat.compact(greeks.delta))  Γ \(NumberFormat.compact(greeks.gamma))  ν \(NumberFormat.compact(greeks.vega))  Θ \(NumberFormat.compact(greeks.theta))"
+            : "Total P&L \(NumberFormat.signed(totalPnL))   Δ$ \(NumberFormat.compact(greeks.delta))  Γ$ \(NumberFormat.compact(greeks.gamma))  ν \(NumberFormat.compact(greeks.vega))  Θ \(NumberFormat.compact(greeks.theta))"
         grid.drawText(totals, x: inner.x, y: inner.maxY - 1, width: inner.width, alignment: .right,
                       style: theme.style(totalPnL < 0 ? .down : .up).adding(.bold))
+    }
+
+    /// The columns shown for `width` cells, left to right, and the table's width rules for them.
+    struct Layout {
+        var columns: [Column]
+        var tableColumns: [TableColumn]
+    }
+
+    /// Chooses the columns: Series and Size, then the sorted column, then the others in ``priority`` order while they
+    /// fit (stopping at the first that does not, so a less important column never shows while a more important one
+    /// is dropped).
+    static func layout(views: [PositionView], state: DashboardState, engine: Engine, width: Int, arrow: Character) -> Layout {
+        let holdsShort = views.contains { $0.position.isShort }
+        let all = columns(engine: engine, compactNames: true)
+        func title(_ column: Column) -> String { column.sort == state.positionSort ? column.title + String(arrow) : column.title }
+        func contentWidth(_ column: Column) -> Int {
+            views.reduce(title(column).count) { max($0, column.cell($1).text.count) }
+        }
+        var chosen: [PositionSort] = [.series, .size]
+        if !chosen.contains(state.positionSort) { chosen.append(state.positionSort) }
+        var used = chosen.compactMap { sort in all.first { $0.sort == sort } }.map(contentWidth).reduce(0, +) + chosen.count - 1
+        for sort in priority where !chosen.contains(sort) {
+            if sort.concernsShorts && !holdsShort { continue }
+            guard let column = all.first(where: { $0.sort == sort }) else { continue }
+            let needed = contentWidth(column) + 1
+            guard used + needed <= width else { break }
+            chosen.append(sort)
+            used += needed
+        }
+        // Full Deribit names when the room left holds them; the panel's left-to-right order otherwise follows the
+        // sort keys' order.
+        let full = columns(engine: engine, compactNames: false)[0]
+        let series = all[0]
+        let useFullNames = contentWidth(full) - contentWidth(series) <= width - used
+        let shown = (useFullNames ? [full] + all.dropFirst() : all).filter { chosen.contains($0.sort) }
+        let tableColumns = shown.map { column -> TableColumn in
+            if column.sort == .series {
+                return TableColumn(title(column), width: .flexible(min: contentWidth(column), weight: 1), alignment: .left)
+            }
+            return TableColumn(title(column), width: .fixed(contentWidth(column)), alignment: column.alignment)
+        }
+        return Layout(columns: shown, tableColumns: tableColumns)
+    }
+
+    /// Every column, in the panel's left-to-right order (that of ``PositionSort``).
+    static func columns(engine: Engine, compactNames: Bool) -> [Column] {
+        let now = engine.time
+        func spot(_ view: PositionView) -> Double { engine.markets[safe: view.series.market.index]?.spot ?? 0 }
+        func price(_ value: Double) -> String { NumberFormat.fixed(value, decimals: abs(value) >= 10_000 ? 0 : 2) }
+        let dash = TableCell("—", role: .muted)
+        return [
+            Column(sort: .series, title: "Series", alignment: .left) { view in
+                TableCell(compactNames ? shortName(view.series, engine: engine) : view.series.name)
+            },
+            Column(sort: .expiry, title: "Exp") { view in
+                TableCell(NumberFormat.duration(seconds: max(0, (view.series.expiry - now).seconds), units: 2), role: .muted)
+            },
+            Column(sort: .size, title: "Size") { view in
+                TableCell(NumberFormat.signed(view.position.quantity.doubleValue, decimals: 2), role: view.position.isLong ? .bid : .ask)
+            },
+            Column(sort: .entry, title: "Entry") { TableCell(price($0.position.averageEntry)) },
+            Column(sort: .mark, title: "Mark") { TableCell(price($0.mark)) },
+            Column(sort: .mid, title: "Mid") { TableCell(price($0.modelMark), role: .muted) },
+            Column(sort: .pnl, title: "P&L") { view in
+                TableCell(NumberFormat.signed(view.unrealizedPnL), role: view.unrealizedPnL < 0 ? .down : .up)
+            },
+            Column(sort: .collateral, title: "Coll") { view in
+                view.position.isShort ? TableCell(price(view.position.collateral.doubleValue)) : dash
+            },
+            Column(sort: .liquidation, title: "Liq") { view in
+                guard let liquidation = view.liquidation else { return dash }
+                let now = spot(view)
+                guard let at = liquidation.nearest(to: now) else { return TableCell("none", role: .muted) }
+                // Within 5% of spot is close enough to warn; under water already is danger.
+                let near = now > 0 && abs(at - now) / now < 0.05
+                return TableCell(NumberFormat.fixed(at, decimals: at >= 1000 ? 0 : 2),
+                                 role: liquidation.isUnderwater ? .danger : near ? .warning : .text)
+            },
+            Column(sort: .delta, title: "Δ$") { TableCell(NumberFormat.compact($0.greeks.delta)) },
+            Column(sort: .gamma, title: "Γ$") { TableCell(NumberFormat.compact($0.greeks.gamma)) },
+            Column(sort: .vega, title: "ν") { TableCell(NumberFormat.compact($0.greeks.vega)) },
+            Column(sort: .theta, title: "Θ") { TableCell(NumberFormat.compact($0.greeks.theta)) },
+            Column(sort: .opened, title: "Opened") { TableCell(ChainPanel.shortTime($0.position.openedAt, today: now), role: .muted) },
+        ]
+    }
+
+    /// `BTC 60000C`: market, strike and kind; the expiry is in its own column.
+    static func shortName(_ series: OptionSeries, engine: Engine) -> String {
+        let symbol = engine.markets[safe: series.market.index]?.symbol ?? ""
+        let strike = NumberFormat.fixed(series.strike.doubleValue, decimals: series.strike.micros % 1_000_000 == 0 ? 0 : 2, grouping: false)
+        return "\(symbol) \(strike)\(series.kind == .call ? "C" : "P")"
     }
 }
