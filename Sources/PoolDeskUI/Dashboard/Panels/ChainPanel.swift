@@ -24,10 +24,20 @@ enum ChainPanel {
 
         // Expiry tabs with time left ride on the top border; base IV and the cutoff on the bottom one.
         let boards = state.boards(in: engine)
-        let labels = boards.map { "\($0.tenorLabel) \(NumberFormat.duration(seconds: max(0, ($0.expiry - engine.time).seconds), units: 2))" }
         let tabsX = rect.x + title.count + 6
+        let tabsWidth = max(0, rect.maxX - tabsX - 2)
+        // Every expiry keeps its tab on a narrow chain: time left shortens to one unit, then to the tenor alone.
+        func tabLabels(units: Int) -> [String] {
+            boards.map { board -> String in
+                guard units > 0 else { return board.tenorLabel }
+                let left = NumberFormat.duration(seconds: max(0, (board.expiry - engine.time).seconds), units: units)
+                return "\(board.tenorLabel) \(left)"
+            }
+        }
+        func fits(_ labels: [String]) -> Bool { labels.reduce(0) { $0 + $1.count + 2 } + max(0, labels.count - 1) <= tabsWidth }
+        let labels = [tabLabels(units: 2), tabLabels(units: 1)].first(where: fits) ?? tabLabels(units: 0)
         _ = Tabs(labels: labels, activeIndex: boards.firstIndex { $0.id == board.id } ?? 0)
-            .draw(in: &grid, rect: Rect(x: tabsX, y: rect.y, width: max(0, rect.maxX - tabsX - 2), height: 1), theme: theme, glyphs: context.glyphs)
+            .draw(in: &grid, rect: Rect(x: tabsX, y: rect.y, width: tabsWidth, height: 1), theme: theme, glyphs: context.glyphs)
         // A halt on this board is said in full (reason and end) where the trader looks: on the chain itself.
         let halt = engine.activeHalt(for: board.id)
         let footer: String
@@ -48,8 +58,11 @@ enum ChainPanel {
         let iv = Column(title: "IV", width: 6) { NumberFormat.percent($0.volatility) }
         let delta = Column(title: "Δ", width: 6) { NumberFormat.fixed($0.delta, decimals: 2) }
         let strikeWidth = 9
-        // Pick the richest column set that fits: Δ IV Bid Ask | K | Bid Ask IV Δ.
-        var side: [Column] = [delta, iv, bid, ask]
+        // Pick the richest column set that fits: Δ IV Bid Ask | K | Bid Ask IV Δ; a wide chain (220 columns) adds the
+        // model mid and the pool's net holding per series (− short: what traders hold).
+        let mid = Column(title: "Mid", width: priceWidth) { NumberFormat.fixed(engine.markValuation($0.series).price, decimals: priceDecimals) }
+        let poolNet = Column(title: "Pool", width: 7) { $0.poolNet.isZero ? "0" : NumberFormat.signed($0.poolNet.doubleValue, decimals: 2) }
+        var side: [Column] = (inner.width >= 105 ? [poolNet, mid] : []) + [delta, iv, bid, ask]
         func totalWidth(_ columns: [Column]) -> Int { 2 * columns.reduce(0) { $0 + $1.width + 1 } + strikeWidth + 2 }
         while totalWidth(side) > inner.width, side.count > 2 { side.removeFirst() }
         if totalWidth(side) > inner.width, side.count > 1 { side.removeFirst() }
