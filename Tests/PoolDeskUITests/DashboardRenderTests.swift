@@ -49,7 +49,7 @@ struct DashboardRenderTests {
         let text = grid.text
         #expect(text.contains(" Mid "))
         #expect(text.contains(" Pool "))
-        #expect(text.contains("CALLS") && text.contains("PUTS"))
+        #expect(text.contains("C Strike  P"))
         #expect(text.contains("Events") && text.contains("My activity"))
         let board = try #require(fixture.state.currentBoard(in: fixture.engine))
         // Every chain line between its header and its bottom border holds a strike.

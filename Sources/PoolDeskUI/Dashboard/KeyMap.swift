@@ -59,7 +59,7 @@ public enum KeyMap {
         KeyBinding([.character("t")], "t", .cycleTheme, "next theme"),
         KeyBinding([.character("o")], "o", .cycleSort, "positions: next sort column"),
         KeyBinding([.character("O")], "O", .reverseSort, "positions: reverse sort"),
-        KeyBinding([.character("a")], "a", .toggleActivity, "switch events / my activity (your own trades and LP flows)"),
+        KeyBinding([.character("a")], "a", .toggleActivity, "events / my activity: your own trades and LP flows"),
         KeyBinding([.character("/")], "/", .filterLog, "filter the events or my activity (Esc clears)"),
         KeyBinding([.end, .character("G")], "End G", .jumpToNewest, "events / my activity: jump to the newest"),
         KeyBinding([.control("l")], "Ctrl-L", .redraw, "redraw the screen"),
