@@ -36,7 +36,7 @@ public struct DashboardCommand: ParsableCommand {
     @Flag(name: .customLong("read-only"), help: "Monitoring only: shows an existing session as journaled, writes nothing, order keys off.")
     var readOnly = false
 
-    @Flag(help: "ASCII borders and charts instead of Unicode.")
+    @Flag(help: "ASCII borders and charts instead of Unicode (automatic on the Linux console, TERM=linux).")
     var ascii = false
 
     @Option(help: "Frame-rate cap (\(SessionLimits.text(SessionLimits.framesPerSecond))).")
