@@ -36,7 +36,7 @@ public struct DashboardCommand: ParsableCommand {
     @Flag(name: .customLong("read-only"), help: "Monitoring only: shows an existing session as journaled, writes nothing, order keys off.")
     var readOnly = false
 
-    @Flag(help: "ASCII borders and charts instead of Unicode.")
+    @Flag(help: "ASCII borders and charts instead of Unicode (automatic on the Linux console, TERM=linux).")
     var ascii = false
 
     @Option(help: "Frame-rate cap (\(SessionLimits.text(SessionLimits.framesPerSecond))).")
@@ -72,13 +72,19 @@ public struct DashboardCommand: ParsableCommand {
             deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
             speed: speed ?? (demo ? 120 : 60), themeName: loadedTheme.name,
             availableThemes: catalog.list().map(\.name), slippage: CommandLineParser.parsePercent(slippage) ?? 0.01)
+        let logger = SessionLog.open(environment: environment)
+        let viewFile = UIStateFile(journal: opened.path, environment: environment)
         if opened.resumed {
             _ = DashboardReducer.reduce(&state, action: .engineEvents(opened.recentEvents), engine: opened.engine)
+            // The view this session was left in (market, positions sort, speed); a --speed given now wins.
+            if var saved = viewFile.load(logger: logger) {
+                if speed != nil { saved.speed = nil }
+                _ = DashboardReducer.reduce(&state, action: .restoreView(saved), engine: opened.engine)
+            }
         }
         _ = DashboardReducer.reduce(&state, action: .notice(StatusMessage(opened.resumed
             ? opened.note
             : "seed \(opened.seed) · b buys the selected series · ? shows every key", role: .info)), engine: opened.engine)
-        let logger = SessionLog.open(environment: environment)
         logger.info("dashboard starting: journal=\(opened.path) seed=\(opened.seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name) read-only=\(readOnly)")
         let terminal = try DeskTerminal.open(theme: loadedTheme, catalog: catalog, ascii: ascii, environment: environment)
         // Watching: the clock stays where the journal ends; simulating on would show a future the writer never had.
@@ -87,6 +93,8 @@ public struct DashboardCommand: ParsableCommand {
                                logger: logger, shouldStop: { TerminalSignals.pendingTermination })
         loop.run()
         terminal.screen.restore()
+        // --read-only writes nothing, this file included.
+        if !readOnly { viewFile.save(loop.state.savedView(engine: driver.engine), logger: logger) }
         if let failure = driver.failure { throw PoolDeskError(failure) }
         do {
             try opened.journal?.close(engine: driver.engine)

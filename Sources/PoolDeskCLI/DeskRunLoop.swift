@@ -133,7 +133,9 @@ final class DeskRunLoop<C: Clock> where C.Duration == Duration {
         if stale != state.isStale { send(.stalenessChanged(stale)) }
         guard consumed > 0 else { return stale }
         pacer.count(ticks: driver.engine.statistics.ticks - ticksBefore)
-        if !events.isEmpty { send(.engineEvents(events)) }
+        // Sent even when empty: time moving is news by itself (a board under the cursor reaching its cutoff, a ticket
+        // on a series that stopped trading), and the reducer only learns of it through an action.
+        send(.engineEvents(events))
         return true
     }
 }

@@ -23,7 +23,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Theme name (see `pooldesk themes`) or path to a .toml file.")
     var theme: String = "default"
 
-    @Flag(help: "ASCII borders and charts instead of Unicode.")
+    @Flag(help: "ASCII borders and charts instead of Unicode (automatic on the Linux console, TERM=linux).")
     var ascii = false
 
     @Option(help: "Frame-rate cap (\(SessionLimits.text(SessionLimits.framesPerSecond))).")

@@ -15,16 +15,15 @@ enum SessionLog {
         return Logger(label: "pooldesk") { _ in handler }
     }
 
+    /// `$XDG_STATE_HOME/pooldesk` (default `~/.local/state/pooldesk`), or nil without either variable; not created here.
+    static func stateDirectory(environment: [String: String]) -> String? {
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/pooldesk" }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.local/state/pooldesk" }
+        return nil
+    }
+
     static func logPath(environment: [String: String]) -> String? {
-        let base: String
-        if let state = environment["XDG_STATE_HOME"], !state.isEmpty {
-            base = state
-        } else if let home = environment["HOME"], !home.isEmpty {
-            base = home + "/.local/state"
-        } else {
-            return nil
-        }
-        let directory = base + "/pooldesk"
+        guard let directory = stateDirectory(environment: environment) else { return nil }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {

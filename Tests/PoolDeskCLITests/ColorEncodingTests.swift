@@ -65,8 +65,8 @@ struct ColorEncodingTests {
                 }
             }
         }
-        // The bid green #5fd75f: bright black (8) in 16 colors, green (2) in 8.
-        #expect(number(theme.degraded(to: .ansi16).style(.bid).foreground, .ansi16) == 8)
+        // The bid green #5fd75f: bright green (10) in 16 colors, green (2) in 8.
+        #expect(number(theme.degraded(to: .ansi16).style(.bid).foreground, .ansi16) == 10)
         #expect(number(theme.degraded(to: .ansi8).style(.bid).foreground, .ansi8) == 2)
     }
 }

@@ -145,6 +145,34 @@ struct DashboardEndToEndTests {
         #expect(session.waitFor("order keys are off"))
     }
 
+    @Test("resuming a session brings back its market, positions sort and speed; a new session starts fresh")
+    func resumeRestoresTheView() throws {
+        // One pane runs the dashboard twice on the same journal: created, then resumed. A third run (--new) is fresh.
+        let binary = try TmuxSession.builtExecutable()
+        let script = "\"$0\" --journal \"$XDG_DATA_HOME/kept.sqlite\" && \"$0\" --journal \"$XDG_DATA_HOME/kept.sqlite\" && exec \"$0\" --new"
+        let session = try TmuxSession(command: ["/bin/sh", "-c", script, binary.path])
+        defer { session.kill() }
+        #expect(session.waitFor("Positions", timeout: 30), "the dashboard did not come up:\n\((try? session.capture()) ?? "")")
+        try session.sendKeys("m")
+        #expect(session.waitFor("ETH-USD"))
+        try session.sendKeys("o", "+")
+        #expect(session.waitFor("×120"))
+        #expect(session.waitFor("sort series"))
+        try session.sendKeys("q")
+        // The second run resumes kept.sqlite and says what came back in its event log.
+        #expect(session.waitFor("view restored", timeout: 30), "\((try? session.capture()) ?? "")")
+        let resumed = try session.capture()
+        #expect(resumed.contains("ETH-USD"), "\(resumed)")
+        #expect(resumed.contains("×120"), "\(resumed)")
+        #expect(resumed.contains("sort series"), "\(resumed)")
+        let stateFiles = try FileManager.default.contentsOfDirectory(atPath: session.homeDirectory.appendingPathComponent("state/pooldesk/ui-state").path)
+        #expect(stateFiles.count == 1 && stateFiles.first?.hasSuffix(".json") == true, "\(stateFiles)")
+        try session.sendKeys("q")
+        #expect(session.waitUntil(timeout: 30) { $0.contains("seed 1 · b buys") }, "\((try? session.capture()) ?? "")")
+        let fresh = try session.capture()
+        #expect(fresh.contains("BTC-USD") && fresh.contains("×60") && fresh.contains("sort opened"), "\(fresh)")
+    }
+
     @Test("the help overlay lists the keys")
     func help() throws {
         let session = try startDashboard()

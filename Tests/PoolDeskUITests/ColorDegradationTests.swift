@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PoolDeskUI
 
@@ -35,17 +36,18 @@ struct ColorDegradationTests {
     @Test func rgbInSixteenAndEightColors() {
         // 16: red (205,0,0) is 77² away from (128,0,0); black 128², bright black far more.
         #expect(TerminalColor.rgb(128, 0, 0).degraded(to: .ansi16) == .ansi(1))
-        // xterm's blue (0, 0, 238) is nearer to pure blue than bright blue (92, 92, 255).
-        #expect(TerminalColor.rgb(0, 0, 255).degraded(to: .ansi16) == .ansi(4))
+        // Pure blue: hue blue (4); strongest + weakest = 255 reaches half scale → bright blue (12), like pure red → 9.
+        #expect(TerminalColor.rgb(0, 0, 255).degraded(to: .ansi16) == .ansi(12))
         // 8: dark grey stays below the floor of 64 → black; (100, 0, 0) reaches it → red.
         #expect(TerminalColor.rgb(0x20, 0x20, 0x20).degraded(to: .ansi8) == .ansi(0))
         #expect(TerminalColor.rgb(100, 0, 0).degraded(to: .ansi8) == .ansi(1))
         // Steel blue (70, 130, 180): threshold 90 → green and blue on → cyan. (Folding its nearest of 16,
         // bright black, would give white.)
         #expect(TerminalColor.rgb(70, 130, 180).degraded(to: .ansi8) == .ansi(6))
-        // #5fd75f, the default theme's bid green: threshold 107 → green only. Its nearest of 16 is bright
-        // black (9792 away; green (0,205,0) is 18150), which a fold would have turned white.
-        #expect(TerminalColor.rgb(0x5f, 0xd7, 0x5f).degraded(to: .ansi16) == .ansi(8))
+        // #5fd75f, the default theme's bid green: threshold 107 → green only; 0xd7 + 0x5f = 215 + 95 = 310 ≥ 255 →
+        // bright green (10). (Its nearest of 16 by RGB distance is bright black, 9792 away against green's 18150:
+        // a grey bid, which is why 16 colors use the hue rule too.)
+        #expect(TerminalColor.rgb(0x5f, 0xd7, 0x5f).degraded(to: .ansi16) == .ansi(10))
         #expect(TerminalColor.rgb(0x5f, 0xd7, 0x5f).degraded(to: .ansi8) == .ansi(2))
     }
 
@@ -71,9 +73,9 @@ struct ColorDegradationTests {
     }
 
     @Test func orangeInSixteenColors() {
-        // #ff8700 = (255, 135, 0): yellow (205,205,0) is 50² + 70² = 7400 away, bright yellow (255,255,0) 120² = 14400,
-        // bright red (255,0,0) 135² = 18225, red (205,0,0) 2500 + 18225: yellow (3) wins in 16 and in 8 colors.
-        #expect(TerminalColor.rgb(255, 135, 0).degraded(to: .ansi16) == .ansi(3))
+        // #ff8700 = (255, 135, 0): threshold 127 → red and green on → yellow (3) in 8 colors; 255 + 0 = 255 reaches
+        // half scale → bright yellow (11) in 16.
+        #expect(TerminalColor.rgb(255, 135, 0).degraded(to: .ansi16) == .ansi(11))
         #expect(TerminalColor.rgb(255, 135, 0).degraded(to: .ansi8) == .ansi(3))
     }
 
@@ -203,5 +205,118 @@ struct ColorDegradationTests {
         #expect(mono.style(.tabActive).attributes.isSuperset(of: [.reverse, .bold]))
         #expect(mono.style(.atm).attributes.contains(.bold))
         #expect(mono.background == .terminalDefault)
+    }
+
+    // MARK: - One rule at 16, 8 and 2 colors
+
+    @Test func xtermSixteenMapToThemselves() {
+        // The rule's anchors: each of xterm's 16 default colors, given as RGB, comes back as its own index.
+        for index in UInt8(0)..<16 {
+            let (r, g, b) = XTermPalette.ansi[Int(index)]
+            #expect(XTermPalette.nearestANSI16(r: r, g: g, b: b) == index, "ANSI \(index)")
+        }
+    }
+
+    @Test func sixteenFoldsToEight() {
+        // One rule: the 16-color answer folded (bright n → n − 8, bright black → white) is the 8-color answer.
+        for r in stride(from: 0, through: 255, by: 15) {
+            for g in stride(from: 0, through: 255, by: 15) {
+                for b in stride(from: 0, through: 255, by: 15) {
+                    let sixteen = XTermPalette.nearestANSI16(r: UInt8(r), g: UInt8(g), b: UInt8(b))
+                    #expect(XTermPalette.foldedTo8(sixteen) == XTermPalette.nearestANSI8(r: UInt8(r), g: UInt8(g), b: UInt8(b)),
+                            "(\(r), \(g), \(b))")
+                }
+            }
+        }
+        #expect(XTermPalette.foldedTo8(8) == 7)
+        #expect(XTermPalette.foldedTo8(12) == 4)
+    }
+
+    @Test func greysAndHuesInSixteen() {
+        // Greys by lightness (max + min): #8a8a8a = 276 < 356 → bright black; #d0d0d0 = 416 → white; #f0f0f0 = 480 → white;
+        // #fafafa = 500 ≥ 484 → bright white; #303030: every channel below 64 → black.
+        #expect(TerminalColor.rgb(0x8a, 0x8a, 0x8a).degraded(to: .ansi16) == .ansi(8))
+        #expect(TerminalColor.rgb(0xd0, 0xd0, 0xd0).degraded(to: .ansi16) == .ansi(7))
+        #expect(TerminalColor.rgb(0xf0, 0xf0, 0xf0).degraded(to: .ansi16) == .ansi(7))
+        #expect(TerminalColor.rgb(0xfa, 0xfa, 0xfa).degraded(to: .ansi16) == .ansi(15))
+        #expect(TerminalColor.rgb(0x30, 0x30, 0x30).degraded(to: .ansi16) == .ansi(0))
+        // #ff5f5f (ask red): threshold 127 → red; 255 + 95 ≥ 255 → bright red. #008700 (light theme's bid): green, 135 → green.
+        #expect(TerminalColor.rgb(0xff, 0x5f, 0x5f).degraded(to: .ansi16) == .ansi(9))
+        #expect(TerminalColor.rgb(0x00, 0x87, 0x00).degraded(to: .ansi16) == .ansi(2))
+        // #2d4f7c (default selection background) = (45, 79, 124): threshold 64 → green and blue → cyan; 169 → normal.
+        #expect(TerminalColor.rgb(0x2d, 0x4f, 0x7c).degraded(to: .ansi16) == .ansi(6))
+        #expect(TerminalColor.rgb(0x2d, 0x4f, 0x7c).degraded(to: .ansi8) == .ansi(6))
+    }
+
+    /// The bundled themes, parsed from `themes/`.
+    private func bundledThemes() throws -> [Theme] {
+        let directory = try #require(UITestRepository.themesDirectory, "themes/ not found above \(#filePath)")
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "toml" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        return try files.map { try ThemeParser.parse(String(contentsOf: $0, encoding: .utf8), file: $0.lastPathComponent) }
+    }
+
+    /// Whether two degraded styles would look different on screen: other colors, or an attribute that changes the look.
+    private func standApart(_ a: CellStyle, _ b: CellStyle) -> Bool {
+        !Theme.looksAlike(a, b) || a.attributes.subtracting(b.attributes).intersection([.reverse, .dim, .underline, .bold]) != []
+    }
+
+    @Test("every bundled theme stays readable at 16, 8 and 2 colors", arguments: [ColorCapability.ansi16, .ansi8, .monochrome])
+    func bundledThemesStayReadable(capability: ColorCapability) throws {
+        for source in try bundledThemes() {
+            let theme = source.degraded(to: capability)
+            for role in ThemeRole.allCases {
+                let style = theme.style(role)
+                if style.foreground != .terminalDefault {
+                    #expect(style.foreground != style.background, "\(source.name) \(role) at \(capability): text in its own background color")
+                }
+            }
+            // The selected row, muted text (restricted strikes) and the ATM strike stand apart from plain text.
+            for role in [ThemeRole.selected, .selectedInactive, .muted, .atm] {
+                #expect(standApart(theme.style(role), theme.style(.text)), "\(source.name) \(role) looks like text at \(capability)")
+            }
+            // Bids and rises are green, asks and falls red, wherever the theme gives them a color.
+            guard capability != .monochrome, source.name != "monochrome" else { continue }
+            for (role, hue) in [(ThemeRole.bid, UInt8(2)), (.up, 2), (.ask, 1), (.down, 1)] {
+                guard case .ansi(let index) = theme.style(role).foreground else {
+                    Issue.record("\(source.name) \(role) has no ANSI color at \(capability)")
+                    continue
+                }
+                #expect(XTermPalette.foldedTo8(index) == hue, "\(source.name) \(role) at \(capability) is ANSI \(index)")
+            }
+        }
+    }
+
+    @Test func eightColorSelectionsAreReadable() throws {
+        let themes = Dictionary(uniqueKeysWithValues: try bundledThemes().map { ($0.name, $0) })
+        // gruvbox: selection text #fbf1c7 and background #504945 both have every channel on (thresholds 125 and 64)
+        // → white on white; the rule gives the text black (0), the contrast for a light background, bold kept.
+        let gruvbox = try #require(themes["gruvbox"]).degraded(to: .ansi8)
+        #expect(gruvbox.style(.selected) == CellStyle(foreground: .ansi(0), background: .ansi(7), attributes: .bold))
+        // Its bid #b8bb26 has red and green on (threshold 93): yellow, next to green on the wheel → green.
+        #expect(gruvbox.style(.bid).foreground == .ansi(2))
+        // light: the selection (#000000 on #c6dcf5 → black on white) is the screen itself (#303030 on #fafafa → black on
+        // white): it gains reverse. Its muted #8a8a8a on #fafafa is white on white → black, then dim to differ from text.
+        let light = try #require(themes["light"]).degraded(to: .ansi8)
+        #expect(light.style(.selected).attributes.contains(.reverse))
+        #expect(light.style(.muted).foreground == .ansi(0))
+        #expect(light.style(.muted).attributes.contains(.dim))
+        // default: muted #8a8a8a and text #d0d0d0 are both white in 8 colors → muted is dim; in 16 they differ
+        // (bright black 8 and white 7), so no dim is added.
+        let eight = Theme.compiledInDefault.degraded(to: .ansi8), sixteen = Theme.compiledInDefault.degraded(to: .ansi16)
+        #expect(eight.style(.muted) == CellStyle(foreground: .ansi(7), background: .terminalDefault, attributes: .dim))
+        #expect(sixteen.style(.muted) == CellStyle(foreground: .ansi(8), background: .terminalDefault, attributes: []))
+        // The default selection: bright white bold on cyan in 16, white bold on cyan in 8.
+        #expect(sixteen.style(.selected) == CellStyle(foreground: .ansi(15), background: .ansi(6), attributes: .bold))
+        #expect(eight.style(.selected) == CellStyle(foreground: .ansi(7), background: .ansi(6), attributes: .bold))
+        // Its inactive selection (#e4e4e4 on #3a3a3a → white on black) is the dark screen itself: underlined.
+        #expect(eight.style(.selectedInactive).attributes.contains(.underline))
+    }
+
+    @Test func linuxConsoleGetsASCIIGlyphs() {
+        #expect(GlyphSet.detect(environment: ["TERM": "linux", "LANG": "en_US.UTF-8"]) == .ascii)
+        #expect(GlyphSet.detect(environment: ["TERM": "linux-16color", "LC_ALL": "C.UTF-8"]) == .ascii)
+        #expect(GlyphSet.detect(environment: ["TERM": "xterm-256color", "LANG": "en_US.UTF-8"]) == .unicode)
+        #expect(GlyphSet.detect(environment: ["TERM": "linuxish", "LANG": "en_US.UTF-8"]) == .unicode)
     }
 }

@@ -31,19 +31,23 @@ public enum DashboardAction: Hashable, Sendable {
     case stop
     /// A network dashboard's link changed (connected, lost, round trip measured).
     case connectionChanged(ConnectionStatus)
+    /// A resumed session's saved view (market, positions sort, speed), read by the shell from the UI-state file.
+    case restoreView(SavedView)
 }
 
 /// The dashboard's one place of change: actions in, new UI state and effects out.
 public enum DashboardReducer {
     /// Handles one action against the current engine (read-only here).
     public static func reduce(_ state: inout DashboardState, action: DashboardAction, engine: Engine) -> [DashboardEffect] {
+        var statusIsNews = false
         switch action {
         case .key(let key):
             return reduce(&state, key: key, engine: engine)
         case .engineEvents(let events):
             let (entries, status) = EventLogFormatter.entries(for: events, engine: engine, desk: state.deskAccount)
             state.appendLog(entries)
-            if let status { state.status = status }
+            state.appendActivity(ActivityEntry.entries(for: events, engine: engine, desk: state.deskAccount))
+            if let status { state.status = status; statusIsNews = true }
         case .tickRateMeasured(let rate):
             state.tickRate = rate
         case .stalenessChanged(let stale):
@@ -58,9 +62,11 @@ public enum DashboardReducer {
         case .notice(let message):
             state.status = message
         case .replaySought(let time, let rewound, let label, let events):
-            if rewound { state.log = []; state.logScroll = 0 }
+            if rewound { state.log = []; state.activity = []; state.logScroll = 0 }
             state.appendLog(EventLogFormatter.entries(for: events, engine: engine, desk: state.deskAccount).entries)
+            state.appendActivity(ActivityEntry.entries(for: events, engine: engine, desk: state.deskAccount))
             state.status = StatusMessage("replay at \(time) (\(label))", role: .info)
+            statusIsNews = true
         case .stop:
             state.shouldQuit = true
         case .connectionChanged(let connection):
@@ -74,12 +80,28 @@ public enum DashboardReducer {
             } else if !wasLive && connection.isLive {
                 state.status = StatusMessage("connected to \(connection.server) — in step with the server", role: .info)
             }
+        case .restoreView(let saved):
+            restore(saved, into: &state, engine: engine)
+        }
+        // The desk's own news (a fill, a settlement) and a replay's position keep the status line; the chain's notice then goes to the log.
+        if let notice = followChain(&state, engine: engine) {
+            if statusIsNews {
+                state.appendLog([LogEntry(time: engine.time, text: notice.text, role: notice.role, isDesk: true)])
+            } else {
+                state.status = notice
+            }
         }
         return []
     }
 
     /// Handles one key press against the current engine (read-only here).
     public static func reduce(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        let effects = reduceKey(&state, key: key, engine: engine)
+        if let notice = followChain(&state, engine: engine) { state.status = notice }
+        return effects
+    }
+
+    static func reduceKey(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
         if key == .resize { return [] }
         if key == .control("c") || key == .control("\\") {
             state.shouldQuit = true
@@ -110,7 +132,7 @@ public enum DashboardReducer {
             case .enter: state.mode = .normal
             case .escape:
                 state.mode = .normal
-                state.logFilter = ""
+                state.setShownFilter("")
             case .backspace:
                 line.deleteBackward()
                 state.mode = .logFilter(line)
@@ -122,7 +144,7 @@ public enum DashboardReducer {
                 state.mode = .logFilter(line)
             default: break
             }
-            if case .logFilter(let current) = state.mode { state.logFilter = current.text }
+            if case .logFilter(let current) = state.mode { state.setShownFilter(current.text) }
             state.logScroll = 0
             return []
         case .commandLine(let line): return reduceCommandLine(&state, line: line, key: key, engine: engine)
@@ -238,7 +260,14 @@ public enum DashboardReducer {
             return quit(&state, engine: engine, confirmed: false)
         case .filterLog:
             state.focus = .log
-            state.mode = .logFilter(CommandLineState(text: state.logFilter))
+            state.mode = .logFilter(CommandLineState(text: state.shownFilter))
+        case .toggleActivity:
+            state.logView = state.logView == .events ? .activity : .events
+            state.focus = .log
+            state.logScroll = 0
+            state.status = StatusMessage(state.logView == .activity
+                ? "my activity: \(Plural.count(state.activity.count, "line")), newest first — / filters, a returns to the events"
+                : "events — a shows your own activity", role: .muted)
         case .jumpToNewest:
             state.logScroll = 0
         }
@@ -268,7 +297,9 @@ public enum DashboardReducer {
             let count = engine.positionViews(of: state.deskAccount).count
             state.positionCursor = min(max(state.positionCursor + delta, 0), max(0, count - 1))
         case .log:
-            state.logScroll = min(max(state.logScroll - delta, 0), max(0, state.visibleLog.count - 1))
+            // The event log has its newest line at the bottom, the blotter at the top: ↓ moves toward the bottom in both.
+            let step = state.logView == .events ? -delta : delta
+            state.logScroll = min(max(state.logScroll + step, 0), max(0, state.shownListCount - 1))
         }
     }
 

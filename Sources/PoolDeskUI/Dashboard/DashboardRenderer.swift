@@ -18,7 +18,8 @@ public enum DashboardRenderer {
     /// A fresh grid of `width` × `height` with every panel drawn.
     public static func render(state: DashboardState, engine: Engine, context: RenderContext, width: Int, height: Int) -> CellGrid {
         var grid = CellGrid(width: width, height: height, fill: Cell(" ", style: context.theme.baseStyle))
-        guard let layout = DashboardLayout(width: width, height: height) else {
+        let chainStrikes = 2 * engine.configuration.strikesPerSide + 1
+        guard let layout = DashboardLayout(width: width, height: height, chainStrikes: chainStrikes) else {
             drawTooSmall(&grid, context: context)
             if !context.glyphs.supportsBraille { grid.replaceNonASCII() }
             return grid
@@ -29,7 +30,14 @@ public enum DashboardRenderer {
         AccountPanel.draw(&grid, rect: layout.account, state: state, engine: engine, context: context)
         ChainPanel.draw(&grid, rect: layout.chain, state: state, engine: engine, context: context)
         PositionsPanel.draw(&grid, rect: layout.positions, state: state, engine: engine, context: context)
-        EventLogPanel.draw(&grid, rect: layout.log, state: state, context: context)
+        if let activity = layout.activity {
+            EventLogPanel.draw(&grid, rect: layout.log, state: state, context: context, active: state.logView == .events)
+            ActivityPanel.draw(&grid, rect: activity, state: state, context: context, active: state.logView == .activity)
+        } else if state.logView == .activity {
+            ActivityPanel.draw(&grid, rect: layout.log, state: state, context: context)
+        } else {
+            EventLogPanel.draw(&grid, rect: layout.log, state: state, context: context)
+        }
         StatusBarView.draw(&grid, rect: layout.statusBar, state: state, context: context)
         if state.ticket != nil { OrderTicketView.draw(&grid, state: state, engine: engine, context: context) }
         if state.liquidityTicket != nil { LiquidityTicketView.draw(&grid, state: state, engine: engine, context: context) }

@@ -217,6 +217,17 @@ public struct LogEntry: Hashable, Sendable {
     }
 }
 
+/// What the bottom panel lists (`a` switches): the whole event log, or the desk's own blotter.
+public enum LogView: String, Hashable, Sendable {
+    case events, activity
+}
+
+/// The board and trading state the chain last showed, so the reducer notices the moment it stops trading.
+public struct ChainWatch: Hashable, Sendable {
+    public var board: BoardID
+    public var tradingOpen: Bool
+}
+
 /// A transient message on the status line.
 public struct StatusMessage: Hashable, Sendable {
     public var text: String
@@ -264,6 +275,14 @@ public struct DashboardState: Hashable, Sendable {
     public internal(set) var logScroll: Int = 0
     /// Only log lines containing this text (any case) are shown; empty shows all (`/`, k9s habit).
     public internal(set) var logFilter: String = ""
+    /// Which list the bottom panel shows (`a`); its scroll and `/` filter are its own.
+    public internal(set) var logView: LogView = .events
+    /// The desk's own fills, liquidations, settlements and LP flows, oldest first (shown newest first).
+    public internal(set) var activity: [ActivityEntry] = []
+    /// The `/` filter of the activity view (type, series or note, any case).
+    public internal(set) var activityFilter: String = ""
+    /// What the chain showed at the last action: a board crossing its cutoff under the cursor is announced once.
+    public internal(set) var chainWatch: ChainWatch?
     /// What owns the keyboard.
     public internal(set) var mode: DashboardMode = .normal
     public internal(set) var commandHistory: [String] = []
@@ -287,6 +306,8 @@ public struct DashboardState: Hashable, Sendable {
     public internal(set) var shouldQuit = false
 
     public static let maximumLogEntries = 500
+    /// Lines the activity blotter keeps (the desk's own; the crowd never pushes them out).
+    public static let maximumActivityEntries = 1000
     public static let speedSteps: [Double] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
     /// Simulated seconds per wall-clock second the dashboard accepts (``SessionLimits/speed``, the ends of ``speedSteps``).
     public static var speedRange: ClosedRange<Double> { SessionLimits.speed }
@@ -320,6 +341,17 @@ public struct DashboardState: Hashable, Sendable {
         guard !logFilter.isEmpty else { return log }
         return log.filter { $0.text.range(of: logFilter, options: .caseInsensitive) != nil }
     }
+
+    /// The blotter lines the activity filter lets through, newest first.
+    public var visibleActivity: [ActivityEntry] {
+        activity.reversed().filter { $0.matches(activityFilter) }
+    }
+
+    /// The `/` filter of the list the bottom panel shows.
+    public var shownFilter: String { logView == .events ? logFilter : activityFilter }
+
+    /// Lines in the list the bottom panel shows, after its filter.
+    var shownListCount: Int { logView == .events ? visibleLog.count : visibleActivity.count }
 
     /// Whether the help overlay is up.
     public var helpVisible: Bool { if case .help = mode { true } else { false } }
@@ -407,7 +439,20 @@ extension DashboardState {
         guard !entries.isEmpty else { return }
         log.append(contentsOf: entries)
         if log.count > Self.maximumLogEntries { log.removeFirst(log.count - Self.maximumLogEntries) }
-        if logScroll > 0 { logScroll += entries.count }
+        if logScroll > 0, logView == .events { logScroll += entries.count }
+    }
+
+    /// Sets the `/` filter of the list the bottom panel shows.
+    mutating func setShownFilter(_ text: String) {
+        if logView == .events { logFilter = text } else { activityFilter = text }
+    }
+
+    /// Adds blotter lines, keeping the newest `maximumActivityEntries`; a scrolled blotter (newest first) keeps its place.
+    mutating func appendActivity(_ entries: [ActivityEntry]) {
+        guard !entries.isEmpty else { return }
+        activity.append(contentsOf: entries)
+        if activity.count > Self.maximumActivityEntries { activity.removeFirst(activity.count - Self.maximumActivityEntries) }
+        if logScroll > 0, logView == .activity { logScroll += entries.filter { $0.matches(activityFilter) }.count }
     }
 }
 

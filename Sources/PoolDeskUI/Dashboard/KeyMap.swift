@@ -6,7 +6,7 @@ public enum KeyAction: String, Hashable, Sendable, CaseIterable {
     case nextPanel, previousPanel, previousExpiry, nextExpiry, nextMarket
     case buy, sell, closePosition, deposit, withdraw
     case openCommandLine, togglePause, faster, slower, cycleTheme, cycleSort, reverseSort
-    case toggleHelp, quit, redraw, filterLog, jumpToNewest
+    case toggleHelp, quit, redraw, filterLog, jumpToNewest, toggleActivity
 }
 
 /// What a key does inside the order ticket or an LP prompt.
@@ -59,8 +59,9 @@ public enum KeyMap {
         KeyBinding([.character("t")], "t", .cycleTheme, "next theme"),
         KeyBinding([.character("o")], "o", .cycleSort, "positions: sort by the next column (it is always shown)"),
         KeyBinding([.character("O")], "O", .reverseSort, "positions: reverse sort"),
-        KeyBinding([.character("/")], "/", .filterLog, "filter the event log (Esc clears)"),
-        KeyBinding([.end, .character("G")], "End G", .jumpToNewest, "event log: jump to the newest"),
+        KeyBinding([.character("a")], "a", .toggleActivity, "events / my activity: your own trades and LP flows"),
+        KeyBinding([.character("/")], "/", .filterLog, "filter the events or my activity (Esc clears)"),
+        KeyBinding([.end, .character("G")], "End G", .jumpToNewest, "events / my activity: jump to the newest"),
         KeyBinding([.control("l")], "Ctrl-L", .redraw, "redraw the screen"),
         KeyBinding([.character("?")], "?", .toggleHelp, "this help"),
         KeyBinding([.character("q"), .control("c"), .control("\\")], "q Ctrl-C", .quit, "quit"),

@@ -110,18 +110,40 @@ public enum XTermPalette {
         return greyDistance < cubeDistance ? UInt8(232 + greyStep) : UInt8(cubeIndex)
     }
 
-    /// The nearest of the 16 ANSI colors by squared RGB distance to xterm's defaults (ties go to the lower index).
+    /// One of the 16 ANSI colors: the 8-color hue of ``nearestANSI8(r:g:b:)`` plus a brightness bit, so that folding
+    /// the answer (bright n → n − 8, bright black → white) gives exactly the 8-color answer — one rule for 16 and 8.
+    ///
+    /// - Black (no channel reaches 64) stays black.
+    /// - A grey or near-white (every channel on) becomes the one of xterm's bright black (127), white (229) and bright
+    ///   white (255) nearest to its lightness, the mean of its strongest and weakest channel.
+    /// - A hue takes its bright twin when its lightness reaches half scale (strongest + weakest ≥ 255): light and
+    ///   pastel colors (#5fd75f, #ff5f5f) become bright green and bright red, saturated dark ones (#cd0000) stay normal.
+    ///
+    /// A nearest search by RGB distance would send the light green of bids to bright black (grey) and lose its meaning;
+    /// this keeps every hue. xterm's own 16 colors map to themselves.
     public static func nearestANSI16(r: UInt8, g: UInt8, b: UInt8) -> UInt8 {
-        var best = 0
-        var bestDistance = Int.max
-        for index in 0..<16 {
-            let d = distance((r, g, b), ansi[index])
-            if d < bestDistance {
-                best = index
-                bestDistance = d
-            }
+        let hue = nearestANSI8(r: r, g: g, b: b)
+        let lightnessTwice = Int(max(r, g, b)) + Int(min(r, g, b))
+        switch hue {
+        case 0:
+            return 0
+        case 7:
+            // Midpoints between the greys, doubled: (127 + 229) = 356, (229 + 255) = 484.
+            if lightnessTwice < 356 { return 8 }
+            return lightnessTwice < 484 ? 7 : 15
+        default:
+            return lightnessTwice >= 255 ? hue + 8 : hue
         }
-        return UInt8(best)
+    }
+
+    /// The 8-color twin of an ANSI color: bright n → n − 8, and bright black → white (grey text on a dark screen
+    /// must stay visible, so it never becomes black).
+    public static func foldedTo8(_ index: UInt8) -> UInt8 {
+        switch index {
+        case 0..<8: index
+        case 8: 7
+        default: index & 7
+        }
     }
 
     /// One of the 8 normal ANSI colors: each channel counts as "on" when it reaches half the strongest channel

@@ -59,14 +59,41 @@ public struct Theme: Hashable, Sendable {
     /// Whether the theme file defined `role` itself rather than relying on a fallback.
     public func defines(_ role: ThemeRole) -> Bool { definitions[role] != nil }
 
-    /// The theme as a terminal with `capability` can show it; monochrome adds attributes where color carried meaning.
+    /// The theme as a terminal with `capability` can show it.
+    ///
+    /// One rule for every terminal of 16 colors or fewer (16, 8 and monochrome alike), applied after each color is
+    /// degraded (``TerminalColor/degraded(to:)``):
+    /// 1. A role that carries its meaning in its color (``ThemeRole/meantHue``: bids and rises green, asks and falls
+    ///    red) and lands on a neighbouring hue (a yellow-green on yellow) takes the meant hue, keeping its brightness.
+    /// 2. A role whose text color became its own background (gruvbox's selection in 8 colors: white on white) gets a
+    ///    contrasting text color: black on a light hue, white on a dark one.
+    /// 3. A role that now looks like the role it must stand apart from (``ThemeRole/standsApartFrom``: muted grey text
+    ///    and plain text are both white in 8 colors) gains its ``ThemeRole/monochromeEmphasis`` (dim, reverse, bold,
+    ///    underline). In monochrome every role looks alike, so every role gains its emphasis.
+    ///
+    /// A terminal's own background or text color counts as black or white when comparing, since it nearly always is.
     public func degraded(to capability: ColorCapability) -> Theme {
         var styles: [ThemeRole: CellStyle] = [:]
         styles.reserveCapacity(resolved.count)
-        for (role, style) in resolved {
-            var degraded = style.degraded(to: capability)
-            if capability == .monochrome { degraded.attributes.formUnion(role.monochromeEmphasis) }
-            styles[role] = degraded
+        for (role, style) in resolved { styles[role] = style.degraded(to: capability) }
+        if capability.colorCount <= 16 {
+            for role in ThemeRole.allCases {
+                guard var style = styles[role] else { continue }
+                if let meant = role.meantHue, case .ansi(let index) = style.foreground {
+                    let hue = XTermPalette.foldedTo8(index)
+                    if Self.neighbouringHues(meant).contains(hue) { style.foreground = .ansi(index >= 8 ? meant + 8 : meant) }
+                }
+                if case .ansi(let fore) = style.foreground, case .ansi(let back) = style.background, fore == back {
+                    let light: Set<UInt8> = [2, 3, 6, 7]
+                    let contrast: UInt8 = light.contains(XTermPalette.foldedTo8(back)) ? 0 : (capability == .ansi16 ? 15 : 7)
+                    style.foreground = .ansi(contrast)
+                }
+                styles[role] = style
+            }
+            for role in ThemeRole.allCases where !role.monochromeEmphasis.isEmpty {
+                guard let style = styles[role], let reference = styles[role.standsApartFrom] else { continue }
+                if Self.looksAlike(style, reference) { styles[role]?.attributes.formUnion(role.monochromeEmphasis) }
+            }
         }
         return Theme(
             name: name,
@@ -74,6 +101,24 @@ public struct Theme: Hashable, Sendable {
             definitions: definitions,
             resolved: styles
         )
+    }
+
+    /// The hues on either side of an 8-color hue on the color wheel (red 1 · yellow 3 · green 2 · cyan 6 · blue 4 ·
+    /// magenta 5).
+    static func neighbouringHues(_ hue: UInt8) -> Set<UInt8> {
+        let wheel: [UInt8] = [1, 3, 2, 6, 4, 5]
+        guard let position = wheel.firstIndex(of: hue) else { return [] }
+        return [wheel[(position + 1) % wheel.count], wheel[(position + wheel.count - 1) % wheel.count]]
+    }
+
+    /// Whether two degraded styles show the same colors, counting the terminal's own color as black or white.
+    static func looksAlike(_ a: CellStyle, _ b: CellStyle) -> Bool {
+        func same(_ x: TerminalColor, _ y: TerminalColor) -> Bool {
+            if x == y { return true }
+            let blackOrWhite: Set<TerminalColor> = [.ansi(0), .ansi(7), .ansi(15)]
+            return (x == .terminalDefault && blackOrWhite.contains(y)) || (y == .terminalDefault && blackOrWhite.contains(x))
+        }
+        return same(a.foreground, b.foreground) && same(a.background, b.background)
     }
 
     /// Resolves `role` (memoized in `resolved`); the fallback chain always ends at `text`, so this terminates.

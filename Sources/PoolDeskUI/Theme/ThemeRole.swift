@@ -108,4 +108,20 @@ public enum ThemeRole: String, CaseIterable, Hashable, Sendable {
         default: []
         }
     }
+
+    /// The 8-color hue this role means (2 green for bids, rises and success; 1 red for asks, falls and danger), kept
+    /// on terminals of 16 colors or fewer when the theme's color lands next to it (see ``Theme/degraded(to:)``).
+    public var meantHue: UInt8? {
+        switch self {
+        case .bid, .up, .success, .gaugeLow: 2
+        case .ask, .down, .danger, .gaugeHigh: 1
+        default: nil
+        }
+    }
+
+    /// The role this one must look different from; when degrading makes them alike, this role gains its
+    /// ``monochromeEmphasis`` (the focused border against the plain border, everything else against text).
+    public var standsApartFrom: ThemeRole {
+        self == .borderFocused ? .border : .text
+    }
 }

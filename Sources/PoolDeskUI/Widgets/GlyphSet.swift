@@ -127,9 +127,18 @@ public struct GlyphSet: Hashable, Sendable {
     public func box(focused: Bool) -> BoxGlyphs { focused ? heavy : light }
 
     /// Unicode when the effective locale is UTF-8: the first non-empty of `LC_ALL`, `LC_CTYPE`, `LANG`
-    /// (POSIX precedence) contains "UTF-8" or "utf8", case-insensitively; ASCII otherwise.
+    /// (POSIX precedence) contains "UTF-8" or "utf8", case-insensitively; ASCII otherwise, and always ASCII on the
+    /// Linux console (as `--ascii` gives).
     public static func detect(environment: [String: String]) -> GlyphSet {
-        isUTF8Locale(environment: environment) ? .unicode : .ascii
+        !isLinuxConsole(environment: environment) && isUTF8Locale(environment: environment) ? .unicode : .ascii
+    }
+
+    /// Whether `TERM` names the Linux virtual console (`linux`, `linux-16color`, …). Its console font holds 256 or 512
+    /// glyphs: no braille, no eighth blocks, no heavy box pieces, no ▶ or ✓, so even under a UTF-8 locale half of the
+    /// Unicode set would show as blobs; ASCII is what it can draw everywhere.
+    public static func isLinuxConsole(environment: [String: String]) -> Bool {
+        let term = (environment["TERM"] ?? "").lowercased()
+        return term == "linux" || term.hasPrefix("linux-")
     }
 
     /// Whether the effective locale (see `detect(environment:)`) is UTF-8.

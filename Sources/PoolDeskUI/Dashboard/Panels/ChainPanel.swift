@@ -24,10 +24,20 @@ enum ChainPanel {
 
         // Expiry tabs with time left ride on the top border; base IV and the cutoff on the bottom one.
         let boards = state.boards(in: engine)
-        let labels = boards.map { "\($0.tenorLabel) \(NumberFormat.duration(seconds: max(0, ($0.expiry - engine.time).seconds), units: 2))" }
         let tabsX = rect.x + title.count + 6
+        let tabsWidth = max(0, rect.maxX - tabsX - 2)
+        // Every expiry keeps its tab on a narrow chain: time left shortens to one unit, then to the tenor alone.
+        func tabLabels(units: Int) -> [String] {
+            boards.map { board -> String in
+                guard units > 0 else { return board.tenorLabel }
+                let left = NumberFormat.duration(seconds: max(0, (board.expiry - engine.time).seconds), units: units)
+                return "\(board.tenorLabel) \(left)"
+            }
+        }
+        func fits(_ labels: [String]) -> Bool { labels.reduce(0) { $0 + $1.count + 2 } + max(0, labels.count - 1) <= tabsWidth }
+        let labels = [tabLabels(units: 2), tabLabels(units: 1)].first(where: fits) ?? tabLabels(units: 0)
         _ = Tabs(labels: labels, activeIndex: boards.firstIndex { $0.id == board.id } ?? 0)
-            .draw(in: &grid, rect: Rect(x: tabsX, y: rect.y, width: max(0, rect.maxX - tabsX - 2), height: 1), theme: theme, glyphs: context.glyphs)
+            .draw(in: &grid, rect: Rect(x: tabsX, y: rect.y, width: tabsWidth, height: 1), theme: theme, glyphs: context.glyphs)
         // A halt on this board is said in full (reason and end) where the trader looks: on the chain itself.
         let halt = engine.activeHalt(for: board.id)
         let footer: String
@@ -42,7 +52,12 @@ enum ChainPanel {
         let rows = engine.chain(board: board.id)
         let priceDecimals = market.spot >= 1000 ? 1 : 2
         let strikeWidth = 9
-        let (callColumns, putColumns) = columns(width: inner.width, priceDecimals: priceDecimals, strikeWidth: strikeWidth)
+        // A wide chain (220 columns) adds, outside the others, the model mid and the pool's net holding per series
+        // (− short: what traders hold).
+        let mid = Column(title: "Mid", width: 8) { NumberFormat.fixed(engine.markValuation($0.series).price, decimals: priceDecimals) }
+        let poolNet = Column(title: "Pool", width: 7) { $0.poolNet.isZero ? "0" : NumberFormat.signed($0.poolNet.doubleValue, decimals: 2) }
+        let (callColumns, putColumns) = columns(width: inner.width, priceDecimals: priceDecimals, strikeWidth: strikeWidth,
+                                                extras: inner.width >= 105 ? [poolNet, mid] : [])
         func totalWidth(_ columns: [Column]) -> Int { 2 * columns.reduce(0) { $0 + $1.width + 1 } + strikeWidth + 2 }
         let putOrder = putColumns
         let used = totalWidth(callColumns)
@@ -102,10 +117,12 @@ enum ChainPanel {
     ///
     /// | inner width | per side (calls; puts mirror Δ to the outside) |
     /// |---|---|
+    /// | ≥ 105 and room | Pool Mid Δ IVbid Bid Ask IVask |
     /// | ≥ 83 | Δ IVbid Bid Ask IVask (prices 8 wide) |
     /// | ≥ 67 | IVbid Bid Ask IVask (prices 7 wide) |
     /// | less | Bid Ask (prices 7 wide; whole units when narrower than 56) |
-    static func columns(width: Int, priceDecimals: Int, strikeWidth: Int) -> (calls: [Column], puts: [Column]) {
+    /// `extras` go outside everything else (calls: leftmost; puts: rightmost) when the richest set fits with them.
+    static func columns(width: Int, priceDecimals: Int, strikeWidth: Int, extras: [Column] = []) -> (calls: [Column], puts: [Column]) {
         func price(_ title: String, _ width: Int, decimals: Int, _ value: @escaping (ChainQuote) -> Double) -> Column {
             Column(title: title, width: width) { quote in
                 let amount = value(quote)
@@ -124,6 +141,9 @@ enum ChainPanel {
         func total(_ side: [Column]) -> Int { 2 * side.reduce(0) { $0 + $1.width + 1 } + strikeWidth + 2 }
         let wideBid = price("Bid", 8, decimals: priceDecimals) { $0.bid }, wideAsk = price("Ask", 8, decimals: priceDecimals) { $0.ask }
         let richest = [delta, bidVol, wideBid, wideAsk, askVol]
+        if !extras.isEmpty, total(extras + richest) <= width {
+            return (extras + richest, [bidVol, wideBid, wideAsk, askVol, delta] + extras.reversed())
+        }
         if total(richest) <= width { return (richest, [bidVol, wideBid, wideAsk, askVol, delta]) }
         let bid = price("Bid", 7, decimals: priceDecimals) { $0.bid }, ask = price("Ask", 7, decimals: priceDecimals) { $0.ask }
         let withVols = [bidVol, bid, ask, askVol]

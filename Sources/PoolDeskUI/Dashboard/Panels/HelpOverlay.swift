@@ -46,6 +46,9 @@ enum HelpOverlay {
         ("Lock", "collateral the pool holds for what it wrote"),
         ("Rsrv", "protocol reserve: its share of the fees"),
         ("Worst accepted", "the order's limit: previewed total ± slippage (:slippage)"),
+        ("Mid", "model price at the traded IV, no fees"),
+        ("Pool", "the pool's net contracts per series (−: traders hold them)"),
+        ("Cash", "my activity: + received, − paid, fees included"),
     ]
 
     static func draw(_ grid: inout CellGrid, state: DashboardState, context: RenderContext) {

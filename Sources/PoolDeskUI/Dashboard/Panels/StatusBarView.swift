@@ -9,17 +9,13 @@ enum StatusBarView {
             drawCommandLine(&grid, rect: rect, line: line, context: context)
             return
         }
-        // A network dashboard's clock is the server's: its hints leave out pause and speed.
-        let clock = state.connection == nil ? "  space:pause  +/-:speed" : ""
-        let hints = state.readOnly
-            ? "?:help  Tab:panel  []:expiry  m:market\(clock)  t:theme  q:quit"
-            : "?:help  b/s:buy/sell  c:close  d/w:LP  ::cmd  []:expiry  m:market\(clock)  t:theme  q:quit"
         if let status = state.status {
             let used = grid.drawText(status.text, x: rect.x + 1, y: rect.y, width: max(0, rect.width * 3 / 5), style: theme.style(status.role).adding(.bold))
             let hintX = used.upperBound + 2
-            grid.drawText(hints, x: hintX, y: rect.y, width: max(0, rect.maxX - hintX - 1), alignment: .right, style: theme.style(.keyHint))
+            let hintWidth = max(0, rect.maxX - hintX - 1)
+            grid.drawText(KeyHints.line(readOnly: state.readOnly, serverClock: state.connection != nil, width: hintWidth), x: hintX, y: rect.y, width: hintWidth, alignment: .right, style: theme.style(.keyHint))
         } else {
-            grid.drawText(hints, x: rect.x + 1, y: rect.y, width: rect.width - 2, style: theme.style(.keyHint))
+            grid.drawText(KeyHints.line(readOnly: state.readOnly, serverClock: state.connection != nil, width: rect.width - 2), x: rect.x + 1, y: rect.y, width: rect.width - 2, style: theme.style(.keyHint))
         }
     }
 
