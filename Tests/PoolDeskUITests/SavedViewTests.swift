@@ -38,8 +38,8 @@ struct SavedViewTests {
         var fixture = DashboardFixture()
         fixture.press(.character("m"), .character("o"), .character("o"), .character("O"), .character("+"), .character("+"))
         let saved = fixture.state.savedView(engine: fixture.engine)
-        // `o` twice from the first sort column; `+` twice from ×60 on the speed ladder (120, 300).
-        #expect(saved == SavedView(market: "ETH", positionSort: PositionSort.allCases[2].rawValue, positionSortDescending: true, speed: 300))
+        // `o` twice from the default sort (expiry): size, then entry; `+` twice from ×60 on the speed ladder (120, 300).
+        #expect(saved == SavedView(market: "ETH", positionSort: "entry", positionSortDescending: true, speed: 300))
         var fresh = DashboardFixture()
         _ = DashboardReducer.reduce(&fresh.state, action: .restoreView(saved), engine: fresh.engine)
         #expect(fresh.state.marketIndex == fixture.state.marketIndex)

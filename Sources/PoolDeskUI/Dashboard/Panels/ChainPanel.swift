@@ -54,8 +54,8 @@ enum ChainPanel {
         let strikeWidth = 9
         // A wide chain (220 columns) adds, outside the others, the model mid and the pool's net holding per series
         // (− short: what traders hold).
-        let mid = Column(title: "Mid", width: 8) { NumberFormat.fixed(engine.markValuation($0.series).price, decimals: priceDecimals) }
-        let poolNet = Column(title: "Pool", width: 7) { $0.poolNet.isZero ? "0" : NumberFormat.signed($0.poolNet.doubleValue, decimals: 2) }
+        let mid = Column(title: "Mid", width: 7) { NumberFormat.fixed(engine.markValuation($0.series).price, decimals: priceDecimals) }
+        let poolNet = Column(title: "Pool", width: 6) { $0.poolNet.isZero ? "0" : NumberFormat.signed($0.poolNet.doubleValue, decimals: 1) }
         let (callColumns, putColumns) = columns(width: inner.width, priceDecimals: priceDecimals, strikeWidth: strikeWidth,
                                                 extras: inner.width >= 105 ? [poolNet, mid] : [])
         func totalWidth(_ columns: [Column]) -> Int { 2 * columns.reduce(0) { $0 + $1.width + 1 } + strikeWidth + 2 }
@@ -141,11 +141,15 @@ enum ChainPanel {
         func total(_ side: [Column]) -> Int { 2 * side.reduce(0) { $0 + $1.width + 1 } + strikeWidth + 2 }
         let wideBid = price("Bid", 8, decimals: priceDecimals) { $0.bid }, wideAsk = price("Ask", 8, decimals: priceDecimals) { $0.ask }
         let richest = [delta, bidVol, wideBid, wideAsk, askVol]
-        if !extras.isEmpty, total(extras + richest) <= width {
-            return (extras + richest, [bidVol, wideBid, wideAsk, askVol, delta] + extras.reversed())
+        let bid = price("Bid", 7, decimals: priceDecimals) { $0.bid }, ask = price("Ask", 7, decimals: priceDecimals) { $0.ask }
+        // Extras first with wide prices, then with narrower ones, then dropping extras from the outside in.
+        for extra in extras.indices.map({ Array(extras[$0...]) }) {
+            for prices in [(wideBid, wideAsk), (bid, ask)] {
+                let calls = extra + [delta, bidVol, prices.0, prices.1, askVol]
+                if total(calls) <= width { return (calls, [bidVol, prices.0, prices.1, askVol, delta] + extra.reversed()) }
+            }
         }
         if total(richest) <= width { return (richest, [bidVol, wideBid, wideAsk, askVol, delta]) }
-        let bid = price("Bid", 7, decimals: priceDecimals) { $0.bid }, ask = price("Ask", 7, decimals: priceDecimals) { $0.ask }
         let withVols = [bidVol, bid, ask, askVol]
         if total(withVols) <= width { return (withVols, withVols) }
         let decimals = width < 56 ? 0 : priceDecimals
