@@ -93,11 +93,13 @@ final class TestClient: @unchecked Sendable {
     private(set) var events: [EngineEvent] = []
     private(set) var notices: [DashboardAction] = []
 
-    init(url: String, credentials: ClientCredentials?) throws {
+    /// `silenceLimit`: long by default, so a test run starving the server for seconds is not a lost connection.
+    init(url: String, credentials: ClientCredentials?, silenceLimit: Double = 30) throws {
         let address = try ServerAddress.parse(url)
-        link = RemotePoolLink(url: address.webSocketURL, displayName: address.display, credentials: credentials, logger: Logger(label: "client"))
+        link = RemotePoolLink(url: address.webSocketURL, displayName: address.display, credentials: credentials, logger: Logger(label: "client"),
+                              silenceLimit: silenceLimit)
         link.start()
-        if let failure = link.waitUntilReady(timeout: 20) {
+        if let failure = link.waitUntilReady(timeout: 60) {
             link.stop()
             throw PoolDeskError(failure)
         }

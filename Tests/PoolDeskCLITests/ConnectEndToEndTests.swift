@@ -62,7 +62,12 @@ struct ConnectEndToEndTests {
     }
 
     @Test("two traders and a monitor: a buy shows everywhere; kill -9 of the server and a restart bring all three back")
-    func sharedPool() throws {
+    func sharedPool() async throws {
+        // Blocking waits run on their own thread, not on the two threads every async test shares.
+        try await offPool { try self.sharedPoolBody() }
+    }
+
+    func sharedPoolBody() throws {
         let home = try CommandLineErrorTests.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }
         let journal = home.appendingPathComponent("pool.sqlite").path
@@ -115,7 +120,11 @@ struct ConnectEndToEndTests {
     }
 
     @Test("a wrong secret, a refused port and a malformed URL: one line and exit 2, before any screen")
-    func refusals() throws {
+    func refusals() async throws {
+        try await offPool { try self.refusalsBody() }
+    }
+
+    func refusalsBody() throws {
         let home = try CommandLineErrorTests.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }
         let journal = home.appendingPathComponent("pool.sqlite").path

@@ -30,8 +30,9 @@ struct ServerTests {
         var url: String { "ws://127.0.0.1:\(port)/ws/api/v2" }
     }
 
-    /// `options` are the server's (its `credentialsPath`, when set, is replaced by the test journal's own file).
-    static func withServer(options: ServerOptions = ServerOptions(), _ body: @Sendable (Served) async throws -> Void,
+    /// `options` are the server's (by default with the connection timeouts relaxed: a test run on two busy cores can
+    /// leave a connection unserved for seconds, and only the transport tests are about those timeouts) (its `credentialsPath`, when set, is replaced by the test journal's own file).
+    static func withServer(options: ServerOptions = .patientForTests, _ body: @Sendable (Served) async throws -> Void,
                            afterShutdown: (_ journalPath: String) throws -> Void = { _ in }) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pooldesk-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -223,4 +224,14 @@ extension ServerTests {
 actor ReplyLog {
     private(set) var values: [String: JSONValue] = [:]
     func add(_ key: String, _ value: JSONValue?) { values[key] = value }
+}
+
+extension ServerOptions {
+    /// The defaults, but with first-request and idle timeouts no loaded test machine reaches.
+    static var patientForTests: ServerOptions {
+        var options = ServerOptions()
+        options.firstRequestTimeout = .seconds(300)
+        options.idleTimeout = .seconds(600)
+        return options
+    }
 }
