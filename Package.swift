@@ -82,6 +82,9 @@ let package = Package(
                 "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal", "PoolDeskAPI", "PoolDeskServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // `pooldesk bench serve`: its clients, and the service group it runs the server in.
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "pooldesk", dependencies: ["PoolDeskCLI"]),
@@ -101,7 +104,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PoolDeskUITests", dependencies: ["PoolDeskUI", "PoolEngine"], exclude: ["Golden"]),
-        .testTarget(name: "PoolDeskCLITests", dependencies: ["PoolDeskCLI", "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal"]),
+        .testTarget(name: "PoolDeskCLITests", dependencies: ["PoolDeskCLI", "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal",
+                                                              "PoolDeskAPI", .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                                                              .product(name: "Logging", package: "swift-log")]),
         // PoolDeskCLI for the desk drill script, test scaffolding kept in the shell (see DeskDrillScript.swift).
         .testTarget(name: "PoolDeskJournalTests", dependencies: ["PoolDeskJournal", "PoolEngine", "PoolDeskCLI"], exclude: ["Fixtures"]),
     ],

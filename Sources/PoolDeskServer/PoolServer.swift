@@ -16,14 +16,17 @@ public enum PoolServer {
     public static let stepInterval = Duration.milliseconds(100)
 
     /// The application serving `sequencer` on `host`:`port` (port 0: any free port, reported to `onRunning`).
+    /// `newConnection` gives each connection's starting protocol state (its limits; `pooldesk bench serve` lifts the
+    /// request budget to measure the server rather than the budget).
     public static func application(sequencer: PoolSequencer, host: String, port: Int, logger: Logger,
-                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                                   newConnection: @escaping @Sendable () -> APIConnection = { APIConnection() }) -> some ApplicationProtocol {
         let router = Router(context: BasicWebSocketRequestContext.self)
-        addHTTPRoutes(router, sequencer: sequencer)
+        addHTTPRoutes(router, sequencer: sequencer, newConnection: newConnection)
         router.ws("/ws/api/v2") { _, _ in
             .upgrade()
         } onUpgrade: { inbound, outbound, _ in
-            try await serveWebSocket(inbound: inbound, outbound: outbound, sequencer: sequencer)
+            try await serveWebSocket(inbound: inbound, outbound: outbound, sequencer: sequencer, connection: newConnection())
         }
         var wsConfiguration = WebSocketServerConfiguration()
         wsConfiguration.maxFrameSize = maximumBodyBytes
@@ -41,7 +44,8 @@ public enum PoolServer {
 
     /// One connection: requests are answered in order by a reader loop that owns the connection's `APIConnection`;
     /// a second task sends subscription notifications from the latest copy of it.
-    static func serveWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, sequencer: PoolSequencer) async throws {
+    static func serveWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, sequencer: PoolSequencer,
+                               connection initial: APIConnection) async throws {
         let shared = SharedConnection()
         let publications = await sequencer.subscribe()
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -49,12 +53,12 @@ public enum PoolServer {
                 for await publication in publications {
                     let connection = shared.state.withLock { $0 }
                     guard !connection.subscriptions.isEmpty else { continue }
-                    for message in connection.notifications(events: publication.events, engine: publication.engine) {
-                        try await outbound.write(.text(message.text))
+                    for text in notificationTexts(connection, publication) {
+                        try await outbound.write(.text(text))
                     }
                 }
             }
-            var connection = APIConnection()
+            var connection = initial
             reading: for try await message in inbound.messages(maxSize: maximumBodyBytes) {
                 let bytes: [UInt8]
                 switch message {
@@ -72,7 +76,8 @@ public enum PoolServer {
 
     // MARK: - HTTP
 
-    static func addHTTPRoutes(_ router: Router<BasicWebSocketRequestContext>, sequencer: PoolSequencer) {
+    static func addHTTPRoutes(_ router: Router<BasicWebSocketRequestContext>, sequencer: PoolSequencer,
+                              newConnection: @escaping @Sendable () -> APIConnection) {
         router.get("/api/v2/:scope/:method") { request, context -> Response in
             guard let scope = context.parameters.get("scope"), scope == "public" || scope == "private",
                   let method = context.parameters.get("method") else {
@@ -83,7 +88,7 @@ public enum PoolServer {
             for (key, value) in request.uri.queryParameters { params[String(key)] = .string(String(value)) }
             if let token = bearerToken(request), params["access_token"] == nil { params["access_token"] = .string(token) }
             let body: JSONValue = ["jsonrpc": "2.0", "id": 0, "method": .string("\(scope)/\(method)"), "params": .object(params)]
-            return await answer(Array(body.text.utf8), sequencer: sequencer)
+            return await answer(Array(body.text.utf8), sequencer: sequencer, connection: newConnection())
         }
         router.post("/api/v2") { request, _ -> Response in
             let buffer: ByteBuffer
@@ -94,7 +99,7 @@ public enum PoolServer {
                 return jsonResponse(JSONRPCDecoder.response(id: .null, .failure(refusal)), status: .contentTooLarge)
             }
             let bytes = Array(buffer.readableBytesView)
-            guard let token = bearerToken(request) else { return await answer(bytes, sequencer: sequencer) }
+            guard let token = bearerToken(request) else { return await answer(bytes, sequencer: sequencer, connection: newConnection()) }
             // The bearer token joins the request's parameters, where the core looks for it.
             switch JSONRPCDecoder.decode(bytes) {
             case .failure(let error):
@@ -103,7 +108,7 @@ public enum PoolServer {
                 var params = decoded.params
                 if params["access_token"] == nil { params["access_token"] = .string(token) }
                 let body: JSONValue = ["jsonrpc": "2.0", "id": decoded.id, "method": .string(decoded.method), "params": .object(params)]
-                return await answer(Array(body.text.utf8), sequencer: sequencer)
+                return await answer(Array(body.text.utf8), sequencer: sequencer, connection: newConnection())
             }
         }
     }
@@ -118,8 +123,8 @@ public enum PoolServer {
     }
 
     /// One HTTP request is one short-lived connection (no `public/auth` state carries over; tokens do).
-    static func answer(_ body: [UInt8], sequencer: PoolSequencer) async -> Response {
-        var connection = APIConnection()
+    static func answer(_ body: [UInt8], sequencer: PoolSequencer, connection initial: APIConnection) async -> Response {
+        var connection = initial
         let (response, _) = await sequencer.handle(body, connection: &connection)
         return jsonResponse(response, status: response["error"] == nil ? .ok : .badRequest)
     }
