@@ -66,10 +66,10 @@ struct BenchServeCommand: ParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pooldesk-bench-serve-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let setup = try ServeBench.makePool(folder: folder, accounts: counts.max() ?? 1, bots: bots, quiet: json)
+        let (setup, journal) = try ServeBench.makePool(folder: folder, accounts: counts.max() ?? 1, bots: bots, quiet: json)
         var logger = Logger(label: "pooldesk.bench.serve") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        let sequencer = PoolSequencer(engine: setup.engine, journal: setup.journal, credentials: setup.credentials, speed: speed, logger: logger)
+        let sequencer = PoolSequencer(engine: setup.engine, journal: journal, credentials: setup.credentials, speed: speed, logger: logger)
         let server = try ServeBench.Server(sequencer: sequencer, logger: logger)
         var figures: [String: Double] = [:]
         var rows: [String] = []
@@ -161,7 +161,6 @@ enum ServeBench {
     /// secret pairs in a 0600 file for the child), and the instrument they trade.
     struct Pool {
         var path: String
-        var journal: SessionJournal
         var engine: Engine
         var credentials: CredentialStore
         var credentialsFile: String
@@ -169,7 +168,7 @@ enum ServeBench {
         var amount: String
     }
 
-    static func makePool(folder: URL, accounts: Int, bots: Int, quiet: Bool) throws -> Pool {
+    static func makePool(folder: URL, accounts: Int, bots: Int, quiet: Bool) throws -> (Pool, SessionJournal) {
         let path = folder.appendingPathComponent("bench.sqlite").path
         let (journal, scenario) = try SessionJournal.create(
             at: path, parameters: SessionParameters(seed: SimCommand.defaultSeed, participants: ParticipantConfiguration(count: bots)),
@@ -198,8 +197,9 @@ enum ServeBench {
             .max(by: { $0.expiry < $1.expiry }) else { throw PoolDeskError("no tradable board", exitCode: 1) }
         let series = board.series(.call, strikeIndex: board.atTheMoneyIndex(spot: engine.markets[0].spot))
         let amount = engine.configuration.markets[0].minimumOrderSize.plainText
-        return Pool(path: path, journal: journal, engine: engine, credentials: store, credentialsFile: file,
-                    instrument: engine.series[series.index].name, amount: amount)
+        let pool = Pool(path: path, engine: engine, credentials: store, credentialsFile: file,
+                        instrument: engine.series[series.index].name, amount: amount)
+        return (pool, journal)
     }
 
     /// One credential per account, hashed on every core (scrypt is the slow part of the set-up).
