@@ -84,10 +84,11 @@ struct BenchServeCommand: ParsableCommand {
             figures["orders\(count)P999Ms"] = run.result.p999
             figures["orders\(count)ServerCPU"] = run.serverCPU
             figures["orders\(count)GroupSize"] = run.groupSize
-            rows.append(String(format: "  %5d clients  %8.0f orders/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  server CPU %4.2f cores  "
+            figures["orders\(count)ClientCPU"] = run.result.clientCPU
+            rows.append(String(format: "  %5d clients  %8.0f orders/s  p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  CPU server %4.2f, clients %4.2f cores  "
                                    + "%.1f orders/commit  (%d filled, %d refused, %d errors)",
-                               count, perSecond, run.result.p50, run.result.p99, run.result.p999, run.serverCPU, run.groupSize,
-                               run.result.filled, run.result.refused, run.result.errors))
+                               count, perSecond, run.result.p50, run.result.p99, run.result.p999, run.serverCPU, run.result.clientCPU,
+                               run.groupSize, run.result.filled, run.result.refused, run.result.errors))
             if !json { print(rows[rows.count - 1]) }
         }
         if subscribers > 0 {
@@ -98,8 +99,10 @@ struct BenchServeCommand: ParsableCommand {
             figures["tickerSubscribers"] = Double(subscribers)
             figures["tickerDeliveredPerSecond"] = delivered
             figures["tickerServerCPU"] = run.serverCPU
+            figures["tickerClientCPU"] = run.result.clientCPU
             rows.append(String(format: "  %5d subscribers to ticker.%@.100ms: %.0f notifications/s (%.1f per subscriber per s; 10 expected), "
-                                   + "server CPU %.2f cores", subscribers, setup.instrument, delivered, delivered / Double(subscribers), run.serverCPU))
+                                   + "CPU server %.2f, clients %.2f cores", subscribers, setup.instrument, delivered, delivered / Double(subscribers),
+                               run.serverCPU, run.result.clientCPU))
             if !json { print(rows[rows.count - 1]) }
         }
         try server.stop()
@@ -403,6 +406,8 @@ enum ServeBench {
         var p99: Double
         var p999: Double
         var notifications: Int
+        /// CPU time of the client process over the window, in cores.
+        var clientCPU: Double
     }
 
     /// Per-client tallies.
@@ -421,6 +426,7 @@ enum ServeBench {
         private var arrived = 0
         private var waiting: [CheckedContinuation<Void, Never>] = []
         private(set) var startedAt = 0.0
+        private(set) var startedCPU = 0.0
 
         init(expected: Int) { self.expected = expected }
 
@@ -429,6 +435,7 @@ enum ServeBench {
             arrived += 1
             if arrived == expected {
                 startedAt = monotonicSeconds()
+                startedCPU = processCPUSeconds()
                 writeStandardOutput("start\n")
                 for waiter in waiting { waiter.resume() }
                 waiting.removeAll()
@@ -450,16 +457,17 @@ enum ServeBench {
             return all
         }
         let elapsed = monotonicSeconds() - (await start.startedAt)
+        let cpu = processCPUSeconds() - (await start.startedCPU)
         let latencies = tallies.flatMap(\.latencies).sorted()
         func percentile(_ p: Double) -> Double {
             guard !latencies.isEmpty else { return 0 }
             return latencies[min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.down)))] * 1000
         }
         return ClientResult(
-            clients: count, connected: tallies.filter(\.connected).count, seconds: options.ticker ? options.seconds : elapsed,
+            clients: count, connected: tallies.filter(\.connected).count, seconds: elapsed,
             replies: latencies.count, filled: tallies.reduce(0) { $0 + $1.filled }, refused: tallies.reduce(0) { $0 + $1.refused },
             errors: tallies.reduce(0) { $0 + $1.errors }, p50: percentile(0.5), p99: percentile(0.99), p999: percentile(0.999),
-            notifications: tallies.reduce(0) { $0 + $1.notifications })
+            notifications: tallies.reduce(0) { $0 + $1.notifications }, clientCPU: cpu / max(elapsed, 1e-9))
     }
 
     /// One client: authenticate (orders) or subscribe (ticker), wait for the start line, then run for the window.

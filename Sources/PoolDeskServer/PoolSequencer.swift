@@ -181,7 +181,9 @@ public actor PoolSequencer {
     private func commitIfIdle() {
         guard !committing else { return }
         committing = true
-        Task { await commitGroups() }
+        // High priority: the actor runs its queued jobs by priority, so the loop gets back on it as soon as a write
+        // completes, ahead of the requests queued meanwhile; the next write starts without waiting behind them.
+        Task(priority: .high) { await commitGroups() }
     }
 
     /// Writes the staged entries as one group, then whatever gathered meanwhile, until nothing is staged.
