@@ -89,7 +89,12 @@ struct BenchServeCommand: ParsableCommand {
                                    + "%.1f orders/commit  (%d filled, %d refused, %d errors)",
                                count, perSecond, run.result.p50, run.result.p99, run.result.p999, run.serverCPU, run.result.clientCPU,
                                run.groupSize, run.result.filled, run.result.refused, run.result.errors))
-            if !json { print(rows[rows.count - 1]) }
+            if !json {
+                print(rows[rows.count - 1])
+                if !run.result.refusals.isEmpty {
+                    print("         refused by the pool: " + run.result.refusals.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                }
+            }
         }
         if subscribers > 0 {
             if !json { print("  \(subscribers) ticker subscribers: connecting…") }
@@ -101,7 +106,7 @@ struct BenchServeCommand: ParsableCommand {
             figures["tickerServerCPU"] = run.serverCPU
             figures["tickerClientCPU"] = run.result.clientCPU
             rows.append(String(format: "  %5d subscribers to ticker.%@.100ms: %.0f notifications/s (%.1f per subscriber per s; 10 expected), "
-                                   + "CPU server %.2f, clients %.2f cores", subscribers, setup.instrument, delivered, delivered / Double(subscribers),
+                                   + "CPU server %.2f, clients %.2f cores", subscribers, setup.tickerInstrument, delivered, delivered / Double(subscribers),
                                run.serverCPU, run.result.clientCPU))
             if !json { print(rows[rows.count - 1]) }
         }
@@ -137,7 +142,9 @@ struct BenchServeClientsCommand: ParsableCommand {
         let data = try Data(contentsOf: URL(fileURLWithPath: credentials))
         let pairs = try JSONDecoder().decode([[String]].self, from: data)
         guard pairs.count >= clients || mode == "ticker" else { throw PoolDeskError("\(credentials): \(pairs.count) credentials for \(clients) clients") }
-        let options = ServeBench.ClientOptions(url: "ws://127.0.0.1:\(port)/ws/api/v2", instrument: instrument, amount: amount,
+        let instruments = instrument.split(separator: ",").map(String.init), amounts = amount.split(separator: ",").map(String.init)
+        guard !instruments.isEmpty, instruments.count == amounts.count else { throw PoolDeskError("--instrument and --amount differ in length") }
+        let options = ServeBench.ClientOptions(url: "ws://127.0.0.1:\(port)/ws/api/v2", instruments: instruments, amounts: amounts,
                                                seconds: seconds, ticker: mode == "ticker")
         let outcome = ResultBox()
         let finished = DispatchSemaphore(value: 0)
@@ -167,8 +174,11 @@ enum ServeBench {
         var engine: Engine
         var credentials: CredentialStore
         var credentialsFile: String
+        /// Comma-separated instruments the clients trade (client i trades the i-th, round robin; the first carries the
+        /// ticker run) and their order sizes (each market's smallest).
         var instrument: String
         var amount: String
+        var tickerInstrument: String { String(instrument.prefix { $0 != "," }) }
     }
 
     static func makePool(folder: URL, accounts: Int, bots: Int, quiet: Bool) throws -> (Pool, SessionJournal) {
@@ -195,13 +205,21 @@ enum ServeBench {
         guard FileManager.default.createFile(atPath: file, contents: try JSONEncoder().encode(pairs), attributes: [.posixPermissions: 0o600]) else {
             throw PoolDeskError("cannot write \(file)", exitCode: 1)
         }
-        // The longest-dated board's at-the-money call: it stays tradable for the whole run.
-        guard let board = engine.liveBoards(market: MarketID(0)).filter({ engine.time < $0.tradingCutoff(engine.configuration.amm) })
-            .max(by: { $0.expiry < $1.expiry }) else { throw PoolDeskError("no tradable board", exitCode: 1) }
-        let series = board.series(.call, strikeIndex: board.atTheMoneyIndex(spot: engine.markets[0].spot))
-        let amount = engine.configuration.markets[0].minimumOrderSize.plainText
+        // The at-the-money call and put of every board of both markets that stays tradable for a simulated day (the
+        // whole run): clients spread over them, so no one board's IV runs into its circuit breaker.
+        var names: [String] = [], amounts: [String] = []
+        for market in engine.markets.indices {
+            let boards = engine.liveBoards(market: MarketID(market)).filter { engine.time + .hours(24) < $0.tradingCutoff(engine.configuration.amm) }
+            for board in boards.sorted(by: { $0.expiry > $1.expiry }) {
+                for kind in [OptionKind.call, .put] {
+                    names.append(engine.series[board.series(kind, strikeIndex: board.atTheMoneyIndex(spot: engine.markets[market].spot)).index].name)
+                    amounts.append(engine.configuration.markets[market].minimumOrderSize.plainText)
+                }
+            }
+        }
+        guard !names.isEmpty else { throw PoolDeskError("no board stays tradable for a day", exitCode: 1) }
         let pool = Pool(path: path, engine: engine, credentials: store, credentialsFile: file,
-                        instrument: engine.series[series.index].name, amount: amount)
+                        instrument: names.joined(separator: ","), amount: amounts.joined(separator: ","))
         return (pool, journal)
     }
 
@@ -386,8 +404,8 @@ enum ServeBench {
 
     struct ClientOptions: Sendable {
         var url: String
-        var instrument: String
-        var amount: String
+        var instruments: [String]
+        var amounts: [String]
         var seconds: Double
         var ticker: Bool
     }
@@ -408,6 +426,8 @@ enum ServeBench {
         var notifications: Int
         /// CPU time of the client process over the window, in cores.
         var clientCPU: Double
+        /// The pool's reasons for refused orders (its typed `data.reason`), with how many.
+        var refusals: [String: Int]
     }
 
     /// Per-client tallies.
@@ -418,6 +438,7 @@ enum ServeBench {
         var refused = 0
         var errors = 0
         var notifications = 0
+        var refusals: [String: Int] = [:]
     }
 
     /// Lets every client start the timed window together, once all have connected (or failed to).
@@ -467,7 +488,8 @@ enum ServeBench {
             clients: count, connected: tallies.filter(\.connected).count, seconds: elapsed,
             replies: latencies.count, filled: tallies.reduce(0) { $0 + $1.filled }, refused: tallies.reduce(0) { $0 + $1.refused },
             errors: tallies.reduce(0) { $0 + $1.errors }, p50: percentile(0.5), p99: percentile(0.99), p999: percentile(0.999),
-            notifications: tallies.reduce(0) { $0 + $1.notifications }, clientCPU: cpu / max(elapsed, 1e-9))
+            notifications: tallies.reduce(0) { $0 + $1.notifications }, clientCPU: cpu / max(elapsed, 1e-9),
+            refusals: tallies.reduce(into: [:]) { all, tally in all.merge(tally.refusals, uniquingKeysWith: +) })
     }
 
     /// One client: authenticate (orders) or subscribe (ticker), wait for the start line, then run for the window.
@@ -489,7 +511,7 @@ enum ServeBench {
                     try await outbound.write(.text(#"{"jsonrpc":"2.0","id":1,"method":"public/auth","params":{"grant_type":"client_credentials","client_id":"\#(credential[0])","client_secret":"\#(credential[1])"}}"#))
                     guard let reply = try await nextText(), reply.contains("\"access_token\"") else { return }
                 } else {
-                    try await outbound.write(.text(#"{"jsonrpc":"2.0","id":1,"method":"public/subscribe","params":{"channels":["ticker.\#(options.instrument).100ms"]}}"#))
+                    try await outbound.write(.text(#"{"jsonrpc":"2.0","id":1,"method":"public/subscribe","params":{"channels":["ticker.\#(options.instruments[0]).100ms"]}}"#))
                     guard let reply = try await nextText(), reply.contains("\"result\"") else { return }
                 }
                 tally.connected = true
@@ -502,11 +524,15 @@ enum ServeBench {
                         if text.contains("\"subscription\"") { tally.notifications += 1 }
                     }
                 } else {
+                    // Round robin over the instruments; half the clients start with a sell, so the pool's net flow
+                    // stays near zero and every order is one the pool accepts.
+                    let instrument = options.instruments[index % options.instruments.count]
+                    let amount = options.amounts[index % options.amounts.count]
                     var id = 2
                     while monotonicSeconds() < deadline {
-                        let method = id % 2 == 0 ? "private/buy" : "private/sell"
+                        let method = (id + index) % 2 == 0 ? "private/buy" : "private/sell"
                         let sent = monotonicSeconds()
-                        try await outbound.write(.text(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":{"instrument_name":"\#(options.instrument)","amount":\#(options.amount),"type":"market"}}"#))
+                        try await outbound.write(.text(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":{"instrument_name":"\#(instrument)","amount":\#(amount),"type":"market"}}"#))
                         guard let reply = try await nextText() else { break }
                         tally.latencies.append(monotonicSeconds() - sent)
                         // Light checks rather than a JSON parse: the client's CPU is the server's competition here.
@@ -514,6 +540,8 @@ enum ServeBench {
                             tally.filled += 1
                         } else if reply.contains("\"code\":12") {
                             tally.refused += 1
+                            let reason = reply.range(of: "\"reason\":\"").map { reply[$0.upperBound...].prefix { $0 != "\"" } } ?? "?"
+                            tally.refusals[String(reason), default: 0] += 1
                         } else {
                             tally.errors += 1
                         }
