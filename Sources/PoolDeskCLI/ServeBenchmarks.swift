@@ -57,11 +57,16 @@ struct BenchServeCommand: ParsableCommand {
         try FlagLimits.check(bots, in: SessionLimits.participants, flag: "--bots")
     }
 
+    /// Progress lines go out at once (unbuffered), so a run can be watched or profiled phase by phase.
+    private func say(_ line: String) {
+        writeStandardOutput(line + "\n")
+    }
+
     func run() throws {
         let counts = try counts()
         ServeBench.raiseFileLimit()
         #if DEBUG
-        if !json { print("warning: this is a debug build; run `swift run -c release pooldesk bench serve` for real figures") }
+        if !json { say("warning: this is a debug build; run `swift run -c release pooldesk bench serve` for real figures") }
         #endif
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pooldesk-bench-serve-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -74,7 +79,7 @@ struct BenchServeCommand: ParsableCommand {
         var figures: [String: Double] = [:]
         var rows: [String] = []
         for count in counts {
-            if !json { print("  \(count) clients: connecting and authenticating (scrypt, one per client)…") }
+            if !json { say("  \(count) clients: connecting and authenticating (scrypt, one per client)…") }
             let run = try ServeBench.runClients(mode: "orders", count: count, port: server.port, credentials: setup.credentialsFile,
                                                 instrument: setup.instrument, amount: setup.amount, seconds: seconds, sequencer: sequencer)
             let perSecond = Double(run.result.replies) / run.result.seconds
@@ -90,14 +95,14 @@ struct BenchServeCommand: ParsableCommand {
                                count, perSecond, run.result.p50, run.result.p99, run.result.p999, run.serverCPU, run.result.clientCPU,
                                run.groupSize, run.result.filled, run.result.refused, run.result.errors))
             if !json {
-                print(rows[rows.count - 1])
+                say(rows[rows.count - 1])
                 if !run.result.refusals.isEmpty {
-                    print("         refused by the pool: " + run.result.refusals.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                    say("         refused by the pool: " + run.result.refusals.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
                 }
             }
         }
         if subscribers > 0 {
-            if !json { print("  \(subscribers) ticker subscribers: connecting…") }
+            if !json { say("  \(subscribers) ticker subscribers: connecting…") }
             let run = try ServeBench.runClients(mode: "ticker", count: subscribers, port: server.port, credentials: setup.credentialsFile,
                                                 instrument: setup.instrument, amount: setup.amount, seconds: seconds, sequencer: sequencer)
             let delivered = Double(run.result.notifications) / run.result.seconds
@@ -108,15 +113,15 @@ struct BenchServeCommand: ParsableCommand {
             rows.append(String(format: "  %5d subscribers to ticker.%@.100ms: %.0f notifications/s (%.1f per subscriber per s; 10 expected), "
                                    + "CPU server %.2f, clients %.2f cores", subscribers, setup.tickerInstrument, delivered, delivered / Double(subscribers),
                                run.serverCPU, run.result.clientCPU))
-            if !json { print(rows[rows.count - 1]) }
+            if !json { say(rows[rows.count - 1]) }
         }
         try server.stop()
         let summary = try JournalVerifier.verify(path: setup.path)
         figures["journalCommands"] = Double(summary.commands)
         if !json {
-            print("  journal verified after shutdown: \(summary.line)")
+            say("  journal verified after shutdown: \(summary.line)")
         } else {
-            print(try JSONOutput.text(figures))
+            say(try JSONOutput.text(figures))
         }
     }
 }
@@ -199,7 +204,7 @@ enum ServeBench {
         let batch = try journal.takeBatch(engine: engine, snapshotIfDue: false)
         try journal.batchWriter.write(batch)
         journal.didWrite(batch)
-        if !quiet { print("  issuing \(accounts) credentials (scrypt, on both cores)…") }
+        if !quiet { writeStandardOutput("  issuing \(accounts) credentials (scrypt, on both cores)…\n") }
         let (store, pairs) = try issueCredentials(ids)
         let file = folder.appendingPathComponent("bench-secrets.json").path
         guard FileManager.default.createFile(atPath: file, contents: try JSONEncoder().encode(pairs), attributes: [.posixPermissions: 0o600]) else {
@@ -408,6 +413,8 @@ enum ServeBench {
         var amounts: [String]
         var seconds: Double
         var ticker: Bool
+        /// Seconds at the start of a ticker run whose notifications are not counted.
+        var tickerWarmUp: Double { ticker ? min(1, seconds / 2) : 0 }
     }
 
     /// What the clients saw: replies in the timed window (filled, refused by the pool, other errors), their latency
@@ -485,7 +492,7 @@ enum ServeBench {
             return latencies[min(latencies.count - 1, Int((Double(latencies.count) * p).rounded(.down)))] * 1000
         }
         return ClientResult(
-            clients: count, connected: tallies.filter(\.connected).count, seconds: elapsed,
+            clients: count, connected: tallies.filter(\.connected).count, seconds: elapsed - options.tickerWarmUp,
             replies: latencies.count, filled: tallies.reduce(0) { $0 + $1.filled }, refused: tallies.reduce(0) { $0 + $1.refused },
             errors: tallies.reduce(0) { $0 + $1.errors }, p50: percentile(0.5), p99: percentile(0.99), p999: percentile(0.999),
             notifications: tallies.reduce(0) { $0 + $1.notifications }, clientCPU: cpu / max(elapsed, 1e-9),
@@ -519,9 +526,11 @@ enum ServeBench {
                 await start.arrive()
                 let deadline = monotonicSeconds() + options.seconds
                 if options.ticker {
-                    // Each frame holds one notification; the reader stops at the deadline's next frame.
+                    // Each frame holds one notification; the reader stops at the deadline's next frame. The first
+                    // `tickerWarmUp` seconds are not counted: they deliver what was buffered while others connected.
+                    let counted = monotonicSeconds() + options.tickerWarmUp
                     while monotonicSeconds() < deadline, let text = try await nextText() {
-                        if text.contains("\"subscription\"") { tally.notifications += 1 }
+                        if text.contains("\"subscription\""), monotonicSeconds() >= counted { tally.notifications += 1 }
                     }
                 } else {
                     // Round robin over the instruments; half the clients start with a sell, so the pool's net flow
