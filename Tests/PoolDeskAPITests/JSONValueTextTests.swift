@@ -27,7 +27,7 @@ struct JSONValueTextTests {
         case 1: return Double(Int.random(in: -1_000_000...1_000_000, using: &random))
         case 2: return Double.random(in: -1...1, using: &random) * pow(10, Double(Int.random(in: -30...30, using: &random)))
         case 3:
-            let special: [Double] = [0, -0.0, .infinity, -.infinity, .nan, 1e16, 1e15, 1e-7, 0.1, 5e-324, .greatestFiniteMagnitude]
+            let special: [Double] = [0, -0.0, .infinity, -.infinity, .nan, 1e16, 1e15, 1e-7, 0.1, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
             return special[Int.random(in: 0..<special.count, using: &random)]
         case 4: return Double(Int.random(in: 0...100_000, using: &random)) / 100
         default: return Double.random(in: 0..<1e9, using: &random)
