@@ -90,9 +90,11 @@ let package = Package(
             dependencies: [
                 "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal", "PoolDeskAPI", "PoolDeskServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // `pooldesk connect`'s WebSocket client (ws:// and wss:// through swift-nio-ssl).
+                // `pooldesk connect` and `pooldesk bench serve`'s clients (ws:// and wss:// through swift-nio-ssl).
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                // `pooldesk bench serve` and `bench-connect`: the service group they run the server in.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(name: "pooldesk", dependencies: ["PoolDeskCLI"]),
@@ -120,6 +122,7 @@ let package = Package(
         .testTarget(name: "PoolDeskUITests", dependencies: ["PoolDeskUI", "PoolEngine"], exclude: ["Golden"]),
         .testTarget(name: "PoolDeskCLITests", dependencies: [
             "PoolDeskCLI", "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal", "PoolDeskAPI", "PoolDeskServer",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),

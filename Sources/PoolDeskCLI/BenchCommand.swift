@@ -6,7 +6,8 @@ import PoolEngine
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure pricing, engine, order and frame speed (run the release build)."
+        abstract: "Measure pricing, engine, order and frame speed (run the release build).",
+        subcommands: [BenchServeCommand.self, BenchServeClientsCommand.self]
     )
 
     @Flag(help: "Print one JSON object instead of a table.")

@@ -40,7 +40,7 @@ extension PoolSequencer {
     /// A crash between journaling the account and recording its credential leaves a trader account of that name
     /// that no credential in `store` holds; such an account (never the desk's) is adopted instead of opening a
     /// second one, so asking again is harmless.
-    public func openAccount(for pending: PendingAccount, store: CredentialStore) -> Result<AccountID, APIError> {
+    public func openAccount(for pending: PendingAccount, store: CredentialStore) async -> Result<AccountID, APIError> {
         // The file is input like any other: a funding outside what `accounts add` accepts is refused, not trapped on.
         guard PendingAccount.fundingRange.contains(pending.funding) else {
             return .failure(.invalidParams("funding", "within \(PendingAccount.fundingRange.lowerBound)–\(PendingAccount.fundingRange.upperBound) USD"))
@@ -51,7 +51,7 @@ extension PoolSequencer {
         }) {
             return .success(orphan.id)
         }
-        switch apply(.openAccount(name: pending.name, role: .trader, funding: Money(pending.funding))) {
+        switch await apply(.openAccount(name: pending.name, role: .trader, funding: Money(pending.funding))) {
         case .failure(let error):
             return .failure(error)
         case .success(let events):

@@ -1,4 +1,5 @@
 import DequeModule
+import Dispatch
 import Foundation
 import Logging
 import PoolDeskAPI
@@ -6,58 +7,102 @@ import PoolDeskJournal
 import PoolEngine
 
 /// What the sequencer publishes to connected sessions: the events since the last publication and the pool after them.
+/// Only durable state is published: every event in it is in a journal transaction that has committed.
 public struct Publication: Sendable {
     /// Events since the previous publication, commands' and the clock's, in sequence order.
     public var events: [EngineEvent]
     /// The pool after them (a value: each connection reads it without touching the sequencer).
     public var engine: Engine
-    /// The `pool.replica` data for these steps (``ReplicaProtocol``), encoded once for every subscriber; nil when
-    /// the server took no step.
+    /// The `pool.replica` data for these entries (``ReplicaProtocol``), encoded once for every subscriber; nil when
+    /// nothing committed.
     public var replica: JSONValue?
-    /// A clock step (every channel publishes) rather than a command's immediate publication (only event-driven
-    /// channels — trades, user changes, the replica — publish, so a fill reaches every peer at once while tickers
-    /// keep their 100 ms pace).
+    /// A clock step (every channel publishes) rather than a commands-only group (only event-driven channels —
+    /// trades, user changes, the replica — publish, so a fill reaches every peer at once while tickers keep their
+    /// 100 ms pace).
     public var isTick = true
+    /// Public channels' notifications, rendered once per publication and shared by every connection subscribed.
+    public let shared = SharedNotifications()
+}
+
+/// One entry of the pool's order: a command with its per-command metadata, or a move of the clock. Entries are
+/// applied in this order to the engine and written in this order to the journal; committed ones leave the
+/// sequencer in this order too (see `PoolSequencer.commit`).
+public enum SequencedEntry: Sendable {
+    case command(EngineCommand, metadata: CommandMetadata)
+    /// The simulated clock moved to this time (the simulation's events are the entry's events).
+    case advance(to: SimTime)
 }
 
 /// The one writer of a served pool: owns the engine, the session's journal and the API authority, and orders every
-/// command and every clock step. Commands are applied to a copy, journaled, and only then committed and answered,
-/// exactly as the embedded desk does (`EmbeddedDeskDriver`), so a served session replays like any other.
+/// command and every clock step.
+///
+/// Group commit. Commands are applied at once, in arrival order, to the *head* engine and staged in the journal;
+/// while one group is being written (one fsynced transaction, on the journal's own thread), later commands and
+/// clock steps gather into the next group. Nothing is answered and nothing is published before the transaction
+/// holding it has committed: a client never sees a fill a crash could lose. Reads (tickers, the book, positions)
+/// are answered from ``engine``, the state after the last committed group, so a read never shows what is not
+/// durable either; a connection's own command is committed before its reply, hence before its next read.
+/// A failed write refuses its whole group and every command staged after it, and rolls the head back to
+/// ``engine``; the journal then stops, and later commands are refused, as nothing more can be made durable.
 public actor PoolSequencer {
-    /// The pool as it is now.
+    /// The pool as last made durable: what reads, replies and publications see.
     public private(set) var engine: Engine
+    /// The pool with every sequenced entry applied, durable or not: new commands apply to it, in order.
+    private var head: Engine
     /// Simulated seconds per wall second.
     public let speed: Double
     let journal: SessionJournal?
+    private let writer: BatchWriterThread?
     var authority: APIAuthority
     private var random = SystemRandomNumberGenerator()
     private let logger: Logger
     /// Set by the first journal failure: later commands are refused, since nothing more can be made durable.
     public private(set) var failure: String?
-    /// Events not yet published (from commands and clock steps since the last tick).
+    /// Entries applied to `head` and staged in the journal, not yet handed to the writer: the next group.
+    private var staged: [Staged] = []
+    /// Whether `commitGroups` is running (a group is being written, or about to be).
+    private var committing = false
+    /// Waiting for the commit loop to finish (`close`).
+    private var drained: [CheckedContinuation<Void, Never>] = []
+    /// Committed events not yet published.
     private var unpublished: [EngineEvent] = []
     /// Simulated milliseconds owed to the clock but smaller than one engine tick.
     private var owedMilliseconds = 0.0
     private var lastStep: Double?
     private var subscribers: [UUID: AsyncStream<Publication>.Continuation] = [:]
     private var closed = false
-    /// Recent fills (and, without a journal, labelled orders): the history's tail the journal may not have written
-    /// yet (simulation events are batched), or the whole history of a pool served in memory.
+    /// Groups committed, and commands in them (for `pooldesk bench serve`).
+    public private(set) var groupsCommitted = 0
+    public private(set) var commandsCommitted = 0
+    /// Recent committed fills (and, without a journal, labelled orders): the history's tail, or the whole history of
+    /// a pool served in memory.
     private var history = OrderHistory()
+    /// Labels of orders staged and not yet committed (`account|label`): a retry arriving meanwhile must not trade.
+    private var labelsInFlight: Set<String> = []
     /// This server run, for replicas: sequences restart with each run, so a client that sees another id resyncs.
     public nonisolated let serverID: String
-    /// The last step (command or clock move) given a replica sequence number.
+    /// The last committed entry's replica sequence number.
     public private(set) var replicaSequence: Int64 = 0
-    /// The newest steps, for clients catching up after a short disconnection without a whole snapshot.
+    /// The newest committed entries, for clients catching up after a short disconnection without a whole snapshot.
     private var replicaLog = Deque<ReplicaEntry>()
-    /// Steps not yet published.
+    /// Committed entries not yet published.
     private var unpublishedEntries: [ReplicaEntry] = []
-    /// Steps kept for catching up: about 80 minutes of clock moves at 10 a second, plus the commands among them.
+    /// Entries kept for catching up: about 80 minutes of clock moves at 10 a second, plus the commands among them.
     public static let replicaLogCapacity = 50_000
+
+    /// An entry applied to the head and staged, with whoever waits for it to be durable.
+    private struct Staged {
+        var entry: SequencedEntry
+        var events: [EngineEvent]
+        /// Resumed with true once the entry's transaction has committed, false when it was refused.
+        var waiter: CheckedContinuation<Bool, Never>?
+    }
 
     /// A sequencer for `engine`, journaling to `journal` (nil: in memory only), authenticating against `credentials`.
     public init(engine: Engine, journal: sending SessionJournal?, credentials: CredentialStore, speed: Double, logger: Logger) {
         self.engine = engine
+        self.head = engine
+        self.writer = journal.map { BatchWriterThread($0.batchWriter) }
         self.journal = journal
         self.authority = APIAuthority(credentials: credentials)
         self.speed = speed
@@ -76,10 +121,14 @@ public actor PoolSequencer {
         SimTime(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
     }
 
-    /// Handles one JSON-RPC request for `connection`, sequencing a trade through the journal when it is one.
-    /// Returns the response and whether the connection should close after it, or a client secret for the transport
-    /// to check outside this actor (see ``completeAuthentication(_:_:connection:)``).
-    public func handle(_ body: [UInt8], connection: inout APIConnection) -> SequencedReply {
+    static let stoppedError = APIError(-32603, "Internal error", data: ["reason": "the journal is stopped"])
+    static let failedError = APIError(-32603, "Internal error", data: ["reason": "the journal failed; nothing was applied"])
+
+    /// Handles one JSON-RPC request for `connection`, sequencing a trade through the journal when it is one (the
+    /// reply then waits until the trade is durable). Returns the response and whether the connection should close
+    /// after it, or a client secret for the transport to check outside this actor (see
+    /// ``completeAuthentication(_:_:connection:)``).
+    public func handle(_ body: [UInt8], connection: inout APIConnection) async -> SequencedReply {
         let reply = connection.receive(body, engine: engine, authority: &authority, wallSeconds: Self.monotonicSeconds(),
                                        serverTime: Self.wallTime(), using: &random)
         switch reply {
@@ -87,12 +136,10 @@ public actor PoolSequencer {
         case .respondAndClose(let value): return .send(value, close: true)
         case .verifySecret(let check): return .verifySecret(check)
         case .apply(let command, let id, let render):
-            switch apply(command) {
-            case .success(let events): return .send(JSONRPCDecoder.response(id: id, render(events, engine)), close: false)
-            case .failure(let error): return .send(JSONRPCDecoder.response(id: id, .failure(error)), close: false)
-            }
+            let outcome = await sequence(command, render: render)
+            return .send(JSONRPCDecoder.response(id: id, outcome), close: false)
         case .applyOrder(let request, let command, let id):
-            return .send(JSONRPCDecoder.response(id: id, placeOrder(request, command)), close: false)
+            return .send(JSONRPCDecoder.response(id: id, await placeOrder(request, command)), close: false)
         case .read(let request, let id, let render):
             switch read(request) {
             case .success(let answer): return .send(JSONRPCDecoder.response(id: id, render(answer, engine)), close: false)
@@ -104,9 +151,11 @@ public actor PoolSequencer {
     }
 
     /// A buy or sell with Deribit's `label`, exactly once per label and account: a label already journaled (or, in
-    /// memory, remembered) answers with that order's first outcome and places nothing; otherwise the command is
-    /// applied and journaled together with its label in one transaction, then answered.
-    public func placeOrder(_ request: OrderRequest, _ command: EngineCommand) -> Result<JSONValue, APIError> {
+    /// memory, remembered) answers with that order's first outcome and places nothing; a label whose order is still
+    /// being committed is refused (ask again, or `get_order_state_by_label`); otherwise the command is sequenced with
+    /// its label, written in the same transaction, and answered once durable.
+    public func placeOrder(_ request: OrderRequest, _ command: EngineCommand) async -> Result<JSONValue, APIError> {
+        var key: String?
         if let label = request.label {
             if let journal {
                 switch storedOrder(account: request.account, label: label, journal: journal) {
@@ -117,17 +166,27 @@ public actor PoolSequencer {
             } else if let first = history.order(account: request.account, label: label) {
                 return DeribitMethods.orderReply(first, engine)
             }
+            let inFlight = "\(request.account.index)|\(label)"
+            guard !labelsInFlight.contains(inFlight) else {
+                return .failure(APIError(10_047, "label_in_flight", data: [
+                    "reason": "an order with this label is being committed: ask private/get_order_state_by_label in a moment",
+                ]))
+            }
+            labelsInFlight.insert(inFlight)
+            key = inFlight
         }
+        defer { if let key { labelsInFlight.remove(key) } }
         let journalLabel = request.label.map { label in
             JournalOrderLabel(account: request.account, label: label, instrument: request.instrumentName, side: request.side,
                               amount: request.amount, orderType: request.orderType, price: request.limitPrice)
         }
-        switch apply(command, label: journalLabel) {
+        let outcome = await sequence(command, metadata: CommandMetadata(label: journalLabel)) { events, after in
+            PlacedOrder(request: request, events: events, engine: after).map { Result.success($0) }
+                ?? .failure(APIError(-32603, "Internal error", data: ["reason": "the order produced no fill and no refusal"]))
+        }
+        switch outcome {
         case .failure(let error): return .failure(error)
-        case .success(let events):
-            guard let placed = PlacedOrder(request: request, events: events, engine: engine) else {
-                return .failure(APIError(-32603, "Internal error", data: ["reason": "the order produced no fill and no refusal"]))
-            }
+        case .success(let placed):
             // Without a journal the label lives in memory only (a restart forgets it, as it forgets the pool).
             if journal == nil { history.remember(placed) }
             return DeribitMethods.orderReply(placed, engine)
@@ -203,7 +262,7 @@ public actor PoolSequencer {
         return ReplicaProtocol.snapshotResult(ReplicaSnapshot(serverID: self.serverID, sequence: replicaSequence, engine: engine, speed: speed))
     }
 
-    /// Numbers a step for replicas, keeps it for catch-ups and queues it for publication.
+    /// Numbers a committed entry for replicas, keeps it for catch-ups and queues it for publication.
     private func record(_ make: (Int64) -> ReplicaEntry) {
         replicaSequence += 1
         let entry = make(replicaSequence)
@@ -212,30 +271,38 @@ public actor PoolSequencer {
         if replicaLog.count > Self.replicaLogCapacity { replicaLog.removeFirst(replicaLog.count - Self.replicaLogCapacity) }
     }
 
-    /// Applies `command` to a copy, journals it, then commits: the caller is answered only once it is on disk.
-    /// `label`: an API order label, journaled in the same transaction as the command.
-    public func apply(_ command: EngineCommand, label: JournalOrderLabel? = nil) -> Result<[EngineEvent], APIError> {
-        guard failure == nil, !closed else { return .failure(APIError(-32603, "Internal error", data: ["reason": "the journal is stopped"])) }
-        let events: [EngineEvent]
-        if let journal {
-            do {
-                events = try journal.apply(command, to: &engine, label: label)
-            } catch {
-                stop(error, lost: "\(command.summary) was not applied and not recorded")
-                return .failure(APIError(-32603, "Internal error", data: ["reason": "the journal failed; nothing was applied"]))
-            }
-        } else {
-            events = engine.apply(command)
-        }
-        history.record(events)
-        unpublished += events
-        record { .command(sequence: $0, command) }
-        publish(tick: false)
-        return .success(events)
+    /// Applies `command` and returns its events once they are durable (see ``sequence(_:metadata:render:)``).
+    public func apply(_ command: EngineCommand, metadata: CommandMetadata = CommandMetadata()) async -> Result<[EngineEvent], APIError> {
+        await sequence(command, metadata: metadata) { events, _ in .success(events) }
     }
 
-    /// Moves the simulated clock by the wall time since the last step times `speed`, journals the simulation's
-    /// events, and publishes everything new to the connected sessions.
+    /// Applies `command` to the head in order, stages it in the journal with `metadata`, and returns `render`'s
+    /// result once the group holding it has committed. `render` runs at once, against the state right after the
+    /// command (every entry before it is in the same or an earlier group, so it is durable by the time the result
+    /// is returned). A refused group returns the journal's error, with nothing applied.
+    public func sequence<T: Sendable>(_ command: EngineCommand, metadata: CommandMetadata = CommandMetadata(),
+                                      render: @Sendable ([EngineEvent], Engine) -> Result<T, APIError>) async -> Result<T, APIError> {
+        guard failure == nil, !closed else { return .failure(Self.stoppedError) }
+        let events = head.apply(command)
+        if let journal {
+            do {
+                try journal.stage(command, events: events, engine: head, metadata: metadata)
+            } catch {
+                stop(error, lost: "\(command.summary) and the commands staged with it were not applied and not recorded")
+                return .failure(Self.failedError)
+            }
+        }
+        let rendered = render(events, head)
+        let durable = await withCheckedContinuation { continuation in
+            staged.append(Staged(entry: .command(command, metadata: metadata), events: events, waiter: continuation))
+            commitIfIdle()
+        }
+        return durable ? rendered : .failure(Self.failedError)
+    }
+
+    /// Moves the simulated clock by the wall time since the last step times `speed`. The move is an entry of the
+    /// next group; the publication to connected sessions follows once it has committed (a step that does not move
+    /// the clock publishes what has committed since the last one at once).
     public func step() {
         guard !closed else { return }
         let now = Self.monotonicSeconds()
@@ -243,37 +310,120 @@ public actor PoolSequencer {
         if let last = lastStep, failure == nil {
             // A stalled process (a debugger, a suspended VM) catches up at most one second, not hours at once.
             owedMilliseconds += min(now - last, 1) * speed * 1000
-            let tick = Double(engine.configuration.tickInterval.milliseconds)
+            let tick = Double(head.configuration.tickInterval.milliseconds)
             let whole = (owedMilliseconds / tick).rounded(.down) * tick
             if whole > 0 {
                 var events: [EngineEvent] = []
-                engine.advance(to: engine.time + SimDuration(milliseconds: Int64(whole)), into: &events)
+                let target = head.time + SimDuration(milliseconds: Int64(whole))
+                head.advance(to: target, into: &events)
                 owedMilliseconds -= whole
                 if let journal {
                     do {
-                        try journal.recordAdvance(events, engine: engine)
-                        try journal.flushIfDue(engine: engine)
+                        try journal.recordAdvance(events, engine: head)
                     } catch {
                         stop(error, lost: "the simulation since the last save was not recorded; resuming continues from there")
+                        publish()
+                        return
                     }
                 }
-                history.record(events)
-                unpublished += events
-                let time = engine.time
-                record { .advance(sequence: $0, to: time) }
+                staged.append(Staged(entry: .advance(to: target), events: events, waiter: nil))
+                commitIfIdle()
+                return
             }
         }
-        publish(tick: true)
+        publish()
     }
 
-    /// Hands everything unpublished to the connected sessions.
-    private func publish(tick: Bool) {
+    // MARK: - Group commit
+
+    private func commitIfIdle() {
+        guard !committing else { return }
+        committing = true
+        // High priority: the actor runs its queued jobs by priority, so the loop gets back on it as soon as a write
+        // completes, ahead of the requests queued meanwhile; the next write starts without waiting behind them.
+        Task(priority: .high) { await commitGroups() }
+    }
+
+    /// Writes the staged entries as one group, then whatever gathered meanwhile, until nothing is staged.
+    private func commitGroups() async {
+        while !staged.isEmpty, failure == nil {
+            let group = staged
+            staged.removeAll(keepingCapacity: true)
+            let after = head
+            if let journal, let writer {
+                let outcome: Result<JournalBatch, JournalError>
+                do {
+                    let batch = try journal.takeBatch(engine: after, snapshotIfDue: true)
+                    // Suspends this loop, not the actor: commands keep arriving and gather in `staged`.
+                    outcome = await writer.write(batch).map { batch }
+                } catch {
+                    outcome = .failure(error as? JournalError ?? JournalError("\(error)"))
+                }
+                switch outcome {
+                case .failure(let error):
+                    journal.didFail(error)
+                    refuse(group, error: error)
+                case .success(let batch):
+                    journal.didWrite(batch)
+                }
+                if case .failure = outcome { break }
+            }
+            commit(group, engine: after)
+        }
+        committing = false
+        for waiter in drained { waiter.resume() }
+        drained.removeAll()
+    }
+
+    /// The one place where committed entries leave the sequencer, in order: the group's transaction has
+    /// committed, so its replies are released and its events join the next publication.
+    private func commit(_ group: [Staged], engine after: Engine) {
+        engine = after
+        // After a failure elsewhere (a command that could not be staged) the head was rolled back; this group was
+        // durable all the same, so it is the state to keep.
+        if failure != nil { head = after }
+        var advanced = false
+        for item in group {
+            unpublished += item.events
+            history.record(item.events)
+            switch item.entry {
+            case .advance(let time):
+                advanced = true
+                record { .advance(sequence: $0, to: time) }
+            case .command(let command, _):
+                record { .command(sequence: $0, command) }
+            }
+        }
+        groupsCommitted += 1
+        for item in group {
+            if case .command = item.entry { commandsCommitted += 1 }
+            item.waiter?.resume(returning: true)
+        }
+        // Every committed group is published at once: a fill reaches the other peers' event logs and replicas
+        // without waiting for the next clock step; tickers wait for one (`isTick`).
+        publish(tick: advanced)
+    }
+
+    /// A failed write: the group and everything staged after it are refused, and the head goes back to the last
+    /// committed state.
+    private func refuse(_ group: [Staged], error: JournalError) {
+        let later = staged
+        staged.removeAll()
+        head = engine
+        let commands = (group + later).filter { if case .command = $0.entry { true } else { false } }.count
+        stop(error, lost: "\(Plural.count(commands, "command")) of the failed group and after it were refused and rolled back")
+        for item in group + later { item.waiter?.resume(returning: false) }
+    }
+
+    private func publish(tick: Bool = true) {
         let replica = unpublishedEntries.isEmpty ? nil : ["server_id": .string(serverID), "entries": ReplicaProtocol.json(unpublishedEntries)] as JSONValue
         let publication = Publication(events: unpublished, engine: engine, replica: replica, isTick: tick)
         unpublished.removeAll(keepingCapacity: true)
         unpublishedEntries.removeAll(keepingCapacity: true)
         for continuation in subscribers.values { continuation.yield(publication) }
     }
+
+    // MARK: - Sessions
 
     /// A stream of publications for one connection. It keeps only the newest few: a slow reader skips ticks rather
     /// than making the server hold an unbounded backlog for it.
@@ -294,17 +444,49 @@ public actor PoolSequencer {
     /// Connected sessions receiving publications.
     public var subscriberCount: Int { subscribers.count }
 
-    /// Final flush and snapshot; ends every publication stream. Later commands are refused.
-    public func close() throws {
+    /// Refuses new commands, waits until every staged group is written (and its clients answered), then writes the
+    /// final flush and snapshot and ends every publication stream.
+    public func close() async throws {
         guard !closed else { return }
         closed = true
+        if committing { await withCheckedContinuation { drained.append($0) } }
+        publish()
         for continuation in subscribers.values { continuation.finish() }
         subscribers.removeAll()
         if failure == nil { try journal?.close(engine: engine) }
     }
 
     private func stop(_ error: any Error, lost: String) {
-        failure = "\(error) (\(lost))"
+        if failure == nil { failure = "\(error) (\(lost))" }
+        head = engine
         logger.error("journal: \(error) (\(lost))")
+        // Anything staged cannot be written any more: refuse it now rather than leave its clients waiting.
+        let waiting = staged
+        staged.removeAll()
+        for item in waiting { item.waiter?.resume(returning: false) }
+    }
+}
+
+/// Writes journal batches on one dedicated thread, so an fsync blocks neither the sequencer nor Swift's
+/// cooperative threads (two on this machine), and batches are written in the order they were handed over.
+final class BatchWriterThread: Sendable {
+    private let writer: JournalBatchWriter
+    private let queue = DispatchQueue(label: "pooldesk.journal.writer", qos: .userInitiated)
+
+    init(_ writer: JournalBatchWriter) {
+        self.writer = writer
+    }
+
+    func write(_ batch: JournalBatch) async -> Result<Void, JournalError> {
+        await withCheckedContinuation { continuation in
+            queue.async { [writer] in
+                do {
+                    try writer.write(batch)
+                    continuation.resume(returning: .success(()))
+                } catch {
+                    continuation.resume(returning: .failure(error as? JournalError ?? JournalError("\(error)")))
+                }
+            }
+        }
     }
 }

@@ -95,6 +95,8 @@ public enum PoolServer {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
         var connection = APIConnection(transport: .webSocket)
         connection.minimumHeartbeatInterval = shared.options.minimumHeartbeatInterval
+        connection.creditCapacity = shared.options.creditCapacity
+        connection.creditsPerSecond = shared.options.creditsPerSecond
         let latest = SharedConnection(connection)
         let (heartbeatChanges, heartbeatChanged) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let publications = await shared.sequencer.subscribe()
@@ -212,6 +214,8 @@ public enum PoolServer {
     /// One HTTP request is one short-lived connection (no `public/auth` state carries over; tokens do).
     static func answer(_ body: [UInt8], address: String, shared: Shared) async -> Response {
         var connection = APIConnection(transport: .http)
+        connection.creditCapacity = shared.options.creditCapacity
+        connection.creditsPerSecond = shared.options.creditsPerSecond
         let (response, _) = await run(body, connection: &connection, address: address, shared: shared)
         return jsonResponse(response, status: response["error"] == nil ? .ok : .badRequest)
     }

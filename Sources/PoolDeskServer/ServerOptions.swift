@@ -18,6 +18,10 @@ public struct ServerOptions: Sendable {
     public var pingInterval: Duration = .seconds(30)
     /// Shortest `public/set_heartbeat` interval in seconds (Deribit's 10).
     public var minimumHeartbeatInterval = 10.0
+    /// Each connection's request budget: a burst of this many requests (Deribit-style credits)…
+    public var creditCapacity = 100.0
+    /// …refilled at this many a second. `pooldesk bench serve` lifts both to measure the server, not the budget.
+    public var creditsPerSecond = 20.0
     /// TLS for every connection (https and wss), or nil for plain HTTP.
     public var tls: ServerTLS?
     /// The credentials file to watch for accounts added or revoked while serving (nil: no watching).
