@@ -157,20 +157,21 @@ struct DashboardEndToEndTests {
         #expect(session.waitFor("ETH-USD"))
         try session.sendKeys("o", "+")
         #expect(session.waitFor("×120"))
-        #expect(session.waitFor("sort series"))
+        // `o` from the default sort (expiry) goes to size.
+        #expect(session.waitFor("sort size"))
         try session.sendKeys("q")
         // The second run resumes kept.sqlite and says what came back in its event log.
         #expect(session.waitFor("view restored", timeout: 30), "\((try? session.capture()) ?? "")")
         let resumed = try session.capture()
         #expect(resumed.contains("ETH-USD"), "\(resumed)")
         #expect(resumed.contains("×120"), "\(resumed)")
-        #expect(resumed.contains("sort series"), "\(resumed)")
+        #expect(resumed.contains("sort size"), "\(resumed)")
         let stateFiles = try FileManager.default.contentsOfDirectory(atPath: session.homeDirectory.appendingPathComponent("state/pooldesk/ui-state").path)
         #expect(stateFiles.count == 1 && stateFiles.first?.hasSuffix(".json") == true, "\(stateFiles)")
         try session.sendKeys("q")
         #expect(session.waitUntil(timeout: 30) { $0.contains("seed 1 · b buys") }, "\((try? session.capture()) ?? "")")
         let fresh = try session.capture()
-        #expect(fresh.contains("BTC-USD") && fresh.contains("×60") && fresh.contains("sort opened"), "\(fresh)")
+        #expect(fresh.contains("BTC-USD") && fresh.contains("×60") && fresh.contains("sort expiry"), "\(fresh)")
     }
 
     @Test("the help overlay lists the keys")
