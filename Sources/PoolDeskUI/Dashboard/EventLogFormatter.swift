@@ -61,7 +61,7 @@ public enum EventLogFormatter {
             return LogEntry(time: time, text: "\(name(account)) deposited \(NumberFormat.money(micros: amount.micros)) for \(NumberFormat.money(micros: shares.micros)) shares @ \(NumberFormat.fixed(price, decimals: 4))",
                             role: account == desk ? .success : .info, isDesk: account == desk)
         case .withdrawalQueued(let account, let shares):
-            return LogEntry(time: time, text: "\(name(account)) withdrawal of \(NumberFormat.money(micros: shares.micros)) shares queued (liquidity locked)",
+            return LogEntry(time: time, text: "\(name(account)) queued a withdrawal of \(NumberFormat.money(micros: shares.micros)) shares (liquidity locked)",
                             role: .warning, isDesk: account == desk)
         case .withdrawn(let account, let shares, let amount, let fee, _):
             return LogEntry(time: time, text: "\(name(account)) withdrew \(NumberFormat.money(micros: amount.micros)) for \(NumberFormat.money(micros: shares.micros)) shares (fee \(NumberFormat.money(micros: fee.micros)))",

@@ -41,7 +41,7 @@ enum HelpOverlay {
         ("Coll", "positions: collateral a short has posted (USD)"),
         ("Liq", "positions: nearest spot liquidating a short (today's IV)"),
         ("Fee cap", "a fee is at most 12.5% of its premium (default, Deribit)"),
-        ("Util", "pool utilization: locked collateral ÷ pool assets (cap marked)"),
+        ("Util", "utilization: locked collateral ÷ pool assets (cap marked)"),
         ("NAV", "pool net asset value: cash + hedge P&L + options at mark"),
         ("Lock", "collateral the pool holds for what it wrote"),
         ("Rsrv", "protocol reserve: its share of the fees"),
