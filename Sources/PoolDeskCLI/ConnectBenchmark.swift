@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import Logging
 import PoolDeskAPI
+import PoolDeskJournal
 import PoolDeskServer
 import PoolEngine
 import ServiceLifecycle
 
 /// `pooldesk bench-connect`: how long a fill takes to reach another dashboard over loopback. A server runs in this
-/// process on an ephemeral port; two network dashboards (the real link and driver, without a screen) connect as
+/// process on an ephemeral port with a journal in a temporary directory; two network dashboards (the real link and driver, without a screen) connect as
 /// alice and bob; alice sends market buys one after another and the time from sending to the fill appearing in
 /// bob's replica is measured (bob's driver is polled every 0.2 ms, so the frame pacing of a real screen — up to one
 /// frame, 50 ms at 20 fps — is not included).
@@ -57,13 +58,20 @@ enum ConnectBenchmark {
     static func run(orders: Int) throws -> Result {
         var logger = Logger(label: "bench-connect")
         logger.logLevel = .error
-        var engine = Scenario(seed: 1, participants: ParticipantConfiguration(count: 0)).engine
+        // A served pool as `pooldesk serve` runs one: journaled (each order is fsynced before its reply and its step).
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pooldesk-bench-connect-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (journal, scenario) = try SessionJournal.create(at: directory.appendingPathComponent("pool.sqlite").path,
+                                                            parameters: SessionParameters(seed: 1, participants: ParticipantConfiguration(count: 0)),
+                                                            createdBy: "pooldesk bench-connect")
+        var engine = scenario.engine
         var credentials = CredentialStore()
         var random = SystemRandomNumberGenerator()
         var keys: [ClientCredentials] = []
         var accounts: [AccountID] = []
         for name in ["alice", "bob"] {
-            let events = engine.apply(.openAccount(name: name, role: .trader, funding: Money(100_000_000)))
+            let events = try journal.apply(.openAccount(name: name, role: .trader, funding: Money(100_000_000)), to: &engine)
             guard let account = events.lazy.compactMap({ event -> AccountID? in
                 if case .accountOpened(let id, _, _, _) = event.payload { return id }
                 return nil
@@ -82,7 +90,7 @@ enum ConnectBenchmark {
              board.series(.put, strikeIndex: board.atTheMoneyIndex(spot: engine.markets[0].spot))]
         }
         _ = board
-        let sequencer = PoolSequencer(engine: engine, journal: nil, credentials: credentials, speed: 1, logger: logger)
+        let sequencer = PoolSequencer(engine: engine, journal: journal, credentials: credentials, speed: 1, logger: logger)
         let ports = PortBox()
         // Orders back to back would spend the connection's request budget (20 a second) in five seconds: it is lifted,
         // since this measures the path, not the budget.
