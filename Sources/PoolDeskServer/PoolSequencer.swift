@@ -13,9 +13,14 @@ public struct Publication: Sendable {
     public var events: [EngineEvent]
     /// The pool after them (a value: each connection reads it without touching the sequencer).
     public var engine: Engine
-    /// The `pool.replica` data for these entries (``ReplicaProtocol``), encoded once for every subscriber; nil when
-    /// nothing committed.
-    public var replica: JSONValue?
+    /// The server run and the committed entries for replicas (``ReplicaProtocol``).
+    public var serverID: String = ""
+    public var replicaEntries: [ReplicaEntry] = []
+    /// The `pool.replica` data for these entries; nil when nothing committed. Encoded when asked (only a connection
+    /// subscribed to `pool.replica` asks, and its text is shared by all of them).
+    public var replica: JSONValue? {
+        replicaEntries.isEmpty ? nil : ["server_id": .string(serverID), "entries": ReplicaProtocol.json(replicaEntries)]
+    }
     /// A clock step (every channel publishes) rather than a commands-only group (only event-driven channels —
     /// trades, user changes, the replica — publish, so a fill reaches every peer at once while tickers keep their
     /// 100 ms pace).
@@ -399,9 +404,11 @@ public actor PoolSequencer {
             if case .command = item.entry { commandsCommitted += 1 }
             item.waiter?.resume(returning: true)
         }
-        // Every committed group is published at once: a fill reaches the other peers' event logs and replicas
-        // without waiting for the next clock step; tickers wait for one (`isTick`).
-        publish(tick: advanced)
+        // A clock step is published at once. A commands-only group is published at once when the commit loop is about
+        // to go idle (a fill reaches the other peers' logs and replicas without waiting for the clock); under a
+        // stream of orders, groups ride with the next clock step instead, so a thousand connections are not woken
+        // for every group. Tickers speak only on clock steps (`isTick`).
+        if advanced || staged.isEmpty { publish(tick: advanced) }
     }
 
     /// A failed write: the group and everything staged after it are refused, and the head goes back to the last
@@ -416,8 +423,7 @@ public actor PoolSequencer {
     }
 
     private func publish(tick: Bool = true) {
-        let replica = unpublishedEntries.isEmpty ? nil : ["server_id": .string(serverID), "entries": ReplicaProtocol.json(unpublishedEntries)] as JSONValue
-        let publication = Publication(events: unpublished, engine: engine, replica: replica, isTick: tick)
+        let publication = Publication(events: unpublished, engine: engine, serverID: serverID, replicaEntries: unpublishedEntries, isTick: tick)
         unpublished.removeAll(keepingCapacity: true)
         unpublishedEntries.removeAll(keepingCapacity: true)
         for continuation in subscribers.values { continuation.yield(publication) }

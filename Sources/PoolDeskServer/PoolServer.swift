@@ -110,9 +110,9 @@ public enum PoolServer {
                         return
                     }
                     guard !connection.subscriptions.isEmpty else { continue }
-                    for message in connection.notifications(events: publication.events, engine: publication.engine, replica: publication.replica,
-                                                                     tick: publication.isTick) {
-                        try await outbound.write(.text(message.text))
+                    // Public channels are rendered once per publication for every subscriber (SharedNotifications).
+                    for text in notificationTexts(connection, publication) {
+                        try await outbound.write(.text(text))
                     }
                 }
             }

@@ -29,7 +29,9 @@ extension PoolServer {
         // Between clock steps (a commands-only group) only event-driven channels speak; tickers keep their pace.
         connection.subscriptions.sorted { $0.name < $1.name }.filter { publication.isTick || $0.isEventDriven }.compactMap { channel in
             func render(account: AccountID?) -> String? {
-                channel.notification(events: publication.events, engine: publication.engine, account: account, replica: publication.replica)
+                // The replica's data is encoded only for its channel, once per publication (the text is shared).
+                channel.notification(events: publication.events, engine: publication.engine, account: account,
+                                     replica: channel == .replica ? publication.replica : nil)
                     .map { channel.message(data: $0).text }
             }
             if channel.isPrivate { return render(account: connection.grant?.account) }
