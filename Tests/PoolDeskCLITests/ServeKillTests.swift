@@ -14,37 +14,13 @@ struct ServeKillTests {
 
     /// A running `pooldesk serve` and the port it listens on.
     struct Served {
-        var process: Process
-        var port: Int
+        var serve: ServeProcess
+        var process: Process { serve.process }
+        var port: Int { serve.port }
     }
 
     static func startServe(journal: String, home: URL) throws -> Served {
-        let process = Process()
-        process.executableURL = try TmuxSession.builtExecutable()
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--journal", journal, "--log-level", "error"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = home.path
-        environment["XDG_DATA_HOME"] = home.appendingPathComponent("data").path
-        environment["XDG_STATE_HOME"] = home.appendingPathComponent("state").path
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var ready = ""
-        // At most 200 reads: the ready line is one short line.
-        for _ in 0..<200 where !ready.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            ready += String(decoding: chunk, as: UTF8.self)
-        }
-        let marker = "listening on http://127.0.0.1:"
-        guard let range = ready.range(of: marker),
-              let port = Int(ready[range.upperBound...].prefix { $0.isNumber }) else {
-            process.terminate()
-            throw Failure("serve did not start: \(ready)")
-        }
-        return Served(process: process, port: port)
+        Served(serve: try ServeProcess(journal: journal, home: home))
     }
 
     struct Failure: Error, CustomStringConvertible {
