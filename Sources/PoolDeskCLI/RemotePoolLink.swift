@@ -186,11 +186,11 @@ final class RemotePoolLink: Sendable {
             } catch {
                 reason = Self.describe(error, url: displayName)
             }
-            let (ready, fatal) = shared.withLock { state -> (Bool, Bool) in
+            let ready = shared.withLock { state -> Bool in
                 state.outgoing?.finish()
                 state.outgoing = nil
                 state.pending.removeAll()
-                return (state.everReady, state.firstFailure != nil)
+                return state.everReady
             }
             if shared.withLock({ $0.stopped }) { break }
             if !ready {
@@ -198,7 +198,6 @@ final class RemotePoolLink: Sendable {
                 shared.withLock { if $0.firstFailure == nil { $0.firstFailure = reason } }
                 break
             }
-            _ = fatal
             attempt += 1
             let wait = Self.backoff(attempt: attempt - 1)
             logger.warning("connection to \(displayName) lost: \(reason); retrying in \(wait) s")
