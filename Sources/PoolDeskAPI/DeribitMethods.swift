@@ -75,6 +75,8 @@ public enum DeribitMethods {
     public static func handle(_ request: JSONRPCRequest, _ context: APIContext) -> Result<APIOutcome, APIError> {
         guard let handler = table[request.method] else { return .failure(.methodNotFound(request.method)) }
         if request.method.hasPrefix("private/"), context.account == nil {
+            // A token that was given but is not (or no longer) valid is said so, not mistaken for a missing one.
+            if request.params["access_token"] != nil { return .failure(.unauthorized("invalid or expired access_token")) }
             return .failure(.unauthorized("\(request.method) needs an access token (public/auth)"))
         }
         do {

@@ -95,13 +95,14 @@ struct ConnectCommand: ParsableCommand {
             link.stop()
             throw error
         }
-        let monitor = readOnly || driver.account == nil
+        // Without credentials, with --read-only, or with a viewer's credential (it may read but never trade).
+        let monitor = readOnly || driver.account == nil || !driver.mayTrade
         var state = DashboardState(
             deskAccount: driver.account?.id ?? RemoteDeskDriver.monitorAccount, marketCount: driver.engine.markets.count,
             readOnly: monitor, themeName: loadedTheme.name, availableThemes: catalog.list().map(\.name),
             slippage: CommandLineParser.parsePercent(slippage) ?? 0.01, connection: driver.status)
         for notice in driver.pendingNotices() { _ = DashboardReducer.reduce(&state, action: notice, engine: driver.engine) }
-        let who = driver.account.map { "as \($0.name)" } ?? "as a monitor (no credentials)"
+        let who = driver.account.map { "as \($0.name)\(driver.mayTrade ? "" : " (viewer: reads, never trades)")" } ?? "as a monitor (no credentials)"
         _ = DashboardReducer.reduce(&state, action: .notice(StatusMessage(
             "connected to \(address.display) \(who)\(monitor ? " · order keys off" : " · b buys the selected series") · ? shows every key",
             role: .info)), engine: driver.engine)

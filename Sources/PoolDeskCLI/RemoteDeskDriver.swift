@@ -17,6 +17,8 @@ final class RemoteDeskDriver: DeskDriver {
     private(set) var sequence: Int64
     /// The account orders are sent for (nil: a monitor).
     private(set) var account: (id: AccountID, name: String)?
+    /// False when the token may only read (a `viewer`): the dashboard is a monitor of its account.
+    private(set) var mayTrade = true
     private(set) var status: ConnectionStatus
     /// Orders sent and not yet answered, by label; those outstanding when the line drops are asked about by label
     /// after the reconnection — never sent again.
@@ -105,6 +107,8 @@ final class RemoteDeskDriver: DeskDriver {
                 awaitingReplica = false
                 requestReplica()
             }
+        case .mayTrade(let allowed):
+            mayTrade = allowed
         case .account(let id, let name):
             account = (id, name)
             status.account = name
@@ -217,6 +221,7 @@ final class RemoteDeskDriver: DeskDriver {
 
     func submit(_ command: EngineCommand) -> Result<[EngineEvent], DeskRefusal> {
         guard let account else { return .failure(DeskRefusal("monitor: no account to trade with (connect with credentials)")) }
+        guard mayTrade else { return .failure(DeskRefusal("this credential may read but not trade (viewer)")) }
         guard status.isLive else { return .failure(DeskRefusal(status.orderRefusal ?? "not connected")) }
         guard let request = Self.request(for: command, account: account.id, engine: engine) else {
             return .failure(DeskRefusal("\(command.summary) is not available on a served pool"))

@@ -16,6 +16,9 @@ enum LinkMessage: Sendable {
     case catchUp(serverID: String, [ReplicaEntry])
     /// The authenticated account (from `private/get_account_summary`).
     case account(id: AccountID, name: String)
+    /// What the token may do, from `public/auth`'s `scope`: false for a viewer (`trade:read`), whose dashboard is a
+    /// monitor.
+    case mayTrade(Bool)
     /// The server's answer to an order sent with `label`.
     case orderReply(label: String, Result<JSONValue, APIError>)
     /// The server's answer to `private/get_order_state_by_label` for `label`.
@@ -192,7 +195,10 @@ final class RemotePoolLink: Sendable {
                 state.pending.removeAll()
                 return state.everReady
             }
-            if shared.withLock({ $0.stopped }) { break }
+            if shared.withLock({ $0.stopped }) {
+                if ready { post(.phase(.disconnected(reason: reason, retryInSeconds: nil))) }
+                break
+            }
             if !ready {
                 // Before the screen opens, the first failure ends `connect` with one line (exit 2).
                 shared.withLock { if $0.firstFailure == nil { $0.firstFailure = reason } }
@@ -290,11 +296,21 @@ final class RemotePoolLink: Sendable {
         }()
         switch purpose {
         case .auth:
-            if case .failure(let error) = outcome {
+            switch outcome {
+            case .failure(let error):
                 let message = "the server refused the credentials for \(credentials?.clientID ?? "?"): \(error.reasonText)"
-                shared.withLock { if !$0.everReady && $0.firstFailure == nil { $0.firstFailure = message } }
-                post(.fatal(message))
+                shared.withLock { state in
+                    if !state.everReady && state.firstFailure == nil { state.firstFailure = message }
+                    // Refused after they worked (revoked): retrying would only spend this address's login budget,
+                    // which other users behind it share. The dashboard stays open, disconnected, and says so.
+                    if state.everReady { state.stopped = true }
+                }
+                post(.fatal(message + " — not retrying (revoked?); quit and connect again once it is fixed"))
                 throw LinkError(message: message)
+            case .success(let result):
+                if case .string(let scope)? = result["scope"] {
+                    post(.mayTrade(scope.split(separator: " ").contains("trade:read_write")))
+                }
             }
         case .summary:
             if case .success(let result) = outcome, case .number(let index)? = result["id"], let account = Int(exactly: index) {

@@ -87,6 +87,16 @@ struct APIConnectionTests {
         #expect(h.engine.positions(of: scenario.deskAccount).isEmpty)
     }
 
+    @Test("a token that is not valid is called invalid, not missing")
+    func invalidToken() throws {
+        var (h, _, _, _) = try harness()
+        let missing = h.send(#"{"id":1,"method":"private/get_positions","params":{}}"#)
+        #expect(missing.response["error"]?["data"]?["reason"] == "private/get_positions needs an access token (public/auth)")
+        let invalid = h.send(#"{"id":2,"method":"private/get_positions","params":{"access_token":"xyz"}}"#)
+        #expect(invalid.response["error"]?["code"] == 13_009)
+        #expect(invalid.response["error"]?["data"]?["reason"] == "invalid or expired access_token")
+    }
+
     @Test("subscriptions: public channels for anyone, private ones after auth, a cap, unsubscribe_all")
     func subscriptions() throws {
         var (h, trader, _, instrument) = try harness()

@@ -161,6 +161,20 @@ struct RemoteDeskDriverTests {
         #expect(driver.inFlight.isEmpty)
     }
 
+    @Test("a viewer's credential makes a monitor: nothing is sent")
+    func viewerSendsNothing() throws {
+        let (driver, link, engine) = makeDriver()
+        var ignored: [EngineEvent] = []
+        driver.take(.mayTrade(false), into: &ignored)
+        let series = try #require(engine.liveBoards(market: MarketID(0)).first?.calls.first)
+        guard case .failure(let refusal) = driver.submit(.placeOrder(Order(account: scenario.deskAccount, series: series, side: .buy, quantity: Quantity(1)))) else {
+            Issue.record("a viewer's order was sent")
+            return
+        }
+        #expect(refusal.message.contains("viewer"))
+        #expect(link.sent.isEmpty)
+    }
+
     @Test("the three answers about a lost order: filled, refused, never arrived")
     func resolutions() {
         let order = RemoteDeskDriver.InFlightOrder(summary: "buy 1 BTC-X", currency: "BTC")

@@ -24,7 +24,8 @@ enum HeaderView {
         put(" \(NumberFormat.fixed(state.tickRate, decimals: 0)) t/s ", .muted)
         if let connection = state.connection {
             // Who and where: the server, the account (or a monitor), and how far away it is.
-            put(" \(connection.server) · \(connection.account ?? "monitor")", .header)
+            // Narrow screens keep the account and the round trip; the server's address goes first.
+            put(compact ? " \(connection.account ?? "monitor")" : " \(connection.server) · \(connection.account ?? "monitor")", .header)
             if connection.isLive, let rtt = connection.roundTripMilliseconds {
                 put(" \(NumberFormat.fixed(rtt, decimals: rtt < 10 ? 1 : 0)) ms ", .muted)
             }
