@@ -92,6 +92,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `pooldesk connect` and `pooldesk bench serve`'s clients (ws:// and wss:// through swift-nio-ssl).
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 // `pooldesk bench serve` and `bench-connect`: the service group they run the server in.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

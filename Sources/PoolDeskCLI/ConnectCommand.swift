@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOSSL
 import PoolDeskAPI
 import PoolDeskTerminal
 import PoolDeskUI
@@ -45,6 +46,9 @@ struct ConnectCommand: ParsableCommand {
     @Option(help: "Price protection: the worst total an order accepts, as a percentage past its preview (0%–50%, default 1%).")
     var slippage: String = "1%"
 
+    @Option(name: .customLong("ca-file"), help: "PEM certificates to trust for wss:// besides the system's (a self-signed server, a private CA).")
+    var caFile: String?
+
     @Option(help: "Seconds to wait for the server before giving up (1–120, default 10).")
     var timeout: Double = 10
 
@@ -56,7 +60,23 @@ struct ConnectCommand: ParsableCommand {
         guard let tolerance = CommandLineParser.parsePercent(slippage), DashboardState.slippageRange.contains(tolerance) else {
             throw ValidationError("--slippage must be a percentage within 0%–50%, got \(slippage)")
         }
-        _ = try ServerAddress.parse(url)
+        let address = try ServerAddress.parse(url)
+        if caFile != nil && !address.secure { throw ValidationError("--ca-file applies to wss:// servers only") }
+    }
+
+    /// The TLS configuration for `--ca-file` (nil: the system's trusted roots), or a one-line reason it cannot be used.
+    static func tls(caFile: String?) throws -> TLSConfiguration? {
+        guard let caFile else { return nil }
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(caFile)
+        } catch {
+            throw PoolDeskError("--ca-file \(caFile): not a readable PEM certificate file")
+        }
+        guard !certificates.isEmpty else { throw PoolDeskError("--ca-file \(caFile): holds no certificate") }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.trustRoots = .certificates(certificates)
+        return configuration
     }
 
     func run() throws {
@@ -68,7 +88,9 @@ struct ConnectCommand: ParsableCommand {
         let loadedTheme = try DeskTerminal.loadTheme(theme, from: catalog)
         let logger = SessionLog.open(environment: environment)
         logger.info("connect: \(address.webSocketURL) as \(credentials?.clientID ?? "monitor") read-only=\(readOnly)")
-        let link = RemotePoolLink(url: address.webSocketURL, displayName: address.display, credentials: credentials, logger: logger)
+        let tls = try Self.tls(caFile: caFile)
+        let link = RemotePoolLink(url: address.webSocketURL, displayName: address.display, credentials: credentials, logger: logger,
+                                  tlsConfiguration: tls)
         link.start()
         // Everything that can be wrong before the screen opens is one line and exit 2.
         if let failure = link.waitUntilReady(timeout: timeout) {
@@ -146,6 +168,10 @@ struct ServerAddress: Hashable {
         guard components.query == nil, components.fragment == nil, components.user == nil else { throw bad }
         let path = components.path.isEmpty || components.path == "/" ? "/ws/api/v2" : components.path
         guard path == "/ws/api/v2" else { throw ValidationError("'\(text)': the API lives at /ws/api/v2; give the server as ws://HOST:PORT") }
+        // TLS names the server it checks (SNI), and an IP address cannot be one: wss:// needs the certificate's name.
+        if secure, host.contains(":") || host.split(separator: ".").allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
+            throw ValidationError("wss:// needs the server's host name as its certificate names it (e.g. wss://localhost:PORT), not an IP address")
+        }
         let port = components.port ?? (secure ? 443 : 8750)
         let hostText = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return ServerAddress(webSocketURL: "\(secure ? "wss" : "ws")://\(hostText):\(port)\(path)", display: "\(hostText):\(port)", secure: secure)

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdWSClient
 import Logging
+import NIOSSL
 import PoolDeskAPI
 import PoolDeskUI
 import PoolEngine
@@ -45,6 +46,8 @@ final class RemotePoolLink: Sendable {
     let displayName: String
     let credentials: ClientCredentials?
     let logger: Logger
+    /// TLS for `wss://` (nil: the system's trusted roots).
+    let tlsConfiguration: TLSConfiguration?
 
     /// A silent server for this long is a lost connection (the link pings twice a second, so the DISCONNECTED badge
     /// shows within two seconds). Tests on a loaded machine pass a longer one.
@@ -79,8 +82,10 @@ final class RemotePoolLink: Sendable {
 
     private let shared = Mutex(Shared())
 
-    init(url: String, displayName: String, credentials: ClientCredentials?, logger: Logger, silenceLimit: Double = RemotePoolLink.defaultSilenceLimit) {
+    init(url: String, displayName: String, credentials: ClientCredentials?, logger: Logger, silenceLimit: Double = RemotePoolLink.defaultSilenceLimit,
+         tlsConfiguration: TLSConfiguration? = nil) {
         self.silenceLimit = silenceLimit
+        self.tlsConfiguration = tlsConfiguration
         self.url = url
         self.displayName = displayName
         self.credentials = credentials
@@ -180,7 +185,8 @@ final class RemotePoolLink: Sendable {
                 configuration.maxFrameSize = Self.maximumMessageBytes
                 // A session ended by silence must not wait long for a close handshake the server may never answer.
                 configuration.closeTimeout = .seconds(1)
-                let close = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
+                let close = try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tlsConfiguration,
+                                                              logger: logger) { inbound, outbound, _ in
                     try await self.session(inbound: inbound, outbound: outbound)
                 }
                 if let close, let text = close.reason, !text.isEmpty { reason = "closed by the server: \(text)" }
@@ -358,6 +364,15 @@ final class RemotePoolLink: Sendable {
         let lower = text.lowercased()
         if lower.contains("connection refused") || lower.contains("econnrefused") {
             return "cannot connect to \(url): connection refused (is `pooldesk serve` running there?)"
+        }
+        if lower.contains("certificate_verify_failed") {
+            return "TLS with \(url) failed: its certificate is not trusted here (a self-signed or private CA certificate needs --ca-file PEM)"
+        }
+        if lower.contains("hostname") && lower.contains("mismatch") || lower.contains("unable to validate") {
+            return "TLS with \(url) failed: its certificate does not name this host"
+        }
+        if lower.contains("wrong_version_number") || lower.contains("unexpected eof") {
+            return "TLS with \(url) failed: the server does not speak TLS there (try ws://)"
         }
         if lower.contains("ssl") || lower.contains("tls") || lower.contains("handshake") || lower.contains("certificate") {
             return "TLS with \(url) failed: \(text.prefix(160))"

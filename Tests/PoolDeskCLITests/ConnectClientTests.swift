@@ -233,6 +233,9 @@ struct ConnectClientTests {
         #expect(throws: (any Error).self) { try ServerAddress.parse("ws://:8750") }
         #expect(try ServerAddress.parse("127.0.0.1:8750").webSocketURL == "ws://127.0.0.1:8750/ws/api/v2")
         #expect(try ServerAddress.parse("wss://pool.example:9000/").webSocketURL == "wss://pool.example:9000/ws/api/v2")
+        #expect(throws: (any Error).self) { try ServerAddress.parse("wss://127.0.0.1:9000") }
+        #expect(throws: PoolDeskError.self) { try ConnectCommand.tls(caFile: "/nonexistent/ca.pem") }
+        #expect(try ConnectCommand.tls(caFile: nil) == nil)
     }
 
     @Test("a price that moved past the slippage limit is refused by the server, in its words, and nothing is filled")
