@@ -55,6 +55,11 @@ extension Engine {
         case .setHedging(let enabled):
             pool.hedgingEnabled = enabled
             emit(.hedgingChanged(enabled: enabled), into: &events)
+        case .placeStrategy(let order):
+            // PLACEHOLDER until the strategy engine lands.
+            reject(.invalidQuantity, order.account, "strategies are not available yet", into: &events)
+        case .closeStrategy(let account, _, _):
+            reject(.noPosition, account, "strategies are not available yet", into: &events)
         }
     }
 

@@ -54,6 +54,11 @@ public enum EngineCommand: Codable, Hashable, Sendable {
     case withdraw(account: AccountID, shares: Shares)
     /// Turns the pool's delta hedger on or off.
     case setHedging(enabled: Bool)
+    /// Buys or sells a multi-leg strategy: every leg fills or none does.
+    case placeStrategy(StrategyOrder)
+    /// Closes every leg of a strategy the account holds as one order, at a net premium no worse than `limitNetPremium`
+    /// (signed as ``StrategyOrder/limitNetPremium``; nil for none).
+    case closeStrategy(account: AccountID, strategy: StrategyID, limitNetPremium: Money?)
 }
 
 extension EngineCommand {
@@ -67,6 +72,8 @@ extension EngineCommand {
         case .deposit: "deposit"
         case .withdraw: "withdraw"
         case .setHedging: "setHedging"
+        case .placeStrategy: "placeStrategy"
+        case .closeStrategy: "closeStrategy"
         }
     }
 
@@ -79,6 +86,8 @@ extension EngineCommand {
         case .withdraw(_, let shares): "the withdrawal of \(shares) shares"
         case .fund, .openAccount: "the account change"
         case .setHedging(let enabled): "hedge \(enabled ? "on" : "off")"
+        case .placeStrategy(let order): "the \(order.name) (\(order.size.plainText))"
+        case .closeStrategy: "the strategy close"
         }
     }
 
@@ -88,6 +97,8 @@ extension EngineCommand {
         case .openAccount, .setHedging: nil
         case .fund(let account, _), .closePosition(let account, _, _, _), .deposit(let account, _), .withdraw(let account, _): account
         case .placeOrder(let order): order.account
+        case .placeStrategy(let order): order.account
+        case .closeStrategy(let account, _, _): account
         }
     }
 
@@ -109,6 +120,8 @@ extension EngineCommand {
         case .deposit(_, let amount): return check(amount, "amount")
         case .withdraw(_, let shares): return check(shares, "shares")
         case .setHedging: return nil
+        case .placeStrategy(let order): return check(order.size, "size") ?? check(order.limitNetPremium, "limit")
+        case .closeStrategy(_, _, let limit): return check(limit, "limit")
         }
     }
 }
