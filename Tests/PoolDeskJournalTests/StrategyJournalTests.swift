@@ -7,10 +7,9 @@ import Testing
 /// strategies compared), resumes with its strategies, and exports the legs' fills and the strategy records.
 @Suite("Journal: strategies")
 struct StrategyJournalTests {
-    @Test("a journaled session with strategies verifies, resumes and exports")
-    func journaledStrategiesVerifyResumeAndExport() throws {
-        let folder = try TemporaryFolder()
-        let path = folder.path("strategies.sqlite")
+    /// Records a session with two strategies, a refused one, a leg close and a whole close; returns what the desk
+    /// holds at the end (the journal is closed and released when this returns).
+    static func record(path: String) throws -> (desk: AccountID, held: [StrategyHolding]) {
         var configuration = EngineConfiguration()
         configuration.amm.minimumAbsoluteDelta = 0
         let (journal, scenario) = try SessionJournal.create(
@@ -60,14 +59,23 @@ struct StrategyJournalTests {
         let held = engine.strategies(of: desk)
         #expect(held.count == 1 && held.first?.name == "straddle")
         try journal.close(engine: engine)
+        return (desk, held)
+    }
 
+    @Test("a journaled session with strategies verifies, resumes and exports")
+    func journaledStrategiesVerifyResumeAndExport() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("strategies.sqlite")
+        let (desk, held) = try Self.record(path: path)
         let summary = try JournalVerifier.verify(path: path)
         #expect(summary.snapshotsChecked >= 2)
         #expect(summary.commands == 5)
 
-        let recovered = try SessionJournal.resume(at: path)
-        #expect(recovered.engine.strategies(of: desk) == held)
-        try recovered.journal.close(engine: recovered.engine)
+        do {
+            let recovered = try SessionJournal.resume(at: path)
+            #expect(recovered.engine.strategies(of: desk) == held)
+            try recovered.journal.close(engine: recovered.engine)
+        }
 
         var csv = ""
         try JournalExport.export(path: path, format: .csv, account: "desk") { csv += $0 }

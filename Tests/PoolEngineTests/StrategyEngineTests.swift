@@ -13,7 +13,7 @@ struct StrategyEngineTests {
         var desk = try StrategyDesk()
         let short = desk.call(0), long = desk.call(1)
         let width = desk.strike(long) - desk.strike(short)
-        #expect(width == Money(100))
+        #expect(width == Money(50))
         let balanceBefore = desk.balance
         let events = desk.engine.apply(.placeStrategy(desk.order([(short, .sell, 1), (long, .buy, 1)], size: Quantity(2), name: "call spread")))
         let fills = events.fills
@@ -209,16 +209,16 @@ struct StrategyEngineTests {
     func closedLegByLegFreesTheRightAmounts() throws {
         var desk = try StrategyDesk()
         let longPut = desk.put(-2), shortPut = desk.put(-1), shortCall = desk.call(1), longCall = desk.call(3)
-        // Wings: puts 100 wide, calls 200 wide.
-        #expect(desk.strike(shortPut) - desk.strike(longPut) == Money(100))
-        #expect(desk.strike(longCall) - desk.strike(shortCall) == Money(200))
+        // Wings: puts 50 wide, calls 100 wide.
+        #expect(desk.strike(shortPut) - desk.strike(longPut) == Money(50))
+        #expect(desk.strike(longCall) - desk.strike(shortCall) == Money(100))
         let size = Quantity(micros: 1_500_000)
         let opened = desk.engine.apply(.placeStrategy(desk.order([(longPut, .buy, 1), (shortPut, .sell, 1), (shortCall, .sell, 1), (longCall, .buy, 1)],
                                                                    size: size, name: "iron condor")))
         try #require(opened.fills.count == 4, "\(opened.map(\.payload))")
         let id = try #require(desk.engine.strategies(of: desk.trader).first?.id)
         // The wider wing × size.
-        #expect(desk.engine.strategy(id)?.collateral == Money(300))
+        #expect(desk.engine.strategy(id)?.collateral == Money(150))
 
         /// Closes part of one leg and checks the collateral held after and the balance change.
         func closeLeg(_ series: SeriesID, _ quantity: Quantity?, holds expected: Money, sourceLocation: SourceLocation = #_sourceLocation) throws -> [EngineEvent] {
@@ -236,13 +236,13 @@ struct StrategyEngineTests {
             #expect(desk.engine.checkInvariants().isEmpty, sourceLocation: sourceLocation)
             return events
         }
-        // 0.5 of the short call back: 1 short call against 1.5 long calls → the call wing owes 200 × 1 = 200.
-        let first = try closeLeg(shortCall, Quantity(micros: 500_000), holds: Money(200))
+        // 0.5 of the short call back: 1 short call against 1.5 long calls → the call wing owes 100 × 1 = 100.
+        let first = try closeLeg(shortCall, Quantity(micros: 500_000), holds: Money(100))
         #expect(first.strategyActivities.first?.kind == "strategyChanged")
         #expect(first.strategyActivities.first?.activity.cause == .legClosed)
-        #expect(first.strategyActivities.first?.activity.collateralChange == Money(-100))
-        // The rest of the short call: only the put spread can owe, 100 × 1.5.
-        _ = try closeLeg(shortCall, nil, holds: Money(150))
+        #expect(first.strategyActivities.first?.activity.collateralChange == Money(-50))
+        // The rest of the short call: only the put spread can owe, 50 × 1.5.
+        _ = try closeLeg(shortCall, nil, holds: Money(75))
         // The short put: two longs left, nothing to owe.
         _ = try closeLeg(shortPut, nil, holds: .zero)
         #expect(desk.engine.strategy(id)?.maximumLoss != nil)
@@ -408,7 +408,7 @@ struct StrategyEngineTests {
         let events = desk.engine.apply(.placeStrategy(order))
         let holding = try #require(desk.engine.strategies(of: desk.trader).first)
         #expect(preview.legs.map(\.fill) == events.fills.map(Optional.some))
-        #expect(preview.collateral == holding.collateral && preview.collateral == Money(200))
+        #expect(preview.collateral == holding.collateral && preview.collateral == Money(100))
         #expect(preview.maximumLoss == holding.maximumLoss)
         #expect(preview.netCashFlow == events.strategyActivities.first?.activity.netPremium)
         #expect(preview.balanceAfter == desk.balance)
