@@ -108,6 +108,8 @@ struct PropertyInvariantTests {
             session.includesStrategies = true
             Self.run(&session, steps: 200, seed: seed)
             #expect(session.fills > 0)
+            #expect(session.strategiesOpened > 0, "seed \(seed): no strategy filled")
+            #expect(session.strategiesChanged > 0, "seed \(seed): no strategy closed, settled or liquidated")
         }
     }
 

@@ -13,6 +13,9 @@ struct RandomSession {
     var fills = 0
     var rejections = 0
     var advances = 0
+    /// Strategy events seen: opened, and changed or closed (by a close, a settlement or a liquidation).
+    var strategiesOpened = 0
+    var strategiesChanged = 0
     let maximumAdvance: SimDuration
     /// Whether steps include strategy orders and closes (off by default, so the other properties' seeds replay the
     /// sessions they always did).
@@ -84,6 +87,8 @@ struct RandomSession {
             case .positionSettled(let settlement): settledPairs["\(settlement.account.index)/\(settlement.series.index)/\(settlement.strategy?.index ?? -1)", default: 0] += 1
             case .orderFilled: fills += 1
             case .orderRejected: rejections += 1
+            case .strategyOpened: strategiesOpened += 1
+            case .strategyChanged, .strategyClosed: strategiesChanged += 1
             default: break
             }
         }
