@@ -45,6 +45,8 @@ public struct DashboardCommand: ParsableCommand {
     @Option(help: "Price protection: the worst total an order accepts, as a percentage past its preview (0%–50%, default 1%).")
     var slippage: String = "1%"
 
+    @OptionGroup var priceOptions: PriceOptions
+
     public init() {}
 
     public func validate() throws {
@@ -66,7 +68,16 @@ public struct DashboardCommand: ParsableCommand {
         let loadedTheme = try DeskTerminal.loadTheme(theme, from: catalog)
         var participants = ParticipantConfiguration(count: bots ?? (demo ? 40 : 20))
         if demo { participants.meanActionInterval = .minutes(4) }
-        let opened = readOnly ? try openForWatching() : try openJournal(participants: participants)
+        // Recorded prices are read and checked before anything is opened: a bad file is one line and exit 2.
+        var configuration = EngineConfiguration()
+        var gapWarnings: [String] = []
+        if priceOptions.isGiven {
+            let applied = try priceOptions.sources().apply(to: configuration)
+            configuration = applied.configuration
+            gapWarnings = applied.warnings
+            for warning in gapWarnings { writeStandardError("pooldesk: warning: \(warning)\n") }
+        }
+        let opened = readOnly ? try openForWatching() : try openJournal(participants: participants, configuration: configuration)
         // A resumed session's newest events refill the log; the status line then says where the session stands.
         var state = DashboardState(
             deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
@@ -84,7 +95,10 @@ public struct DashboardCommand: ParsableCommand {
         }
         _ = DashboardReducer.reduce(&state, action: .notice(StatusMessage(opened.resumed
             ? opened.note
-            : "seed \(opened.seed) · b buys the selected series · ? shows every key", role: .info)), engine: opened.engine)
+            : gapWarnings.isEmpty ? "seed \(opened.seed) · b buys the selected series · ? shows every key"
+            : "seed \(opened.seed) · \(Plural.count(gapWarnings.count, "gap")) in the price files bridged (printed on exit and in the log)",
+            role: gapWarnings.isEmpty ? .info : .warning)), engine: opened.engine)
+        for warning in gapWarnings { logger.warning("\(warning)") }
         logger.info("dashboard starting: journal=\(opened.path) seed=\(opened.seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name) read-only=\(readOnly)")
         let terminal = try DeskTerminal.open(theme: loadedTheme, catalog: catalog, ascii: ascii, environment: environment)
         // Watching: the clock stays where the journal ends; simulating on would show a future the writer never had.
@@ -102,11 +116,14 @@ public struct DashboardCommand: ParsableCommand {
             throw PoolDeskError("\(error)")
         }
         logger.info("dashboard stopped")
+        // The alternate screen hid the warnings printed before it opened.
+        for warning in gapWarnings { writeStandardError("pooldesk: warning: \(warning)\n") }
         if TerminalSignals.pendingTermination { TerminalSignals.exitForPendingSignal() }
     }
 
     /// `--bots applies`, `--demo applies` or `--bots and --demo apply`: the flags given that only shape a new session.
     var newSessionOnlyFlag: String? {
+        if priceOptions.isGiven { return "--prices applies" }
         switch (bots != nil, demo) {
         case (true, true): "--bots and --demo apply"
         case (true, false): "--bots applies"
@@ -117,8 +134,8 @@ public struct DashboardCommand: ParsableCommand {
 
     /// The journaled session to run: `--journal PATH` (resumed or created), a new one for `--new`/`--seed`,
     /// else the last session. A bad journal is one line and exit code 2, and is never overwritten.
-    private func openJournal(participants: ParticipantConfiguration) throws -> DashboardStart {
-        let parameters = SessionParameters(seed: seed ?? 1, participants: participants)
+    private func openJournal(participants: ParticipantConfiguration, configuration: EngineConfiguration) throws -> DashboardStart {
+        let parameters = SessionParameters(seed: seed ?? 1, configuration: configuration, participants: participants)
         let path: String
         if let journal {
             if FileManager.default.fileExists(atPath: journal) && (new || seed != nil) {

@@ -92,6 +92,12 @@ public enum EventLogFormatter {
             return LogEntry(time: time, text: "pool hedging \(enabled ? "on" : "off")", role: .info, isDesk: true)
         case .insolvency(let amount, let detail):
             return LogEntry(time: time, text: "INSOLVENCY \(NumberFormat.money(micros: amount.micros)): \(detail)", role: .danger, isDesk: false)
+        case .shocked(let market, let spotMove, let volatilityShift, let spot, let level):
+            var moves: [String] = []
+            if spotMove != 0 { moves.append("spot \(NumberFormat.signed(spotMove * 100, decimals: 1))% to \(NumberFormat.fixed(spot))") }
+            if volatilityShift != 0 { moves.append("IV \(NumberFormat.signed(volatilityShift * 100, decimals: 1)) points to \(NumberFormat.percent(level))") }
+            return LogEntry(time: time, text: "SHOCK \(symbol(market)): \(moves.isEmpty ? "no change" : moves.joined(separator: ", "))",
+                            role: .warning, isDesk: false)
         case .accountOpened, .accountFunded:
             return nil
         }

@@ -60,6 +60,8 @@ extension Engine {
             reject(.invalidQuantity, order.account, "strategies are not available yet", into: &events)
         case .closeStrategy(let account, _, _):
             reject(.noPosition, account, "strategies are not available yet", into: &events)
+        case .shock(let market, let spotMove, let volatilityShift):
+            shock(market: market, spotMove: spotMove, volatilityShift: volatilityShift, into: &events)
         }
     }
 
@@ -116,10 +118,7 @@ extension Engine {
     mutating func tick(into events: inout [EngineEvent]) {
         time += configuration.tickInterval
         statistics.ticks += 1
-        let years = configuration.tickInterval.years
-        for index in markets.indices {
-            PriceProcess.step(&markets[index], configuration: configuration.markets[index], years: years, random: &random)
-        }
+        stepMarkets(years: configuration.tickInterval.years)
         if time >= nextHistorySample { sampleHistory() }
         if earliestExpiry <= time {
             settleExpiredBoards(into: &events)

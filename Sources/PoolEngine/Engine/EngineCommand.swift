@@ -59,6 +59,13 @@ public enum EngineCommand: Codable, Hashable, Sendable {
     /// Closes every leg of a strategy the account holds as one order, at a net premium no worse than `limitNetPremium`
     /// (signed as ``StrategyOrder/limitNetPremium``; nil for none).
     case closeStrategy(account: AccountID, strategy: StrategyID, limitNetPremium: Money?)
+    /// A stress shock to one market, now: the spot moves by `spotMove` (relative: −0.2 is −20%; on a recorded market
+    /// every later price of its path moves with it) and the implied volatility by `volatilityShift` (absolute: 0.4 is
+    /// +40 vol points, on the live boards' base IV and on the level the market is steered to, where it stays until
+    /// shifted back). Then risk is refreshed and halts, liquidations and queued withdrawals run as at a refresh.
+    /// `spotMove` must be above −1 and at most ``maximumShockSpotMove``; `volatilityShift` within
+    /// ±``maximumShockVolatilityShift``.
+    case shock(market: MarketID, spotMove: Double, volatilityShift: Double)
 }
 
 extension EngineCommand {
@@ -74,6 +81,7 @@ extension EngineCommand {
         case .setHedging: "setHedging"
         case .placeStrategy: "placeStrategy"
         case .closeStrategy: "closeStrategy"
+        case .shock: "shock"
         }
     }
 
@@ -88,13 +96,14 @@ extension EngineCommand {
         case .setHedging(let enabled): "hedge \(enabled ? "on" : "off")"
         case .placeStrategy(let order): "the \(order.name) (\(order.size.plainText))"
         case .closeStrategy: "the strategy close"
+        case .shock(_, let move, let shift): "the shock (spot \(move * 100)%, vol \(shift * 100) points)"
         }
     }
 
     /// The account the command acts for (nil for pool-wide commands and new accounts).
     public var account: AccountID? {
         switch self {
-        case .openAccount, .setHedging: nil
+        case .openAccount, .setHedging, .shock: nil
         case .fund(let account, _), .closePosition(let account, _, _, _), .deposit(let account, _), .withdraw(let account, _): account
         case .placeOrder(let order): order.account
         case .placeStrategy(let order): order.account
@@ -122,8 +131,21 @@ extension EngineCommand {
         case .setHedging: return nil
         case .placeStrategy(let order): return check(order.size, "size") ?? check(order.limitNetPremium, "limit")
         case .closeStrategy(_, _, let limit): return check(limit, "limit")
+        case .shock(_, let move, let shift):
+            guard move.isFinite, move > -1, move <= Self.maximumShockSpotMove else {
+                return Rejection(.outOfRange, "a spot shock must be above -100% and at most +\(Int(Self.maximumShockSpotMove * 100))%")
+            }
+            guard shift.isFinite, abs(shift) <= Self.maximumShockVolatilityShift else {
+                return Rejection(.outOfRange, "a volatility shock must be within ±\(Int(Self.maximumShockVolatilityShift * 100)) points")
+            }
+            return nil
         }
     }
+
+    /// Largest upward spot shock (+1000%).
+    public static let maximumShockSpotMove = 10.0
+    /// Largest volatility shock either way (500 vol points).
+    public static let maximumShockVolatilityShift = 5.0
 }
 
 /// Why an order or request was refused.

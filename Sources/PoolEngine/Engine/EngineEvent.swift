@@ -24,6 +24,9 @@ public enum EventPayload: Codable, Hashable, Sendable {
     case haltEnded(Halt)
     case hedgingChanged(enabled: Bool)
     case insolvency(amount: Money, detail: String)
+    /// A stress shock was applied to `market`: the spot moved by `spotMove` (relative) to `spot`, and the implied
+    /// volatility by `volatilityShift` (absolute), leaving the market's level at `impliedVolatility`.
+    case shocked(market: MarketID, spotMove: Double, volatilityShift: Double, spot: Double, impliedVolatility: Double)
 }
 
 /// An executed order: price, fee, IV before and after, utilization after.
@@ -103,6 +106,7 @@ extension EventPayload {
         case .haltEnded: "haltEnded"
         case .hedgingChanged: "hedgingChanged"
         case .insolvency: "insolvency"
+        case .shocked: "shocked"
         }
     }
 
@@ -115,7 +119,7 @@ extension EventPayload {
         case .orderFilled(let fill): fill.account
         case .positionSettled(let settlement): settlement.account
         case .liquidated(let liquidation): liquidation.account
-        case .boardListed, .boardSettled, .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency: nil
+        case .boardListed, .boardSettled, .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency, .shocked: nil
         }
     }
 
@@ -127,7 +131,7 @@ extension EventPayload {
         case .positionSettled(let settlement): settlement.series
         case .liquidated(let liquidation): liquidation.series
         case .accountOpened, .accountFunded, .boardListed, .deposited, .withdrawalQueued, .withdrawn, .boardSettled,
-             .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency: nil
+             .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency, .shocked: nil
         }
     }
 }
