@@ -124,7 +124,7 @@ public struct DashboardCommand: ParsableCommand {
     /// `--bots applies`, `--demo applies` or `--bots and --demo apply`: the flags given that only shape a new session.
     var newSessionOnlyFlag: String? {
         if priceOptions.isGiven { return "--prices applies" }
-        switch (bots != nil, demo) {
+        return switch (bots != nil, demo) {
         case (true, true): "--bots and --demo apply"
         case (true, false): "--bots applies"
         case (false, true): "--demo applies"

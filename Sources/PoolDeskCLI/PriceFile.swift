@@ -41,7 +41,8 @@ enum PriceFileReader {
         func fail(_ line: Int, _ field: String, _ problem: String) -> PriceFileProblem {
             PriceFileProblem(file: file, line: line, field: field, problem: problem)
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // "\r\n" is one Character in Swift: split on any line break, so CRLF files read like LF ones.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         if let first = lines.first, first.hasPrefix("\u{FEFF}") { lines[0] = first.dropFirst() }
         // Header: the first line that is not blank or a comment.
         guard let headerIndex = lines.firstIndex(where: { !isSkipped($0) }) else { throw fail(1, "header", "empty file: no header line") }

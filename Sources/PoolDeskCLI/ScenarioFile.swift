@@ -54,7 +54,7 @@ enum ScenarioFile {
         func fail(_ line: Int, _ word: String, _ problem: String) -> PoolDeskError {
             PoolDeskError("\(file):\(line): \(word): \(problem)")
         }
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = offset + 1
             let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
