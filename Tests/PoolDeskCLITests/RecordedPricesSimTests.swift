@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import PoolDeskUI
 import PoolEngine
 import Testing
 @testable import PoolDeskCLI
@@ -52,6 +54,24 @@ struct RecordedPricesSimTests {
         let second = try run()
         #expect(try JSONSerialization.data(withJSONObject: first, options: [.sortedKeys])
             == JSONSerialization.data(withJSONObject: second, options: [.sortedKeys]))
+    }
+
+    @Test("the dashboard's driver says once that history ended, when the recorded prices run out")
+    func historyEndedNotice() throws {
+        let sources = RecordedSources(prices: [.init(symbol: "BTC", name: "btc.csv", text: try Fixture.text("btc_usdt_1h_2021-04-19_gap.csv"))])
+        var engine = Engine(configuration: try sources.apply(to: EngineConfiguration()).configuration, seed: 1)
+        let driver = EmbeddedDeskDriver(engine: engine, journal: nil, logger: Logger(label: "test"))
+        #expect(driver.pendingNotices().isEmpty)
+        _ = engine.advance(to: SimTime(year: 2021, month: 4, day: 20, hour: 8))
+        let ended = EmbeddedDeskDriver(engine: engine, journal: nil, logger: Logger(label: "test"))
+        let notices = ended.pendingNotices()
+        guard case .notice(let message) = notices.first else {
+            Issue.record("no notice: \(notices)")
+            return
+        }
+        #expect(message.text == "history ended: BTC holds the last recorded close")
+        #expect(ended.pendingNotices().isEmpty)
+        #expect(engine.markets[0].spot == 54_410.57)
     }
 
     @Test("a journaled sim on recorded prices records them in its configuration and resumes on them")
