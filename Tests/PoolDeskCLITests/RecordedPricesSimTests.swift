@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PoolDeskJournal
 import PoolDeskUI
 import PoolEngine
 import Testing
@@ -83,6 +84,7 @@ struct RecordedPricesSimTests {
         _ = try SimCommand.parse(["--prices", "BTC=\(Self.fixturePath)", "--bots", "2", "--from", "2020-03-12T10:00Z",
                                   "--duration", "2h", "--journal", path, "--json"]).simulate()
         let resumed = try SimCommand.parse(["--journal", path, "--duration", "1h", "--json"]).simulate()
+        _ = try JournalVerifier.verify(path: path)
         #expect(resumed.markets.first?.spot == 6_028.1)
         // Flags that would change a session cannot apply to a resumed one.
         #expect(throws: PoolDeskError.self) {
@@ -106,6 +108,8 @@ struct RecordedPricesSimTests {
         #expect(summary.invariants.isClean)
         let commands = try JournalCommandKinds.read(journal)
         #expect(commands.filter { $0 == "shock" }.count == 2)
+        // The journal replays from its start, shocks included, to the same events.
+        _ = try JournalVerifier.verify(path: journal)
     }
 
     @Test("built-in scenarios parse; real-history ones drive both markets from their embedded data")

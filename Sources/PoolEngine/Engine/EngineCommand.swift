@@ -96,7 +96,8 @@ extension EngineCommand {
         case .setHedging(let enabled): "hedge \(enabled ? "on" : "off")"
         case .placeStrategy(let order): "the \(order.name) (\(order.size.plainText))"
         case .closeStrategy: "the strategy close"
-        case .shock(_, let move, let shift): "the shock (spot \(move * 100)%, vol \(shift * 100) points)"
+        // Hundredths of a percent or point: `-7.0%`, never `-7.000000000000001%`.
+        case .shock(_, let move, let shift): "the shock (spot \((move * 10_000).rounded() / 100)%, vol \((shift * 10_000).rounded() / 100) points)"
         }
     }
 
