@@ -56,7 +56,9 @@ public struct DashboardCommand: ParsableCommand {
         guard let tolerance = CommandLineParser.parsePercent(slippage), DashboardState.slippageRange.contains(tolerance) else {
             throw ValidationError("--slippage must be a percentage within 0%–50%, got \(slippage)")
         }
-        if readOnly && (new || seed != nil) { throw ValidationError("--read-only watches an existing session; it cannot start one (--new/--seed)") }
+        if readOnly && (new || seed != nil || priceOptions.isGiven) {
+            throw ValidationError("--read-only watches an existing session; it cannot start one (--new/--seed/--prices)")
+        }
         if readOnly, let flag = newSessionOnlyFlag {
             throw ValidationError("\(flag) only to new sessions; --read-only watches an existing one")
         }
@@ -123,8 +125,7 @@ public struct DashboardCommand: ParsableCommand {
 
     /// `--bots applies`, `--demo applies` or `--bots and --demo apply`: the flags given that only shape a new session.
     var newSessionOnlyFlag: String? {
-        if priceOptions.isGiven { return "--prices applies" }
-        return switch (bots != nil, demo) {
+        switch (bots != nil, demo) {
         case (true, true): "--bots and --demo apply"
         case (true, false): "--bots applies"
         case (false, true): "--demo applies"
@@ -138,11 +139,12 @@ public struct DashboardCommand: ParsableCommand {
         let parameters = SessionParameters(seed: seed ?? 1, configuration: configuration, participants: participants)
         let path: String
         if let journal {
-            if FileManager.default.fileExists(atPath: journal) && (new || seed != nil) {
-                throw PoolDeskError("\(journal) already holds a session; --new and --seed start fresh ones: choose another --journal path")
+            if FileManager.default.fileExists(atPath: journal) && (new || seed != nil || priceOptions.isGiven) {
+                throw PoolDeskError("\(journal) already holds a session; --new, --seed and --prices start fresh ones: choose another --journal path")
             }
             path = journal
-        } else if new || seed != nil {
+        } else if new || seed != nil || priceOptions.isGiven {
+            // Recorded prices shape a session from its start, so they start a new one, as a seed does.
             path = SessionLocation.newPath(seed: seed ?? 1)
         } else {
             path = SessionLocation.lastSession() ?? SessionLocation.newPath(seed: 1)

@@ -47,7 +47,7 @@ struct PriceFileCLITests {
         runner.expectOneLineFailure(try runner.run(["sim", "--prices", "BTC=\(good)", "--from", "last week"], home: home), mentioning: "malformed --from 'last week'")
         runner.expectOneLineFailure(try runner.run(["sim", "--prices", "BTC=\(good)", "--from", "2021-01-01"], home: home), mentioning: ":1: timestamp: no bars between 2021-01-01T00:00:00Z")
         runner.expectOneLineFailure(try runner.run(["sim", "--scenario", "moon-landing"], home: home), mentioning: "no such built-in scenario or file")
-        runner.expectOneLineFailure(try runner.run(["--read-only", "--prices", "BTC=\(good)"], home: home), mentioning: "--prices applies only to new sessions; --read-only watches an existing one")
+        runner.expectOneLineFailure(try runner.run(["--read-only", "--prices", "BTC=\(good)"], home: home), mentioning: "--read-only watches an existing session; it cannot start one (--new/--seed/--prices)")
         runner.expectOneLineFailure(try runner.run(["sim", "--scenario", "squeeze", "--prices", "BTC=\(good)"], home: home), mentioning: "--scenario and --prices do not combine")
         runner.expectOneLineFailure(try runner.run(["serve", "--prices", "BTC=/nonexistent/x.csv", "--listen", "127.0.0.1:0",
                                                     "--journal", home.appendingPathComponent("s.sqlite").path], home: home),
