@@ -126,7 +126,7 @@ let package = Package(
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["Fixtures"]),
         // PoolDeskCLI for the desk drill script, test scaffolding kept in the shell (see DeskDrillScript.swift).
         .testTarget(name: "PoolDeskJournalTests", dependencies: ["PoolDeskJournal", "PoolEngine", "PoolDeskCLI",
                                                                    .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),

@@ -45,6 +45,8 @@ public struct DashboardCommand: ParsableCommand {
     @Option(help: "Price protection: the worst total an order accepts, as a percentage past its preview (0%–50%, default 1%).")
     var slippage: String = "1%"
 
+    @OptionGroup var priceOptions: PriceOptions
+
     public init() {}
 
     public func validate() throws {
@@ -54,7 +56,9 @@ public struct DashboardCommand: ParsableCommand {
         guard let tolerance = CommandLineParser.parsePercent(slippage), DashboardState.slippageRange.contains(tolerance) else {
             throw ValidationError("--slippage must be a percentage within 0%–50%, got \(slippage)")
         }
-        if readOnly && (new || seed != nil) { throw ValidationError("--read-only watches an existing session; it cannot start one (--new/--seed)") }
+        if readOnly && (new || seed != nil || priceOptions.isGiven) {
+            throw ValidationError("--read-only watches an existing session; it cannot start one (--new/--seed/--prices)")
+        }
         if readOnly, let flag = newSessionOnlyFlag {
             throw ValidationError("\(flag) only to new sessions; --read-only watches an existing one")
         }
@@ -66,7 +70,16 @@ public struct DashboardCommand: ParsableCommand {
         let loadedTheme = try DeskTerminal.loadTheme(theme, from: catalog)
         var participants = ParticipantConfiguration(count: bots ?? (demo ? 40 : 20))
         if demo { participants.meanActionInterval = .minutes(4) }
-        let opened = readOnly ? try openForWatching() : try openJournal(participants: participants)
+        // Recorded prices are read and checked before anything is opened: a bad file is one line and exit 2.
+        var configuration = EngineConfiguration()
+        var gapWarnings: [String] = []
+        if priceOptions.isGiven {
+            let applied = try priceOptions.sources().apply(to: configuration)
+            configuration = applied.configuration
+            gapWarnings = applied.warnings
+            for warning in gapWarnings { writeStandardError("pooldesk: warning: \(warning)\n") }
+        }
+        let opened = readOnly ? try openForWatching() : try openJournal(participants: participants, configuration: configuration)
         // A resumed session's newest events refill the log; the status line then says where the session stands.
         var state = DashboardState(
             deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
@@ -84,7 +97,10 @@ public struct DashboardCommand: ParsableCommand {
         }
         _ = DashboardReducer.reduce(&state, action: .notice(StatusMessage(opened.resumed
             ? opened.note
-            : "seed \(opened.seed) · b buys the selected series · ? shows every key", role: .info)), engine: opened.engine)
+            : gapWarnings.isEmpty ? "seed \(opened.seed) · b buys the selected series · ? shows every key"
+            : "seed \(opened.seed) · \(Plural.count(gapWarnings.count, "gap")) in the price files bridged (printed on exit and in the log)",
+            role: gapWarnings.isEmpty ? .info : .warning)), engine: opened.engine)
+        for warning in gapWarnings { logger.warning("\(warning)") }
         logger.info("dashboard starting: journal=\(opened.path) seed=\(opened.seed) speed=\(state.speed) bots=\(participants.count) theme=\(loadedTheme.name) read-only=\(readOnly)")
         let terminal = try DeskTerminal.open(theme: loadedTheme, catalog: catalog, ascii: ascii, environment: environment)
         // Watching: the clock stays where the journal ends; simulating on would show a future the writer never had.
@@ -102,6 +118,8 @@ public struct DashboardCommand: ParsableCommand {
             throw PoolDeskError("\(error)")
         }
         logger.info("dashboard stopped")
+        // The alternate screen hid the warnings printed before it opened.
+        for warning in gapWarnings { writeStandardError("pooldesk: warning: \(warning)\n") }
         if TerminalSignals.pendingTermination { TerminalSignals.exitForPendingSignal() }
     }
 
@@ -117,15 +135,16 @@ public struct DashboardCommand: ParsableCommand {
 
     /// The journaled session to run: `--journal PATH` (resumed or created), a new one for `--new`/`--seed`,
     /// else the last session. A bad journal is one line and exit code 2, and is never overwritten.
-    private func openJournal(participants: ParticipantConfiguration) throws -> DashboardStart {
-        let parameters = SessionParameters(seed: seed ?? 1, participants: participants)
+    private func openJournal(participants: ParticipantConfiguration, configuration: EngineConfiguration) throws -> DashboardStart {
+        let parameters = SessionParameters(seed: seed ?? 1, configuration: configuration, participants: participants)
         let path: String
         if let journal {
-            if FileManager.default.fileExists(atPath: journal) && (new || seed != nil) {
-                throw PoolDeskError("\(journal) already holds a session; --new and --seed start fresh ones: choose another --journal path")
+            if FileManager.default.fileExists(atPath: journal) && (new || seed != nil || priceOptions.isGiven) {
+                throw PoolDeskError("\(journal) already holds a session; --new, --seed and --prices start fresh ones: choose another --journal path")
             }
             path = journal
-        } else if new || seed != nil {
+        } else if new || seed != nil || priceOptions.isGiven {
+            // Recorded prices shape a session from its start, so they start a new one, as a seed does.
             path = SessionLocation.newPath(seed: seed ?? 1)
         } else {
             path = SessionLocation.lastSession() ?? SessionLocation.newPath(seed: 1)

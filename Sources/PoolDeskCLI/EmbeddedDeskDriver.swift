@@ -12,6 +12,8 @@ final class EmbeddedDeskDriver: DeskDriver {
     let isFrozen: Bool
     let logger: Logger
     private(set) var failure: String?
+    /// Whether the end of recorded prices has been announced (once per run).
+    private var announcedHistoryEnd = false
 
     init(engine: Engine, journal: SessionJournal?, isFrozen: Bool = false, logger: Logger) {
         self.engine = engine
@@ -21,6 +23,15 @@ final class EmbeddedDeskDriver: DeskDriver {
     }
 
     var canAdvance: Bool { !isFrozen && failure == nil }
+
+    /// Says once, on the status line, that recorded prices have run out and their markets hold the last close.
+    func pendingNotices() -> [DashboardAction] {
+        guard !announcedHistoryEnd, engine.isRecordedHistoryOver else { return [] }
+        announcedHistoryEnd = true
+        let ended = engine.markets.indices.filter { engine.recordedPricesEnd(MarketID($0)).map { engine.time >= $0 } ?? false }
+        let names = ended.map { engine.markets[$0].symbol }.joined(separator: ", ")
+        return [.notice(StatusMessage("history ended: \(names) hold\(ended.count == 1 ? "s" : "") the last recorded close", role: .warning))]
+    }
 
     func advance(milliseconds: Double, outOfTime: () -> Bool) -> (events: [EngineEvent], consumed: Double) {
         let tick = Double(engine.configuration.tickInterval.milliseconds)

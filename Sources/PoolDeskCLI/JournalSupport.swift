@@ -92,9 +92,11 @@ final class JournaledRun {
     private var lastEngine: Engine
     private var failure: (any Error)?
 
-    init(path: String, seed: UInt64, bots: Int, actionInterval: SimDuration = .minutes(10)) throws {
+    init(path: String, seed: UInt64, bots: Int, actionInterval: SimDuration = .minutes(10),
+         configuration: EngineConfiguration = EngineConfiguration()) throws {
         session = try JournalOpening.openOrCreate(
-            path: path, parameters: SessionParameters(seed: seed, participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)),
+            path: path, parameters: SessionParameters(seed: seed, configuration: configuration,
+                                                      participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)),
             createdBy: "pooldesk sim")
         lastEngine = session.engine
     }
@@ -112,6 +114,22 @@ final class JournaledRun {
         } catch {
             failure = error
         }
+    }
+
+    /// Applies a command (a scenario's shock) through the journal, as the dashboard does: on disk before it counts.
+    /// After a journal failure the run goes on unjournaled and `finish` reports the failure.
+    func apply(_ command: EngineCommand, to engine: inout Engine) {
+        if failure == nil {
+            do {
+                _ = try session.journal.apply(command, to: &engine)
+                lastEngine = engine
+                return
+            } catch {
+                failure = error
+            }
+        }
+        _ = engine.apply(command)
+        lastEngine = engine
     }
 
     /// Final write and snapshot; throws the first journal failure of the run.

@@ -313,7 +313,8 @@ final class RemoteDeskDriver: DeskDriver {
                 params["price"] = .string(price.plainText)
             }
             return ("private/close_strategy", params, symbol, "close \(quantity.map { "\($0.plainText) of " } ?? "")\(option.name) of \(strategy)")
-        case .openAccount, .fund, .setHedging:
+        // Shocks are the operator's: a connected desk never sends one.
+        case .openAccount, .fund, .setHedging, .shock:
             return nil
         }
     }

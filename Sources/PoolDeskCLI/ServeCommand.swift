@@ -51,6 +51,8 @@ struct ServeCommand: ParsableCommand {
             help: "Open connections from one IP address at most (\(SessionLimits.text(ServeCommand.connectionLimitRange)), default 64; loopback clients exempt).")
     var maxConnectionsPerIP: Int = 64
 
+    @OptionGroup var priceOptions: PriceOptions
+
     @Option(name: .customLong("log-level"), help: "Least severe log level written to stderr: trace, debug, info, notice, warning, error, critical (default info).")
     var logLevel: String = "info"
 
@@ -123,6 +125,15 @@ struct ServeCommand: ParsableCommand {
         }
         let path = journal ?? SessionLocation.newPath(seed: seed ?? SimCommand.defaultSeed)
         try checkNewSessionFlags(path: path)
+        if priceOptions.isGiven, FileManager.default.fileExists(atPath: path) {
+            throw PoolDeskError("--prices applies only to new sessions, and \(path) already holds one (with its own recorded prices, if any); choose another --journal path")
+        }
+        var configuration = EngineConfiguration()
+        if priceOptions.isGiven {
+            let applied = try priceOptions.sources().apply(to: configuration)
+            configuration = applied.configuration
+            for warning in applied.warnings { logger.warning("\(warning)") }
+        }
         if !Self.isLoopback(host) && tls == nil {
             writeStandardError("pooldesk serve: warning: listening on \(host), not loopback, without TLS (--tls-cert, --tls-key): tokens and secrets cross the network in clear\n")
         }
@@ -135,10 +146,15 @@ struct ServeCommand: ParsableCommand {
         }
         let session = try JournalOpening.openOrCreate(
             path: path,
-            parameters: SessionParameters(seed: seed ?? SimCommand.defaultSeed, participants: ParticipantConfiguration(count: bots ?? SimCommand.defaultBots)),
+            parameters: SessionParameters(seed: seed ?? SimCommand.defaultSeed, configuration: configuration,
+                                          participants: ParticipantConfiguration(count: bots ?? SimCommand.defaultBots)),
             createdBy: "pooldesk serve")
         if journal == nil { SessionLocation.remember(path) }
         logger.info("\(session.note)")
+        if let end = session.engine.configuration.markets.compactMap({ $0.history?.bars.end }).min() {
+            // The sequencer's clock runs on past the data; recorded markets then hold their last close.
+            logger.notice("recorded prices end at \(end); after that the recorded markets hold their last close (history ended)")
+        }
         let sequencer = PoolSequencer(engine: session.engine, journal: session.journal, credentials: credentials, speed: speed, logger: logger)
         var options = ServerOptions()
         options.tls = tls

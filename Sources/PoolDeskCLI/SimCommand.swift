@@ -22,8 +22,8 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Seed of the simulated market (default 1); the same seed replays the same run. New journals only.")
     var seed: UInt64?
 
-    @Option(help: "Simulated time to run, e.g. 90s, 15m, 4h, 7d, 1d12h (at most \(SessionLimits.longestRun)).")
-    var duration: String = "1d"
+    @Option(help: "Simulated time to run, e.g. 90s, 15m, 4h, 7d, 1d12h (at most \(SessionLimits.longestRun); default 1d, or until recorded prices end).")
+    var duration: String?
 
     @Option(help: "Number of simulated participants (\(SessionLimits.text(SessionLimits.participants)), default 20). New journals only.")
     var bots: Int?
@@ -34,6 +34,12 @@ struct SimCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the text report.")
     var json = false
 
+    @OptionGroup var priceOptions: PriceOptions
+
+    @Option(help: ArgumentHelp("A stress scenario: a built-in name (march-2020, may-2021, slow-bleed, vol-spike, squeeze) or a scenario file; `--scenario list` lists them. New journals only.",
+                               valueName: "NAME|FILE"))
+    var scenario: String?
+
     @Option(help: "Journal the run to this SQLite file; an existing journal is resumed and run further with its own seed, bots and interval.")
     var journal: String?
 
@@ -41,6 +47,9 @@ struct SimCommand: ParsableCommand {
 
     func validate() throws {
         _ = try simulatedDuration()
+        if scenario != nil && !priceOptions.prices.isEmpty {
+            throw ValidationError("--scenario and --prices do not combine: put `prices SYMBOL=FILE` lines in a scenario file")
+        }
         _ = try participantInterval()
         if let bots { try FlagLimits.check(bots, in: SessionLimits.participants, flag: "--bots") }
     }
@@ -54,8 +63,14 @@ struct SimCommand: ParsableCommand {
         return parsed
     }
 
-    /// The parsed `--duration`, or a one-line reason it is not usable.
+    /// The parsed `--duration` (1d when not given), or a one-line reason it is not usable.
     func simulatedDuration() throws -> SimDuration {
+        try givenDuration() ?? .days(1)
+    }
+
+    /// The parsed `--duration`, nil when not given.
+    func givenDuration() throws -> SimDuration? {
+        guard let duration else { return nil }
         guard let parsed = SimDuration(parsing: duration) else {
             throw ValidationError("malformed --duration '\(duration)': use e.g. 90s, 15m, 4h, 7d or 1d12h")
         }
@@ -66,6 +81,10 @@ struct SimCommand: ParsableCommand {
     }
 
     mutating func run() throws {
+        if scenario?.lowercased() == "list" {
+            print(try ScenarioCatalog.listing())
+            return
+        }
         let summary = try simulate()
         print(json ? try summary.json() : summary.render())
         if !summary.invariants.isClean {
@@ -82,11 +101,16 @@ struct SimCommand: ParsableCommand {
         let interval = try participantInterval()
         let requested = ParticipantConfiguration(count: bots ?? Self.defaultBots, meanActionInterval: interval)
         if let journal, FileManager.default.fileExists(atPath: journal) { try refuseFlagsThatCannotApply(toExisting: journal, interval: interval) }
+        let session = try sessionSetup()
+        for warning in session.warnings { writeStandardError("pooldesk sim: warning: \(warning)\n") }
         let journaled = try journal.map { path in
-            try JournaledRun(path: path, seed: seed ?? Self.defaultSeed, bots: requested.count, actionInterval: interval)
+            try JournaledRun(path: path, seed: seed ?? Self.defaultSeed, bots: requested.count, actionInterval: interval,
+                             configuration: session.configuration)
         }
         let summary = try SimulationRunner.run(
-            seed: seed ?? Self.defaultSeed, duration: simulatedDuration(), bots: requested.count, actionInterval: interval, journal: journaled)
+            seed: seed ?? Self.defaultSeed, duration: givenDuration() ?? session.duration, bots: requested.count, actionInterval: interval,
+            journal: journaled, configuration: session.configuration, commands: session.commands,
+            note: { writeStandardError("pooldesk sim: note: \($0)\n") })
         try journaled?.finish()
         return summary
     }
@@ -96,6 +120,10 @@ extension SimCommand {
     /// Refuses (exit 2, before anything is written) `--seed`, `--bots` or `--bot-interval` that differ
     /// from what the existing journal at `path` was created with; equal values are harmless and pass.
     func refuseFlagsThatCannotApply(toExisting path: String, interval: SimDuration) throws {
+        if priceOptions.isGiven || scenario != nil {
+            throw PoolDeskError("\(scenario != nil ? "--scenario" : "--prices") applies only to new sessions, and \(path) resumes its own "
+                + "(its recorded prices, if any, are in it); drop the flag or give a new --journal path")
+        }
         guard seed != nil || bots != nil || botInterval != nil else { return }
         let held: SessionParameters
         do {
@@ -114,17 +142,58 @@ extension SimCommand {
     }
 }
 
+extension SimCommand {
+    /// What a new session starts from: the configuration (with `--prices` or the scenario's recorded markets), the
+    /// scenario's timed shocks, its default duration, and the bridged-gap warnings to print.
+    struct SessionSetup {
+        var configuration = EngineConfiguration()
+        var commands: [(time: SimTime, command: EngineCommand)] = []
+        /// nil: 1 day, or until the recorded prices end.
+        var duration: SimDuration?
+        var warnings: [String] = []
+    }
+
+    func sessionSetup() throws -> SessionSetup {
+        var setup = SessionSetup()
+        var sources: RecordedSources?
+        var stress: StressScenario?
+        if let scenario {
+            let loaded = try ScenarioCatalog.load(scenario)
+            stress = loaded
+            sources = loaded.sources
+            setup.duration = loaded.duration
+        } else if priceOptions.isGiven {
+            sources = try priceOptions.sources()
+        }
+        if let sources, !sources.isEmpty {
+            let applied = try sources.apply(to: setup.configuration)
+            setup.configuration = applied.configuration
+            setup.warnings = applied.warnings
+        }
+        if let stress {
+            setup.commands = try stress.commands(start: setup.configuration.startTime, configuration: setup.configuration)
+        }
+        return setup
+    }
+}
+
 /// The headless run behind `pooldesk sim`: a scenario advanced in chunks with one reused event buffer.
 enum SimulationRunner {
     /// Runs `duration` of simulated time with `bots` participants and returns the summary with the wall time it took.
     ///
     /// With a resumed journal the run continues the journal's session (its seed and participants);
     /// the summary then tells this run's activity from the session's totals.
-    static func run(seed: UInt64, duration: SimDuration, bots: Int, actionInterval: SimDuration = .minutes(10), chunk: SimDuration = SimCommand.chunk,
-                    journal: JournaledRun? = nil) -> SimulationSummary {
+    ///
+    /// `duration` nil runs 1 day, or until recorded prices end; a run never goes past the end of recorded prices
+    /// (`note` says so when a given duration is cut). `commands` (a scenario's shocks) are applied at their times,
+    /// journaled like the dashboard's commands.
+    static func run(seed: UInt64, duration: SimDuration?, bots: Int, actionInterval: SimDuration = .minutes(10), chunk: SimDuration = SimCommand.chunk,
+                    journal: JournaledRun? = nil, configuration: EngineConfiguration = EngineConfiguration(),
+                    commands: [(time: SimTime, command: EngineCommand)] = [], note: (String) -> Void = { _ in }) -> SimulationSummary {
         let clock = ContinuousClock()
         let began = clock.now
-        var engine = journal?.engine ?? Scenario(seed: seed, participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)).engine
+        var engine = journal?.engine ?? Scenario(
+            configuration: configuration, seed: seed, participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)).engine
         let start = engine.time
         // A new session's setup belongs to this run; a resumed one's earlier activity does not.
         var before: EngineStatistics?
@@ -134,7 +203,18 @@ enum SimulationRunner {
             session = .init(seed: held.seed, bots: held.participants.count, resumedFrom: start)
             before = engine.statistics
         }
-        let end = start + duration
+        var end = start + (duration ?? .days(1))
+        let recordedEnd = engine.configuration.markets.compactMap { $0.history?.bars.end }.min()
+        if let recordedEnd {
+            if duration == nil {
+                end = recordedEnd
+            } else if end > recordedEnd {
+                note("recorded prices end at \(recordedEnd); the run stops there (history ended)")
+                end = recordedEnd
+            }
+            end = max(end, start)
+        }
+        var pending = commands[...]
         var events: [EngineEvent] = []
         events.reserveCapacity(4_096)
         var invariants = SimulationInvariantLog()
@@ -142,6 +222,14 @@ enum SimulationRunner {
         while target < end {
             target = min(target + chunk, end)
             events.removeAll(keepingCapacity: true)
+            // Commands due within this chunk: the simulation up to each one is recorded before the command itself.
+            while let next = pending.first, next.time <= target {
+                pending.removeFirst()
+                engine.advance(to: next.time, into: &events)
+                journal?.record(events, engine: engine)
+                events.removeAll(keepingCapacity: true)
+                if let journal { journal.apply(next.command, to: &engine) } else { _ = engine.apply(next.command) }
+            }
             engine.advance(to: target, into: &events)
             journal?.record(events, engine: engine)
             invariants.record(engine.checkInvariants(), at: engine.time)

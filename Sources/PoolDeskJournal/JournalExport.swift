@@ -259,7 +259,7 @@ public struct ExportRecord: Encodable, Hashable {
             realizedPnl = ExactAmount(activity.realizedPnL)
             note = "\(activity.name) \(activity.strategy) \(activity.cause.rawValue), \(activity.legs.count) legs"
         case .accountOpened, .accountFunded, .boardListed, .orderRejected, .boardSettled, .hedged, .haltStarted,
-             .haltEnded, .hedgingChanged, .insolvency:
+             .haltEnded, .hedgingChanged, .insolvency, .shocked:
             // Not a trade or a money flow of one account: the pool's own events and refusals are in the journal's
             // `events` table (and the dashboard's log), not in this export.
             return nil

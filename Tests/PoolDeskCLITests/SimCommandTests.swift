@@ -70,7 +70,7 @@ struct SimCommandTests {
         let command = try SimCommand.parse([])
         // Not given: the defaults apply to a new session only (a resumed journal keeps its own).
         #expect(command.seed == nil && SimCommand.defaultSeed == 1)
-        #expect(command.duration == "1d")
+        #expect(command.duration == nil)
         #expect(try command.simulatedDuration() == .days(1))
         #expect(command.bots == nil && SimCommand.defaultBots == 20)
         #expect(command.json == false)

@@ -21,12 +21,16 @@ public enum DeskCommand: Hashable, Sendable {
     case slippage(Double)
     case help
     case quit
+    /// `shock BTC -20%`: move a market's spot now (relative, −0.2 = −20%); the local engine's operator only.
+    case shock(market: Int, spotMove: Double)
+    /// `volshock BTC +40`: move a market's implied volatility now (absolute, 0.4 = +40 vol points).
+    case volatilityShock(market: Int, volatilityShift: Double)
 }
 
 /// The words the `:` line understands, in the order completion offers them. The parser switches over this
 /// enum exhaustively, so a word cannot be offered for completion and then fall through to another action.
 public enum CommandWord: String, CaseIterable, Hashable, Sendable {
-    case buy, sell, close, deposit, withdraw, speed, pause, resume, theme, market, hedge, slippage, help, quit
+    case buy, sell, close, deposit, withdraw, speed, pause, resume, theme, market, hedge, slippage, help, quit, shock, volshock
 }
 
 /// Parses `:` commands and completes them; pure, so it is tested without a terminal.
@@ -39,6 +43,7 @@ public enum CommandLineParser {
         .slippage: "slippage PERCENT (e.g. slippage 0.5%)",
         .close: "close [SERIES] [QTY] | close all", .deposit: "deposit USD", .withdraw: "withdraw SHARES|all",
         .speed: "speed N (\(speedText(DashboardState.speedRange.lowerBound))–\(speedText(DashboardState.speedRange.upperBound)))", .theme: "theme NAME", .market: "market SYMBOL", .hedge: "hedge on|off",
+        .shock: "shock SYMBOL PERCENT (e.g. shock BTC -20%)", .volshock: "volshock SYMBOL POINTS (e.g. volshock BTC +40)",
     ]
 
     /// Parses `text`; `selected` stands in when a series is omitted. Errors are one-line messages for the status bar.
@@ -150,6 +155,17 @@ public enum CommandLineParser {
             return .success(.hedging(arguments[0].lowercased() == "on"))
         case .help: return .success(.help)
         case .quit: return .success(.quit)
+        case .shock, .volshock:
+            guard arguments.count == 2 else { return fail("needs a market and an amount") }
+            guard let index = engine.markets.firstIndex(where: { $0.symbol.lowercased() == arguments[0].lowercased() }) else {
+                return fail("unknown market \"\(arguments[0])\"")
+            }
+            switch ShockAmount.parse(arguments[1], spot: command == .shock) {
+            case .success(let amount):
+                return .success(command == .shock ? .shock(market: index, spotMove: amount) : .volatilityShock(market: index, volatilityShift: amount))
+            case .failure(let problem):
+                return fail(problem.message)
+            }
         }
     }
 
@@ -171,7 +187,7 @@ public enum CommandLineParser {
         } else {
             switch CommandWord(rawValue: words[0].lowercased()) {
             case .theme: pool = themes
-            case .market: pool = engine.markets.map(\.symbol)
+            case .market, .shock, .volshock: pool = engine.markets.map(\.symbol)
             case .hedge: pool = ["on", "off"]
             case .slippage: pool = ["0.5%", "1%", "2%"]
             case .withdraw: pool = ["all"]

@@ -622,6 +622,10 @@ public enum DashboardReducer {
                 state.chainStrikeIndex = nil
             case .hedging(let enabled):
                 return [.engine(.setHedging(enabled: enabled))]
+            case .shock(let market, let spotMove):
+                return [.engine(.shock(market: MarketID(market), spotMove: spotMove, volatilityShift: 0))]
+            case .volatilityShock(let market, let volatilityShift):
+                return [.engine(.shock(market: MarketID(market), spotMove: 0, volatilityShift: volatilityShift))]
             case .help:
                 state.mode = .help(scroll: 0)
             case .quit:
@@ -645,7 +649,7 @@ extension DeskCommand {
     /// Whether the command places orders or moves money.
     public var placesOrders: Bool {
         switch self {
-        case .trade, .close, .closeAll, .deposit, .withdraw, .withdrawAll, .hedging: true
+        case .trade, .close, .closeAll, .deposit, .withdraw, .withdrawAll, .hedging, .shock, .volatilityShock: true
         default: false
         }
     }
@@ -654,7 +658,8 @@ extension DeskCommand {
     /// network dashboard.
     public var isClockOrPoolControl: Bool {
         switch self {
-        case .speed, .pause, .resume, .hedging: true
+        // A shock moves the market itself: the operator of the served pool runs the market.
+        case .speed, .pause, .resume, .hedging, .shock, .volatilityShock: true
         default: false
         }
     }

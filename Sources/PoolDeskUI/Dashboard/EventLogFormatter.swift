@@ -116,6 +116,12 @@ public enum EventLogFormatter {
             if !activity.realizedPnL.isZero { text += " P&L \(NumberFormat.signedMoney(micros: activity.realizedPnL.micros))" }
             let role: ThemeRole = activity.cause == .liquidated ? .danger : (activity.cause == .opened ? .info : (activity.realizedPnL.isNegative ? .down : .up))
             return LogEntry(time: time, text: text, role: role, isDesk: true)
+        case .shocked(let market, let spotMove, let volatilityShift, let spot, let level):
+            var moves: [String] = []
+            if spotMove != 0 { moves.append("spot \(NumberFormat.signed(spotMove * 100, decimals: 1))% to \(NumberFormat.fixed(spot))") }
+            if volatilityShift != 0 { moves.append("IV \(NumberFormat.signed(volatilityShift * 100, decimals: 1)) points to \(NumberFormat.percent(level))") }
+            return LogEntry(time: time, text: "SHOCK \(symbol(market)): \(moves.isEmpty ? "no change" : moves.joined(separator: ", "))",
+                            role: .warning, isDesk: false)
         case .accountOpened, .accountFunded:
             return nil
         }

@@ -37,7 +37,7 @@ extension MarketConfiguration {
     enum CodingKeys: String, CodingKey {
         case symbol, initialSpot, drift, calmVolatility, stressedVolatility, meanCalmDuration, meanStressedDuration
         case jumpsPerYear, jumpMean, jumpStandardDeviation, impliedVolatilityPremium, standardSize, maximumOrderSize
-        case minimumOrderSize
+        case minimumOrderSize, history
     }
 
     /// Absent keys take Bitcoin's defaults (a market without them was never written; this only guards added fields).
@@ -58,6 +58,7 @@ extension MarketConfiguration {
         try stored.fill(&standardSize, .standardSize)
         try stored.fill(&maximumOrderSize, .maximumOrderSize)
         try stored.fill(&minimumOrderSize, .minimumOrderSize)
+        history = try stored.decodeIfPresent(MarketHistory.self, forKey: .history)
     }
 }
 

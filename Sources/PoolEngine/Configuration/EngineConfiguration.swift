@@ -78,6 +78,9 @@ public struct EngineConfiguration: Codable, Hashable, Sendable {
         for market in markets {
             if market.initialSpot <= 0 { return "\(market.symbol): initialSpot must be positive" }
             if market.standardSize.micros <= 0 { return "\(market.symbol): standardSize must be positive" }
+            if let history = market.history, let problem = history.validationError(tick: tickInterval, start: startTime) {
+                return "\(market.symbol): \(problem)"
+            }
         }
         if !(0...1).contains(pool.utilizationCap) { return "pool.utilizationCap must be within 0–1" }
         if !(0...1).contains(pool.reserveShareOfFees) { return "pool.reserveShareOfFees must be within 0–1" }
@@ -113,6 +116,9 @@ public struct MarketConfiguration: Codable, Hashable, Sendable {
     public var maximumOrderSize: Quantity
     /// Contract display precision (BTC trades in 0.01s, ETH in 0.1s).
     public var minimumOrderSize: Quantity
+    /// Recorded prices (and optionally an implied-volatility index) that drive this market instead of the simulated
+    /// process above; nil (the default, and every configuration stored before it existed): simulated.
+    public var history: MarketHistory?
 
     public init(
         symbol: String, initialSpot: Double, drift: Double = 0, calmVolatility: Double, stressedVolatility: Double,

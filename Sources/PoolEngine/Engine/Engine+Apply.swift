@@ -61,6 +61,8 @@ extension Engine {
             closeStrategy(account: account, strategy: strategy, leg: nil, limitNetPremium: limit, into: &events)
         case .closeStrategyLeg(let account, let strategy, let seriesID, let quantity, let limit):
             closeStrategy(account: account, strategy: strategy, leg: (seriesID, quantity, limit), limitNetPremium: nil, into: &events)
+        case .shock(let market, let spotMove, let volatilityShift):
+            shock(market: market, spotMove: spotMove, volatilityShift: volatilityShift, into: &events)
         }
     }
 
@@ -117,10 +119,7 @@ extension Engine {
     mutating func tick(into events: inout [EngineEvent]) {
         time += configuration.tickInterval
         statistics.ticks += 1
-        let years = configuration.tickInterval.years
-        for index in markets.indices {
-            PriceProcess.step(&markets[index], configuration: configuration.markets[index], years: years, random: &random)
-        }
+        stepMarkets(years: configuration.tickInterval.years)
         if time >= nextHistorySample { sampleHistory() }
         if earliestExpiry <= time {
             settleExpiredBoards(into: &events)

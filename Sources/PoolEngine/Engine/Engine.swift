@@ -55,6 +55,8 @@ public struct Engine: Sendable {
     /// Derived from positions; rebuilt on decode.
     var shortCollateralFloor: [Double] = []
     var participantActionInterval: SimDuration = .minutes(10)
+    /// The current bar's tick path per recorded market (derived from seed, bars and time; rebuilt on demand).
+    var recordedPaths: [RecordedPathCache] = []
 
     /// Strategies held, in opening order (ordered, so settlement and liquidation visit them deterministically).
     var strategyBook: OrderedDictionary<StrategyID, StrategyRecord> = [:]
@@ -98,6 +100,7 @@ public struct Engine: Sendable {
         nextLiquidationCheck = time + configuration.liquidationCheckInterval
         nextHistorySample = time + configuration.priceHistoryInterval
         nextHedge = time + configuration.hedging.interval
+        startRecordedMarkets()
         for market in markets.indices {
             for tenor in configuration.tenors {
                 _ = listBoard(market: MarketID(market), tenor: tenor)

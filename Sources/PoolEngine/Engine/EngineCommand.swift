@@ -63,6 +63,13 @@ public enum EngineCommand: Codable, Hashable, Sendable {
     /// ``Order/limitPremium``: buy at most, sell at least, fees included). The legs left post what they need alone
     /// (their maximum loss when bounded); what the strategy held beyond that is released.
     case closeStrategyLeg(account: AccountID, strategy: StrategyID, series: SeriesID, quantity: Quantity?, limitPremium: Money?)
+    /// A stress shock to one market, now: the spot moves by `spotMove` (relative: −0.2 is −20%; on a recorded market
+    /// every later price of its path moves with it) and the implied volatility by `volatilityShift` (absolute: 0.4 is
+    /// +40 vol points, on the live boards' base IV and on the level the market is steered to, where it stays until
+    /// shifted back). Then risk is refreshed and halts, liquidations and queued withdrawals run as at a refresh.
+    /// `spotMove` must be above −1 and at most ``maximumShockSpotMove``; `volatilityShift` within
+    /// ±``maximumShockVolatilityShift``.
+    case shock(market: MarketID, spotMove: Double, volatilityShift: Double)
 }
 
 extension EngineCommand {
@@ -79,6 +86,7 @@ extension EngineCommand {
         case .placeStrategy: "placeStrategy"
         case .closeStrategy: "closeStrategy"
         case .closeStrategyLeg: "closeStrategyLeg"
+        case .shock: "shock"
         }
     }
 
@@ -94,13 +102,15 @@ extension EngineCommand {
         case .placeStrategy(let order): "the \(order.name) (\(order.size.plainText))"
         case .closeStrategy: "the strategy close"
         case .closeStrategyLeg(_, _, _, let quantity, _): "the leg close\(quantity.map { " of \($0.plainText)" } ?? "")"
+        // Hundredths of a percent or point: `-7.0%`, never `-7.000000000000001%`.
+        case .shock(_, let move, let shift): "the shock (spot \((move * 10_000).rounded() / 100)%, vol \((shift * 10_000).rounded() / 100) points)"
         }
     }
 
     /// The account the command acts for (nil for pool-wide commands and new accounts).
     public var account: AccountID? {
         switch self {
-        case .openAccount, .setHedging: nil
+        case .openAccount, .setHedging, .shock: nil
         case .fund(let account, _), .closePosition(let account, _, _, _), .deposit(let account, _), .withdraw(let account, _): account
         case .placeOrder(let order): order.account
         case .placeStrategy(let order): order.account
@@ -130,8 +140,21 @@ extension EngineCommand {
         case .placeStrategy(let order): return check(order.size, "size") ?? check(order.limitNetPremium, "limit")
         case .closeStrategy(_, _, let limit): return check(limit, "limit")
         case .closeStrategyLeg(_, _, _, let quantity, let limit): return check(quantity, "quantity") ?? check(limit, "limit")
+        case .shock(_, let move, let shift):
+            guard move.isFinite, move > -1, move <= Self.maximumShockSpotMove else {
+                return Rejection(.outOfRange, "a spot shock must be above -100% and at most +\(Int(Self.maximumShockSpotMove * 100))%")
+            }
+            guard shift.isFinite, abs(shift) <= Self.maximumShockVolatilityShift else {
+                return Rejection(.outOfRange, "a volatility shock must be within ±\(Int(Self.maximumShockVolatilityShift * 100)) points")
+            }
+            return nil
         }
     }
+
+    /// Largest upward spot shock (+1000%).
+    public static let maximumShockSpotMove = 10.0
+    /// Largest volatility shock either way (500 vol points).
+    public static let maximumShockVolatilityShift = 5.0
 }
 
 /// Why an order or request was refused.

@@ -30,6 +30,9 @@ public enum EventPayload: Codable, Hashable, Sendable {
     case strategyChanged(StrategyActivity)
     /// A strategy's last legs closed, settled or were liquidated: it is gone, its collateral released.
     case strategyClosed(StrategyActivity)
+    /// A stress shock was applied to `market`: the spot moved by `spotMove` (relative) to `spot`, and the implied
+    /// volatility by `volatilityShift` (absolute), leaving the market's level at `impliedVolatility`.
+    case shocked(market: MarketID, spotMove: Double, volatilityShift: Double, spot: Double, impliedVolatility: Double)
 }
 
 /// An executed order: price, fee, IV before and after, utilization after.
@@ -116,6 +119,7 @@ extension EventPayload {
         case .strategyOpened: "strategyOpened"
         case .strategyChanged: "strategyChanged"
         case .strategyClosed: "strategyClosed"
+        case .shocked: "shocked"
         }
     }
 
@@ -129,7 +133,7 @@ extension EventPayload {
         case .positionSettled(let settlement): settlement.account
         case .liquidated(let liquidation): liquidation.account
         case .strategyOpened(let activity), .strategyChanged(let activity), .strategyClosed(let activity): activity.account
-        case .boardListed, .boardSettled, .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency: nil
+        case .boardListed, .boardSettled, .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency, .shocked: nil
         }
     }
 
@@ -141,7 +145,7 @@ extension EventPayload {
         case .positionSettled(let settlement): settlement.series
         case .liquidated(let liquidation): liquidation.series
         case .accountOpened, .accountFunded, .boardListed, .deposited, .withdrawalQueued, .withdrawn, .boardSettled,
-             .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency, .strategyOpened, .strategyChanged, .strategyClosed: nil
+             .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency, .strategyOpened, .strategyChanged, .strategyClosed, .shocked: nil
         }
     }
 }

@@ -23,6 +23,12 @@ public struct MarketState: Codable, Hashable, Sendable {
     public var history: [Double]
     /// Smoothed base IV level new boards are listed at (tracks the regime).
     public var impliedVolatilityLevel: Double
+    /// Product of every spot shock on a recorded market (its path values are multiplied by it); nil: none.
+    /// Absent from snapshots written before shocks existed, and from unshocked ones.
+    public var priceFactor: Double?
+    /// Sum of every volatility shock, in volatility units (0.4 = 40 points), added to the implied-volatility level
+    /// the market is steered to; nil: none.
+    public var volatilityShift: Double?
 
     /// Current regime volatility under `configuration`.
     public func regimeVolatility(_ configuration: MarketConfiguration) -> Double {

@@ -11,8 +11,13 @@ extension Engine {
         let reversion = 1 - Double.exp2(-elapsed / max(amm.baseIvReversionHalfLife.years, 1e-12))
         let smoothing = 1 - Double.exp2(-elapsed / max(configuration.breakers.ivSmoothingHalfLife.years, 1e-12))
         for index in markets.indices {
-            let target = markets[index].regimeVolatility(configuration.markets[index]) * configuration.markets[index].impliedVolatilityPremium
-            markets[index].impliedVolatilityLevel += (target - markets[index].impliedVolatilityLevel) * reversion
+            // Recorded data (an IV index or realized vol) sets the level outright; the simulated regime is approached.
+            let (target, isRecorded) = impliedVolatilityTarget(index)
+            if isRecorded {
+                markets[index].impliedVolatilityLevel = target
+            } else {
+                markets[index].impliedVolatilityLevel += (target - markets[index].impliedVolatilityLevel) * reversion
+            }
         }
         for index in poolGreeks.indices {
             poolGreeks[index] = NetGreeks()
