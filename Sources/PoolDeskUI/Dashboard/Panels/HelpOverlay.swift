@@ -19,8 +19,16 @@ enum HelpOverlay {
         lines.append(("Order ticket", "", false))
         lines += KeyMap.ticket.map { ($0.label, $0.summary, false) }
         lines.append(("", "", false))
+        lines.append(("Strategy ticket", "", false))
+        lines.append(("", "Enter confirms, Esc cancels, Tab flips every leg, +/- size", false))
+        lines.append(("", "", false))
+        lines.append(("Risk view (r)", "", false))
+        lines += KeyMap.risk.map { ($0.label, $0.summary, false) }
+        lines.append(("", "", false))
         lines.append(("Commands", "", false))
         lines += CommandLineParser.commands.joined(separator: " ").wrapped(width: 58, maximumLines: 10).map { (":", $0, false) }
+        lines.append((":buy :sell", "TEMPLATE SPEC [SIZE] opens the strategy ticket; sell flips every leg", false))
+        lines += StrategyTemplate.allCases.map { ("  " + $0.rawValue, $0.syntax.split(separator: " ").dropFirst().first.map(String.init) ?? "", false) }
         lines.append(("", "", false))
         lines.append(("Units", "", false))
         lines += units.map { ($0.0, $0.1, false) }
