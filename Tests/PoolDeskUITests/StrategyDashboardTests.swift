@@ -231,7 +231,7 @@ struct StrategyDashboardTests {
         let k = try Self.strikes(fixture, count: 6)
         _ = Self.run(&fixture, "sell condor BTC-1D-\(k[0])/\(k[2])/\(k[3])/\(k[5]) 0.5")
         let grid = fixture.render(width: 100, height: 36)
-        #expect(grid.text.unicodeScalars.allSatisfy(\.isASCII))
+        #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
         #expect(grid.text.contains("Sell iron condor"))
         try Golden.check(grid, named: "strategy-ticket-condor-ascii-100x36")
     }
