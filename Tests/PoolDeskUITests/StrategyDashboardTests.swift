@@ -229,7 +229,7 @@ struct StrategyDashboardTests {
         var fixture = DashboardFixture()
         fixture.context = RenderContext(theme: Theme.compiledInDefault.degraded(to: .monochrome), glyphs: .ascii, chartStyle: .ascii)
         let k = try Self.strikes(fixture, count: 6)
-        _ = Self.run(&fixture, "sell condor BTC-1D-\(k[0])/\(k[2])/\(k[3])/\(k[5]) 0.5")
+        _ = Self.run(&fixture, "sell condor BTC-1D-\(k[1])/\(k[2])/\(k[3])/\(k[4]) 0.5")
         let grid = fixture.render(width: 100, height: 36)
         #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
         #expect(grid.text.contains("Sell iron condor"))

@@ -175,24 +175,46 @@ struct StrategyTemplateTests {
 
     // MARK: - Probability of profit
 
-    /// P(P&L at expiry > 0) by integrating the lognormal density numerically over ln S (Simpson, 40,000 intervals
-    /// across ±10 standard deviations): no break-evens, no CDF.
+    /// P(P&L at expiry > 0) by integrating the lognormal density numerically over x = ln S: the sign changes of the
+    /// P&L (written out here from intrinsic values) are found by scanning ±10 standard deviations and bisecting, then
+    /// the density — smooth inside each piece — is integrated by Simpson's rule over the profitable pieces. No
+    /// break-evens from the code under test, no normal CDF.
     static func integratedProbability(_ legs: [PayoffLeg], premium: Double, spot: Double, vol: Double, years: Double, rate: Double) -> Double {
         let sd = vol * years.squareRoot()
         let mean = log(spot) + (rate - vol * vol / 2) * years
-        let n = 40_000
         let a = mean - 10 * sd, b = mean + 10 * sd
-        let h = (b - a) / Double(n)
-        func f(_ x: Double) -> Double {
-            let s = exp(x)
-            let pnl = legs.reduce(0) { $0 + intrinsic($1, s) } - premium
-            guard pnl > 0 else { return 0 }
+        func pnl(_ x: Double) -> Double { legs.reduce(0) { $0 + intrinsic($1, exp(x)) } - premium }
+        func density(_ x: Double) -> Double {
             let z = (x - mean) / sd
             return exp(-z * z / 2) / (sd * (2 * Double.pi).squareRoot())
         }
-        var sum = f(a) + f(b)
-        for i in 1..<n { sum += f(a + Double(i) * h) * (i % 2 == 1 ? 4 : 2) }
-        return sum * h / 3
+        // Cut points: where the P&L's sign flips between neighbours of a fine scan, refined by bisection.
+        var cuts = [a]
+        let scan = 20_000
+        var previous = pnl(a) > 0
+        for i in 1...scan {
+            let x = a + (b - a) * Double(i) / Double(scan)
+            let now = pnl(x) > 0
+            if now != previous {
+                var (low, high) = (x - (b - a) / Double(scan), x)
+                for _ in 0..<80 {
+                    let middle = (low + high) / 2
+                    if (pnl(middle) > 0) == previous { low = middle } else { high = middle }
+                }
+                cuts.append((low + high) / 2)
+                previous = now
+            }
+        }
+        cuts.append(b)
+        var total = 0.0
+        for (low, high) in zip(cuts, cuts.dropFirst()) where pnl((low + high) / 2) > 0 {
+            let n = 2_000
+            let h = (high - low) / Double(n)
+            var sum = density(low) + density(high)
+            for i in 1..<n { sum += density(low + Double(i) * h) * (i % 2 == 1 ? 4 : 2) }
+            total += sum * h / 3
+        }
+        return total
     }
 
     @Test("probability of profit matches a numeric integration of the lognormal law", arguments: [
@@ -216,7 +238,7 @@ struct StrategyTemplateTests {
             let spot = 60_000.0 + Double(variant) * 100
             let got = StrategyAnalytics.probabilityOfProfit(legs, netPremium: premium, spot: spot, volatility: vol, years: years, rate: 0.03)
             let want = Self.integratedProbability(legs, premium: premium, spot: spot, vol: vol, years: years, rate: 0.03)
-            #expect(abs(got - want) < 1e-6, "\(template) σ \(vol) T \(years): \(got) vs \(want)")
+            #expect(abs(got - want) < 1e-8, "\(template) σ \(vol) T \(years): \(got) vs \(want)")
         }
     }
 

@@ -82,7 +82,7 @@ enum RiskView {
                           x: x, y: y, width: width, style: theme.style(.muted))
             return
         }
-        let expiryLabel = 12, cellWidth = 9
+        let expiryLabel = 15, cellWidth = 9
         let bucketCount = min(15, max(1, (width - expiryLabel) / cellWidth))
         let buckets = strikeBuckets(cells.map(\.strike), spot: market.spot, count: bucketCount)
         let expiries = Array(Set(cells.map(\.expiry))).sorted()
@@ -115,7 +115,7 @@ enum RiskView {
                 }
                 let value = sums[row][column]
                 let share = largest > 0 ? abs(value) / largest : 0
-                let shade = shades[min(shades.count - 1, Int(share * Double(shades.count - 1) + 0.999))]
+                let shade = shades[min(shades.count - 1, Int(share * Double(shades.count)))]
                 let number = abs(value) < 0.005 ? "0" : (value > 0 ? "+" : "") + NumberFormat.compact(value, decimals: abs(value) < 10 ? 2 : 1)
                 let role: ThemeRole = abs(value) < 0.005 ? .muted : value < 0 ? .down : .up
                 // The shade sits right before the number, so a column of cells reads as bars of density.

@@ -88,8 +88,8 @@ enum StrategyTicketView {
         let years = max(0, engine.time.years(until: expiry))
         let probability = StrategyAnalytics.probabilityOfProfit(payoffLegs, netPremium: net, spot: market.spot, volatility: volatility,
                                                                  years: years, rate: engine.configuration.rate)
-        func bound(_ value: Double?) -> String { value.map { NumberFormat.fixed($0) } ?? "unlimited" }
-        line("Max profit/loss", "+\(bound(profile.maximumProfit))  /  −\(bound(profile.maximumLoss))",
+        func bound(_ value: Double?, _ sign: String) -> String { value.map { sign + NumberFormat.fixed($0) } ?? "unlimited" }
+        line("Max profit/loss", "\(bound(profile.maximumProfit, "+"))  /  \(bound(profile.maximumLoss, "−"))",
              profile.maximumLoss == nil ? .warning : .text)
         let breakEvens = profile.breakEvens.map { NumberFormat.fixed($0, decimals: $0 >= 1000 ? 0 : 2) }.joined(separator: ", ")
         line("Break-even", breakEvens.isEmpty ? "none" : breakEvens)
