@@ -69,6 +69,8 @@ public enum DeribitMethods {
         "private/deposit_to_pool": depositToPool,
         "private/withdraw_from_pool": withdrawFromPool,
         "private/preview_trade": previewTrade,
+        "private/create_combo": createCombo,
+        "private/close_strategy": closeStrategy,
     ]
 
     /// Runs `request` against `context`: the outcome, or the error to answer with.
@@ -247,6 +249,9 @@ public enum DeribitMethods {
     /// the worst premium per contract, fees included), `label` (up to 64 characters, unique per account: a retry with
     /// a used label places nothing and gets the first outcome again). Fills at once against the pool or is refused.
     static func trade(_ side: Side, _ context: APIContext, _ params: RequestParameters) throws(APIError) -> APIOutcome {
+        if let name = params.optionalString("instrument_name"), name.hasPrefix(comboPrefix) {
+            return try tradeCombo(side, context, params, name: name)
+        }
         let account = try tradingAccount(context)
         let engine = context.engine
         let id = try series(params, engine)

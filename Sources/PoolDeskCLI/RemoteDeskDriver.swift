@@ -287,8 +287,33 @@ final class RemoteDeskDriver: DeskDriver {
         case .withdraw(let owner, let shares):
             guard owner == account else { return nil }
             return ("private/withdraw_from_pool", ["shares": .string(shares.plainText)], "USD", "withdraw \(shares.plainText) shares")
-        case .openAccount, .fund, .setHedging, .placeStrategy, .closeStrategy:
-            // Strategies over the network come with the strategy engine's combo methods (issue 13, engine side).
+        case .placeStrategy(let order):
+            guard order.account == account, let name = DeribitMethods.comboName(order.legs, engine: engine),
+                  let first = order.legs.first, let symbol = currency(first.series), order.size.isPositive else { return nil }
+            var params: [String: JSONValue] = ["instrument_name": .string(name), "amount": .string(order.size.plainText),
+                                               "type": "market", "strategy": .string(order.name)]
+            if let limit = order.limitNetPremium {
+                // The combo's price is per unit of size, signed (paid > 0), rounded to the stricter side.
+                params["type"] = "limit"
+                params["price"] = .string(limit.scaled(by: 1_000_000, over: order.size.micros, rounding: .down).plainText)
+            }
+            return ("private/buy", params, symbol, "\(order.name) \(order.size.plainText)")
+        case .closeStrategy(let owner, let strategy, let limit):
+            guard owner == account, let held = engine.strategy(strategy), let first = held.legs.first, let symbol = currency(first.series) else { return nil }
+            var params: [String: JSONValue] = ["strategy_id": .string(strategy.description)]
+            if let limit { params["price"] = .string(limit.plainText) }
+            return ("private/close_strategy", params, symbol, "close \(held.name) \(strategy)")
+        case .closeStrategyLeg(let owner, let strategy, let series, let quantity, let limit):
+            guard owner == account, let option = option(series), let symbol = currency(series) else { return nil }
+            var params: [String: JSONValue] = ["strategy_id": .string(strategy.description), "instrument_name": .string(option.name)]
+            if let quantity { params["amount"] = .string(quantity.plainText) }
+            let held = engine.position(account: account, series: series, strategy: strategy)
+            let closing = quantity ?? held.map { Quantity(micros: abs($0.quantity.micros)) }
+            if let limit, let closing, let price = perContract(limit, closing, side: held?.isLong == false ? .buy : .sell) {
+                params["price"] = .string(price.plainText)
+            }
+            return ("private/close_strategy", params, symbol, "close \(quantity.map { "\($0.plainText) of " } ?? "")\(option.name) of \(strategy)")
+        case .openAccount, .fund, .setHedging:
             return nil
         }
     }

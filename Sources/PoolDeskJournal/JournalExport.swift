@@ -22,6 +22,7 @@ public enum JournalExport {
     static let sections: [(name: String, records: Set<String>)] = [
         ("fills", ["fill"]), ("settlements", ["settlement"]), ("liquidations", ["liquidation"]),
         ("lp_flows", ["deposit", "withdrawal", "withdrawal_queued"]),
+        ("strategies", ["strategy_opened", "strategy_changed", "strategy_closed"]),
     ]
 
     /// Writes the export of the journal at `path` through `write`, in event order; `account` (a number or a name)
@@ -87,7 +88,7 @@ public enum JournalExport {
                         session: ExportSession(seed: String(session.parameters.seed), createdAt: session.createdAt,
                                                deskAccount: session.deskAccount.index, account: only),
                         fills: section("fills"), settlements: section("settlements"), liquidations: section("liquidations"),
-                        lpFlows: section("lp_flows"))
+                        lpFlows: section("lp_flows"), strategies: section("strategies").nilIfEmpty)
                     write(String(decoding: try encoder.encode(document), as: UTF8.self) + "\n")
                 }
             }
@@ -102,8 +103,15 @@ struct ExportDocument: Encodable {
     var settlements: [ExportRecord]
     var liquidations: [ExportRecord]
     var lpFlows: [ExportRecord]
+    /// Strategy records (opened, changed, closed); left out of sessions that never had a strategy, so their export
+    /// stays what it always was.
+    var strategies: [ExportRecord]?
 
-    enum CodingKeys: String, CodingKey { case session, fills, settlements, liquidations, lpFlows = "lp_flows" }
+    enum CodingKeys: String, CodingKey { case session, fills, settlements, liquidations, lpFlows = "lp_flows", strategies }
+}
+
+extension Array {
+    var nilIfEmpty: Self? { isEmpty ? nil : self }
 }
 
 /// The session line of a JSON export.
@@ -151,7 +159,8 @@ struct RoundedNumber: Encodable, Hashable {
 /// - `quantity`: contracts (signed for settlements: negative for a short), or LP shares' count is in `shares`.
 /// - `premium`, `fee`: USD, the fill's model premium and fee; for a liquidation, the buy-back cost and the penalty.
 /// - `price`: USD per contract for a fill, the settlement spot for a settlement, the share price for LP flows.
-/// - `amount`: USD paid out (settlement payoff, liquidation remainder returned, deposit, withdrawal net of fee).
+/// - `amount`: USD paid out (settlement payoff, liquidation remainder returned, deposit, withdrawal net of fee); for a
+///   strategy record, its net premium for that step (fees in, paid positive, received negative).
 /// - `collateral_posted` / `collateral_released`: USD, never negative; a fill posts (opening a short) or
 ///   releases (closing one); settlements and liquidations release.
 public struct ExportRecord: Encodable, Hashable {
@@ -183,7 +192,8 @@ public struct ExportRecord: Encodable, Hashable {
     }
 
     /// Event kinds that become records (by the journal's `kind` column).
-    static let exportedKinds = ["orderFilled", "positionSettled", "liquidated", "deposited", "withdrawn", "withdrawalQueued"]
+    static let exportedKinds = ["orderFilled", "positionSettled", "liquidated", "deposited", "withdrawn", "withdrawalQueued",
+                                "strategyOpened", "strategyChanged", "strategyClosed"]
 
     /// The record of an event, or nil for the kinds that are not trades or money flows of an account. The switch is
     /// exhaustive on purpose: a new event kind must be decided here, not dropped by a `default`.
@@ -202,6 +212,7 @@ public struct ExportRecord: Encodable, Hashable {
             ivBefore = RoundedNumber(value: fill.volatilityBefore)
             ivAfter = RoundedNumber(value: fill.volatilityAfter)
             if fill.isLiquidation { note = "forced close" }
+            if let strategy = fill.strategy { note = (note.map { $0 + ", " } ?? "") + "leg of \(strategy)" }
         case .positionSettled(let settlement):
             self.init(record: "settlement")
             quantity = ExactAmount(settlement.quantity)
@@ -232,6 +243,21 @@ public struct ExportRecord: Encodable, Hashable {
         case .withdrawalQueued(_, let queued):
             self.init(record: "withdrawal_queued")
             shares = ExactAmount(queued)
+        case .strategyOpened(let activity), .strategyChanged(let activity), .strategyClosed(let activity):
+            // One record per strategy step beside its legs' fills or settlements: the net premium (fees in, paid
+            // positive) in `amount`, the collateral the strategy as a whole posted or released, and what it was.
+            switch payload {
+            case .strategyOpened: self.init(record: "strategy_opened")
+            case .strategyClosed: self.init(record: "strategy_closed")
+            default: self.init(record: "strategy_changed")
+            }
+            quantity = ExactAmount(activity.legs.reduce(Quantity.zero) { $0 + Quantity(micros: abs($1.quantity.micros)) })
+            amount = ExactAmount(activity.netPremium)
+            fee = ExactAmount(activity.fees)
+            if activity.collateralChange.isPositive { collateralPosted = ExactAmount(activity.collateralChange) }
+            if activity.collateralChange.isNegative { collateralReleased = ExactAmount(-activity.collateralChange) }
+            realizedPnl = ExactAmount(activity.realizedPnL)
+            note = "\(activity.name) \(activity.strategy) \(activity.cause.rawValue), \(activity.legs.count) legs"
         case .accountOpened, .accountFunded, .boardListed, .orderRejected, .boardSettled, .hedged, .haltStarted,
              .haltEnded, .hedgingChanged, .insolvency:
             // Not a trade or a money flow of one account: the pool's own events and refusals are in the journal's

@@ -33,6 +33,26 @@ struct PropertyInvariantTests {
                     Issue.record("seed \(seed), step \(session.steps) (\(step.description)): \(outcomes.count) outcomes")
                     return
                 }
+            case .placeStrategy(let order)?:
+                let fills = step.events.fills.count
+                let rejected = step.events.rejections.count
+                let opened = step.events.filter { if case .strategyOpened = $0.payload { true } else { false } }.count
+                if !((rejected == 1 && fills == 0 && opened == 0) || (rejected == 0 && fills == order.legs.count && opened == 1)) {
+                    Issue.record("seed \(seed), step \(session.steps) (\(step.description)): \(fills) fills, \(rejected) rejections, \(opened) opened")
+                    return
+                }
+            case .closeStrategy?, .closeStrategyLeg?:
+                let rejected = step.events.rejections.count
+                let strategyEvents = step.events.filter {
+                    switch $0.payload {
+                    case .strategyChanged, .strategyClosed: true
+                    default: false
+                    }
+                }.count
+                if !((rejected == 1 && step.events.fills.isEmpty && strategyEvents == 0) || (rejected == 0 && !step.events.fills.isEmpty && strategyEvents == 1)) {
+                    Issue.record("seed \(seed), step \(session.steps) (\(step.description)): \(rejected) rejections, \(strategyEvents) strategy events")
+                    return
+                }
             case .deposit?, .withdraw?, .fund?:
                 // A rejection or the matching effect, never both.
                 let rejected = step.events.contains { if case .orderRejected = $0.payload { true } else { false } }
@@ -75,6 +95,21 @@ struct PropertyInvariantTests {
                                         participants: Int(seed % 8), maximumAdvance: .minutes(4))
             Self.run(&session, steps: 120, seed: seed)
             #expect(session.fills > 0)
+        }
+    }
+
+    /// Random strategy orders, whole and leg closes among the other commands, through settlements and liquidations:
+    /// every invariant holds after every step, and a strategy order fills all its legs with one strategy event or
+    /// is one rejection with no fill.
+    @Test(.shrinking(false)) func strategySessionsKeepInvariants() async {
+        await propertyCheck(count: 30, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+            var session = RandomSession(configuration: TestMarkets.fast(), seed: seed,
+                                        participants: Int(seed % 4), maximumAdvance: .minutes(30))
+            session.includesStrategies = true
+            Self.run(&session, steps: 200, seed: seed)
+            #expect(session.fills > 0)
+            #expect(session.strategiesOpened > 0, "seed \(seed): no strategy filled")
+            #expect(session.strategiesChanged > 0, "seed \(seed): no strategy closed, settled or liquidated")
         }
     }
 

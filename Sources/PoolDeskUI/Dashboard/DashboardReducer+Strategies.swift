@@ -131,6 +131,16 @@ extension DashboardReducer {
         return .engine(.closeStrategy(account: state.deskAccount, strategy: holding.id, limitNetPremium: limit))
     }
 
+    /// Closes one leg of a strategy whole, limited to what the same trade previews as a single order ± slippage (the
+    /// leg trades at the pool's price for its size, as any order does).
+    static func closeLegEffect(_ view: PositionView, strategy: StrategyID, state: inout DashboardState, engine: Engine) -> DashboardEffect {
+        let held = Quantity(micros: abs(view.position.quantity.micros))
+        let order = Order(account: state.deskAccount, series: view.position.series, side: view.position.isLong ? .sell : .buy, quantity: held)
+        let limit = engine.preview(order).fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
+        state.status = StatusMessage("closing the \(view.series.name) leg of \(strategy)", role: .info)
+        return .engine(.closeStrategyLeg(account: state.deskAccount, strategy: strategy, series: view.position.series, quantity: nil, limitPremium: limit))
+    }
+
     /// The order that trades `holding`'s legs back (each leg's side opposite its holding; size the legs' greatest
     /// common quantity, ratios the rest), for previewing a close; nil when a ratio would pass the strategy limit.
     public static func closingOrder(_ holding: StrategyHolding) -> StrategyOrder? {

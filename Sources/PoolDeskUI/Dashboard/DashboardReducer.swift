@@ -219,8 +219,12 @@ public enum DashboardReducer {
             }
             state.mode = .ticket(TicketState(side: side, series: series, quantityText: defaultQuantityText(series, engine: engine)))
         case .closePosition:
-            if state.focus == .positions, case .strategy(let summary)? = state.selectedPositionRow(in: engine) {
-                return [closeStrategyEffect(summary.holding, state: &state, engine: engine)]
+            if state.focus == .positions, let row = state.selectedPositionRow(in: engine) {
+                switch row {
+                case .strategy(let summary): return [closeStrategyEffect(summary.holding, state: &state, engine: engine)]
+                case .leg(let view, let strategy): return [closeLegEffect(view, strategy: strategy, state: &state, engine: engine)]
+                case .single: break
+                }
             }
             let position = state.focus == .positions
                 ? state.selectedPosition(in: engine)?.position

@@ -446,14 +446,13 @@ extension DashboardState {
         let holdings = engine.strategies(of: deskAccount)
         guard !holdings.isEmpty else { return views.map { .single($0) } }
         var rows: [PositionRow] = []
-        var grouped = Set<SeriesID>()
         for holding in holdings {
             let summary = StrategySummary(holding: holding, views: views, expanded: expandedStrategies.contains(holding.id))
             rows.append(.strategy(summary))
-            grouped.formUnion(holding.legs.map(\.series))
             if summary.expanded { rows += summary.legs.map { .leg($0, of: holding.id) } }
         }
-        rows += views.filter { !grouped.contains($0.position.series) }.map { .single($0) }
+        // A strategy's legs are positions of their own (they never net with single orders in the same series).
+        rows += views.filter { $0.position.strategy == nil }.map { .single($0) }
         return rows
     }
 

@@ -20,6 +20,8 @@ public enum EventLogFormatter {
         case .orderFilled, .orderRejected, .deposited, .withdrawalQueued, .withdrawn, .hedgingChanged: true
         // A desk position settling is news too: it leaves the positions panel, and the status line says how.
         case .positionSettled, .liquidated: true
+        // A strategy's own line follows its legs' fills and says what the whole order did.
+        case .strategyOpened, .strategyChanged, .strategyClosed: true
         default: false
         }
     }
@@ -92,6 +94,28 @@ public enum EventLogFormatter {
             return LogEntry(time: time, text: "pool hedging \(enabled ? "on" : "off")", role: .info, isDesk: true)
         case .insolvency(let amount, let detail):
             return LogEntry(time: time, text: "INSOLVENCY \(NumberFormat.money(micros: amount.micros)): \(detail)", role: .danger, isDesk: false)
+        case .strategyOpened(let activity), .strategyChanged(let activity), .strategyClosed(let activity):
+            let isDesk = activity.account == desk
+            // The crowd's strategies show through their legs' fills; the strategy line is the desk's.
+            guard isDesk else { return nil }
+            let verb: String = switch activity.cause {
+            case .opened: "opened"
+            case .closed: "closed"
+            case .legClosed: "closed a leg of"
+            case .settled: "settled"
+            case .liquidated: "had a leg liquidated in"
+            }
+            var text = "\(name(activity.account)) \(verb) \(activity.name) \(activity.strategy) "
+            text += activity.netPremium.isNegative
+                ? "(got \(NumberFormat.money(micros: -activity.netPremium.micros)) net"
+                : "(paid \(NumberFormat.money(micros: activity.netPremium.micros)) net"
+            if !activity.fees.isZero { text += ", fees \(NumberFormat.money(micros: activity.fees.micros))" }
+            text += ", collateral \(NumberFormat.money(micros: activity.collateral.micros))"
+            if !activity.collateralChange.isZero { text += " (\(NumberFormat.signedMoney(micros: activity.collateralChange.micros)))" }
+            text += ")"
+            if !activity.realizedPnL.isZero { text += " P&L \(NumberFormat.signedMoney(micros: activity.realizedPnL.micros))" }
+            let role: ThemeRole = activity.cause == .liquidated ? .danger : (activity.cause == .opened ? .info : (activity.realizedPnL.isNegative ? .down : .up))
+            return LogEntry(time: time, text: text, role: role, isDesk: true)
         case .accountOpened, .accountFunded:
             return nil
         }

@@ -123,7 +123,8 @@ public struct StrategySummary: Hashable, Sendable {
     public var holding: StrategyHolding
     /// The legs' positions, in the holding's leg order (legs already closed are missing).
     public var legs: [PositionView]
-    /// USD: what the legs would fetch at their marks minus the net premium paid (plus the credit received).
+    /// USD: what the legs would fetch at their marks (each closed alone) minus the net premium paid (plus the credit
+    /// received), fees in.
     public var unrealizedPnL: Double
     public var greeks: NetGreeks
     public var expanded: Bool
@@ -136,13 +137,11 @@ public struct StrategySummary: Hashable, Sendable {
         var value = 0.0
         var greeks = NetGreeks()
         for held in holding.legs {
-            guard let view = views.first(where: { $0.position.series == held.series }) else { continue }
+            // Each leg is a position of its own, tagged with the strategy.
+            guard let view = views.first(where: { $0.position.strategy == holding.id && $0.position.series == held.series }) else { continue }
             legs.append(view)
-            // The leg's share of the position in its series (a desk may hold more of that series outside the strategy).
-            let share = view.position.quantity.micros == 0 ? 0 : held.quantity.doubleValue / view.position.quantity.doubleValue
-            value += view.markValue * share
-            greeks = greeks + NetGreeks(delta: view.greeks.delta * share, gamma: view.greeks.gamma * share,
-                                        vega: view.greeks.vega * share, theta: view.greeks.theta * share, rho: view.greeks.rho * share)
+            value += view.markValue
+            greeks = greeks + view.greeks
         }
         self.legs = legs
         self.unrealizedPnL = value - holding.netPremium.doubleValue

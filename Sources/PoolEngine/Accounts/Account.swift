@@ -52,6 +52,11 @@ public struct Position: Codable, Hashable, Sendable {
     /// Quote posted as collateral (shorts only).
     public var collateral: Money
     public var openedAt: SimTime
+    /// The strategy this position is a leg of, or nil for a position of single orders. A strategy's legs never net
+    /// with the account's single-order positions in the same series (nor with another strategy's), so the collateral
+    /// the strategy posts as a whole always covers exactly its own legs. Absent in snapshots written before
+    /// strategies (decoded as nil).
+    public var strategy: StrategyID? = nil
 
     public var isLong: Bool { quantity.micros > 0 }
     public var isShort: Bool { quantity.micros < 0 }

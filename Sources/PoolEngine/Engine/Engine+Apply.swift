@@ -56,10 +56,11 @@ extension Engine {
             pool.hedgingEnabled = enabled
             emit(.hedgingChanged(enabled: enabled), into: &events)
         case .placeStrategy(let order):
-            // PLACEHOLDER until the strategy engine lands.
-            reject(.invalidQuantity, order.account, "strategies are not available yet", into: &events)
-        case .closeStrategy(let account, _, _):
-            reject(.noPosition, account, "strategies are not available yet", into: &events)
+            placeStrategy(order, into: &events)
+        case .closeStrategy(let account, let strategy, let limit):
+            closeStrategy(account: account, strategy: strategy, leg: nil, limitNetPremium: limit, into: &events)
+        case .closeStrategyLeg(let account, let strategy, let seriesID, let quantity, let limit):
+            closeStrategy(account: account, strategy: strategy, leg: (seriesID, quantity, limit), limitNetPremium: nil, into: &events)
         }
     }
 

@@ -17,6 +17,9 @@ extension Engine: Codable {
         case pool, halts, statistics, externalNet, bots, random, nextSequence, nextPositionIndex, seriesPositions
         case valuations, markVolatility, poolGreeks, poolStdVega, cachedNAV, nextRiskRefresh, nextLiquidationCheck
         case nextHistorySample, nextHedge, botSchedule, participantActionInterval
+        /// Strategies held and the next strategy id; written only once a session has had a strategy, so snapshots
+        /// without strategies keep the bytes they always had, and older snapshots (without the keys) decode as none.
+        case strategies, nextStrategyIndex
     }
 
     /// Decodes a snapshot written by `encode(to:)`; throws on any other snapshot format.
@@ -42,7 +45,7 @@ extension Engine: Codable {
         var lookup: [PositionKey: PositionID] = [:]
         for position in positionList {
             positions[position.id] = position
-            lookup[PositionKey(account: position.account, series: position.series)] = position.id
+            lookup[PositionKey(account: position.account, series: position.series, strategy: position.strategy)] = position.id
         }
         self.positions = positions
         positionLookup = lookup
@@ -66,6 +69,10 @@ extension Engine: Codable {
         nextHedge = try container.decode(SimTime.self, forKey: .nextHedge)
         botSchedule = Heap(try container.decode([BotWakeUp].self, forKey: .botSchedule))
         participantActionInterval = try container.decode(SimDuration.self, forKey: .participantActionInterval)
+        var book = OrderedDictionary<StrategyID, StrategyRecord>()
+        for record in try container.decodeIfPresent([StrategyRecord].self, forKey: .strategies) ?? [] { book[record.id] = record }
+        strategyBook = book
+        nextStrategyIndex = try container.decodeIfPresent(Int.self, forKey: .nextStrategyIndex) ?? 0
         guard series.count == valuations.count, series.count == markVolatility.count,
               series.count == seriesPositions.count, markets.count == configuration.markets.count else {
             throw DecodingError.dataCorrupted(DecodingError.Context(
@@ -108,6 +115,10 @@ extension Engine: Codable {
         // Sorted, so equal states encode to equal bytes whatever the heap's internal layout.
         try container.encode(botSchedule.unordered.sorted(), forKey: .botSchedule)
         try container.encode(participantActionInterval, forKey: .participantActionInterval)
+        if nextStrategyIndex > 0 {
+            try container.encode(Array(strategyBook.values), forKey: .strategies)
+            try container.encode(nextStrategyIndex, forKey: .nextStrategyIndex)
+        }
     }
 
     /// The sequence number the next event will carry (events so far are 1..<this).

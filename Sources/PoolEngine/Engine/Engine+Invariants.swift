@@ -23,6 +23,7 @@ extension Engine {
         checkShares(&violations)
         checkPositionsAgainstPool(&violations)
         checkShortCollateralFloors(&violations)
+        checkStrategies(&violations)
         checkCachedGreeks(&violations)
         checkVolatilityBounds(&violations)
         checkEachContractListedOnce(&violations)
@@ -70,7 +71,7 @@ extension Engine {
             net[position.series.index] -= position.quantity
             collateral[position.account.index] += position.collateral
             if position.isLong && !position.collateral.isZero { violations.fail("longCollateral", "position \(position.id.index)") }
-            if positionLookup[PositionKey(account: position.account, series: position.series)] != position.id {
+            if positionLookup[PositionKey(account: position.account, series: position.series, strategy: position.strategy)] != position.id {
                 violations.fail("positionIndex", "position \(position.id.index) missing from lookup")
             }
         }
@@ -89,6 +90,10 @@ extension Engine {
             }
         }
         if locked != pool.lockedCollateral { violations.fail("lockedTotal", "sum \(locked) ≠ total \(pool.lockedCollateral)") }
+        // Strategies collateralized by their maximum loss hold it at the strategy, not on their legs.
+        for record in strategyBook.values where isKnownAccount(record.account) {
+            collateral[record.account.index] += record.collateral
+        }
         for account in accounts where collateral[account.id.index] != account.collateral {
             violations.fail("accountCollateral", "\(account.name): positions \(collateral[account.id.index]) ≠ \(account.collateral)")
         }
@@ -97,7 +102,7 @@ extension Engine {
     /// 4b. The liquidation scan's per-series collateral floors match the positions.
     func checkShortCollateralFloors(_ violations: inout InvariantViolations) {
         var floors = Array(repeating: Double.infinity, count: series.count)
-        for position in positions.values where position.isShort {
+        for position in positions.values where isLiquidatable(position) {
             floors[position.series.index] = min(floors[position.series.index], position.collateral.doubleValue / abs(position.quantity.doubleValue))
         }
         for index in series.indices where floors[index] != shortCollateralFloor[index] {

@@ -14,16 +14,20 @@ struct PlannedTrade {
     var reserveCut: Money
     var poolNetAfter: Quantity
     var lockAfter: Money
+    /// The strategy whose leg this trade is (nil: a single order). Strategy legs post no collateral of their own when
+    /// they sell and skip the per-leg balance check: the strategy posts its collateral, and checks the balance, once
+    /// all its legs are planned (``Engine/collateralizeStrategy(_:engineInitiated:)``).
+    var strategy: StrategyID? = nil
 }
 
 extension Engine {
     /// Validates and prices an order; nothing changes. `forced` (liquidations) skips the size limit, the trading
     /// cutoff, the opening rules, the utilization cap and the trader's balance.
-    func planTrade(_ order: Order, forced: Bool = false) -> Result<PlannedTrade, Rejection> {
+    func planTrade(_ order: Order, forced: Bool = false, strategy: StrategyID? = nil) -> Result<PlannedTrade, Rejection> {
         if let rejection = admissionRejection(order, forced: forced) { return .failure(rejection) }
         let board = boards[series[order.series.index].board.index]
         let quantity = order.quantity
-        let existing = position(account: order.account, series: order.series)
+        let existing = position(account: order.account, series: order.series, strategy: strategy)
         var closing = Quantity.zero
         if let existing, (order.side == .buy && existing.isShort) || (order.side == .sell && existing.isLong) {
             closing = Quantity(micros: min(quantity.micros, abs(existing.quantity.micros)))
@@ -46,7 +50,7 @@ extension Engine {
         var plan = PlannedTrade(
             order: order, quote: quote, existing: existing, closingQuantity: closing, openingQuantity: opening,
             premium: premium, fee: fee, cashFlow: .zero, collateralPosted: .zero, collateralReleased: .zero,
-            reserveCut: reserveCut, poolNetAfter: poolNetAfter, lockAfter: lockAfter)
+            reserveCut: reserveCut, poolNetAfter: poolNetAfter, lockAfter: lockAfter, strategy: strategy)
         if let existing, closing.isPositive, existing.isShort {
             plan.collateralReleased = closing == Quantity(micros: abs(existing.quantity.micros))
                 ? existing.collateral
@@ -120,7 +124,7 @@ extension Engine {
             }
         }
         let account = accounts[order.account.index]
-        if !forced, account.balance + plan.collateralReleased < plan.cashFlow {
+        if !forced, plan.strategy == nil, account.balance + plan.collateralReleased < plan.cashFlow {
             return Rejection(.insufficientBalance, "needs \(plan.cashFlow) USD, has \(account.balance + plan.collateralReleased)")
         }
         if let limit = order.limitPremium, plan.cashFlow > limit {
@@ -137,7 +141,7 @@ extension Engine {
         if plan.cashFlow.micros <= 0 {
             return Rejection(.invalidQuantity, "premium \(plan.premium) does not cover the fee \(plan.fee)")
         }
-        if plan.openingQuantity.isPositive {
+        if plan.openingQuantity.isPositive, plan.strategy == nil {
             let minimum = minimumShortCollateral(order.series, quantity: plan.openingQuantity)
             plan.collateralPosted = order.collateral ?? max(fullShortCollateral(order.series, quantity: plan.openingQuantity), minimum)
             if plan.collateralPosted < minimum {
@@ -192,7 +196,7 @@ extension Engine {
 
         var position = plan.existing ?? Position(
             id: PositionID(nextPositionIndex), account: order.account, series: order.series,
-            quantity: .zero, costBasis: .zero, collateral: .zero, openedAt: time)
+            quantity: .zero, costBasis: .zero, collateral: .zero, openedAt: time, strategy: plan.strategy)
         if plan.existing == nil { nextPositionIndex += 1 }
         if plan.closingQuantity.isPositive {
             let held = abs(position.quantity.micros)
@@ -236,12 +240,12 @@ extension Engine {
             volatilityBefore: plan.quote.volatilityBefore,
             volatilityAfter: configuration.fillVolatilitiesShareDefinition ? plan.quote.volatilityAfter : plan.quote.volatilityAfterWithoutPremium,
             utilizationAfter: utilization, closedQuantity: plan.closingQuantity, realizedPnL: realized,
-            collateralChange: plan.collateralPosted - plan.collateralReleased, isLiquidation: isLiquidation)
+            collateralChange: plan.collateralPosted - plan.collateralReleased, isLiquidation: isLiquidation, strategy: plan.strategy)
     }
 
     /// Saves a position, or removes it when flat (returning any leftover collateral).
     mutating func storePosition(_ position: Position) {
-        let key = PositionKey(account: position.account, series: position.series)
+        let key = PositionKey(account: position.account, series: position.series, strategy: position.strategy)
         if position.quantity.isZero {
             if !position.collateral.isZero {
                 accounts[position.account.index].balance += position.collateral
@@ -267,7 +271,7 @@ extension Engine {
     /// when the changed position was the one holding the floor.
     mutating func updateShortCollateralFloor(_ seriesID: SeriesID, before: Position?, after: Position) {
         func perContract(_ position: Position?) -> Double? {
-            guard let position, position.isShort else { return nil }
+            guard let position, isLiquidatable(position) else { return nil }
             return position.collateral.doubleValue / abs(position.quantity.doubleValue)
         }
         if let old = perContract(before), old <= shortCollateralFloor[seriesID.index] {
@@ -281,7 +285,7 @@ extension Engine {
     mutating func updateShortCollateralFloor(_ seriesID: SeriesID) {
         var floor = Double.infinity
         for id in seriesPositions[seriesID.index] {
-            guard let position = positions[id], position.isShort else { continue }
+            guard let position = positions[id], isLiquidatable(position) else { continue }
             floor = min(floor, position.collateral.doubleValue / abs(position.quantity.doubleValue))
         }
         shortCollateralFloor[seriesID.index] = floor
@@ -290,10 +294,19 @@ extension Engine {
     /// Rebuilds every series' short-collateral floor from the positions (after decoding a snapshot).
     mutating func rebuildShortCollateralFloors() {
         shortCollateralFloor = Array(repeating: .infinity, count: series.count)
-        for position in positions.values where position.isShort {
+        for position in positions.values where isLiquidatable(position) {
             let perContract = position.collateral.doubleValue / abs(position.quantity.doubleValue)
             shortCollateralFloor[position.series.index] = min(shortCollateralFloor[position.series.index], perContract)
         }
+    }
+
+    /// Whether a position answers to the liquidation scan: a short of single orders, or a short leg of a strategy that
+    /// posts per-leg collateral. The legs of a strategy collateralized by its maximum loss are covered whatever spot
+    /// does, so they are never liquidated (and stay out of the scan's floors).
+    func isLiquidatable(_ position: Position) -> Bool {
+        guard position.isShort else { return false }
+        guard let strategy = position.strategy else { return true }
+        return strategyBook[strategy]?.isBounded != true
     }
 
     mutating func adjustPoolGreeks(series seriesID: SeriesID, netChange: Quantity) {

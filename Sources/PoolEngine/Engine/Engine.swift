@@ -56,9 +56,15 @@ public struct Engine: Sendable {
     var shortCollateralFloor: [Double] = []
     var participantActionInterval: SimDuration = .minutes(10)
 
+    /// Strategies held, in opening order (ordered, so settlement and liquidation visit them deterministically).
+    var strategyBook: OrderedDictionary<StrategyID, StrategyRecord> = [:]
+    var nextStrategyIndex: Int = 0
+
+    /// A position is one account's holding in one series, apart for each strategy (nil: single orders).
     struct PositionKey: Hashable, Sendable {
         var account: AccountID
         var series: SeriesID
+        var strategy: StrategyID? = nil
     }
 
     /// A fresh market at `configuration.startTime` with boards listed and no accounts.
@@ -122,9 +128,15 @@ public struct Engine: Sendable {
     /// Whether `id` names an existing account.
     public func isKnownAccount(_ id: AccountID) -> Bool { id.index >= 0 && id.index < accounts.count }
 
-    /// The account's open position in a series, if any.
+    /// The account's open position of single orders in a series, if any (strategy legs are held apart:
+    /// ``position(account:series:strategy:)``).
     public func position(account: AccountID, series seriesID: SeriesID) -> Position? {
         positionLookup[PositionKey(account: account, series: seriesID)].flatMap { positions[$0] }
+    }
+
+    /// The account's position in a series held as a leg of `strategy` (nil: of single orders), if any.
+    public func position(account: AccountID, series seriesID: SeriesID, strategy: StrategyID?) -> Position? {
+        positionLookup[PositionKey(account: account, series: seriesID, strategy: strategy)].flatMap { positions[$0] }
     }
 
     /// Open positions of one account, in opening order.

@@ -59,6 +59,10 @@ public enum EngineCommand: Codable, Hashable, Sendable {
     /// Closes every leg of a strategy the account holds as one order, at a net premium no worse than `limitNetPremium`
     /// (signed as ``StrategyOrder/limitNetPremium``; nil for none).
     case closeStrategy(account: AccountID, strategy: StrategyID, limitNetPremium: Money?)
+    /// Closes `quantity` (nil: all) of one leg of a strategy, at a premium no worse than `limitPremium` (as
+    /// ``Order/limitPremium``: buy at most, sell at least, fees included). The legs left post what they need alone
+    /// (their maximum loss when bounded); what the strategy held beyond that is released.
+    case closeStrategyLeg(account: AccountID, strategy: StrategyID, series: SeriesID, quantity: Quantity?, limitPremium: Money?)
 }
 
 extension EngineCommand {
@@ -74,6 +78,7 @@ extension EngineCommand {
         case .setHedging: "setHedging"
         case .placeStrategy: "placeStrategy"
         case .closeStrategy: "closeStrategy"
+        case .closeStrategyLeg: "closeStrategyLeg"
         }
     }
 
@@ -88,6 +93,7 @@ extension EngineCommand {
         case .setHedging(let enabled): "hedge \(enabled ? "on" : "off")"
         case .placeStrategy(let order): "the \(order.name) (\(order.size.plainText))"
         case .closeStrategy: "the strategy close"
+        case .closeStrategyLeg(_, _, _, let quantity, _): "the leg close\(quantity.map { " of \($0.plainText)" } ?? "")"
         }
     }
 
@@ -99,6 +105,7 @@ extension EngineCommand {
         case .placeOrder(let order): order.account
         case .placeStrategy(let order): order.account
         case .closeStrategy(let account, _, _): account
+        case .closeStrategyLeg(let account, _, _, _, _): account
         }
     }
 
@@ -122,6 +129,7 @@ extension EngineCommand {
         case .setHedging: return nil
         case .placeStrategy(let order): return check(order.size, "size") ?? check(order.limitNetPremium, "limit")
         case .closeStrategy(_, _, let limit): return check(limit, "limit")
+        case .closeStrategyLeg(_, _, _, let quantity, let limit): return check(quantity, "quantity") ?? check(limit, "limit")
         }
     }
 }
@@ -148,6 +156,9 @@ public enum RejectionReason: String, Codable, Hashable, Sendable, CaseIterable, 
     case poolInsolvent
     /// An amount or quantity outside the range the engine accepts, or a result that would overflow.
     case outOfRange
+    /// A strategy order whose shape the engine does not take: leg count or ratio out of range, a series twice,
+    /// legs in different markets, or a strategy the account does not hold.
+    case invalidStrategy
 
     public var description: String {
         switch self {
@@ -168,6 +179,7 @@ public enum RejectionReason: String, Codable, Hashable, Sendable, CaseIterable, 
         case .limitPrice: "price worse than the limit"
         case .poolInsolvent: "pool NAV is not positive"
         case .outOfRange: "amount out of range"
+        case .invalidStrategy: "invalid strategy"
         }
     }
 }

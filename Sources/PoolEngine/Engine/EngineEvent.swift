@@ -24,6 +24,12 @@ public enum EventPayload: Codable, Hashable, Sendable {
     case haltEnded(Halt)
     case hedgingChanged(enabled: Bool)
     case insolvency(amount: Money, detail: String)
+    /// A strategy order filled: its legs' fills came just before, as `orderFilled` events.
+    case strategyOpened(StrategyActivity)
+    /// Some legs of a strategy closed, settled or were liquidated, and others remain.
+    case strategyChanged(StrategyActivity)
+    /// A strategy's last legs closed, settled or were liquidated: it is gone, its collateral released.
+    case strategyClosed(StrategyActivity)
 }
 
 /// An executed order: price, fee, IV before and after, utilization after.
@@ -48,6 +54,8 @@ public struct Fill: Codable, Hashable, Sendable {
     public var collateralChange: Money
     /// Whether this fill was a forced close.
     public var isLiquidation: Bool
+    /// The strategy this fill is a leg of (nil for single orders; absent from events journaled before strategies).
+    public var strategy: StrategyID? = nil
 }
 
 extension Fill {
@@ -68,6 +76,8 @@ public struct PositionSettlement: Codable, Hashable, Sendable {
     public var realizedPnL: Money
     /// What a short could not cover from its collateral.
     public var shortfall: Money
+    /// The strategy the position was a leg of (nil for single orders; absent from events journaled before strategies).
+    public var strategy: StrategyID? = nil
 }
 
 /// A short forced closed below its minimum collateral.
@@ -103,6 +113,9 @@ extension EventPayload {
         case .haltEnded: "haltEnded"
         case .hedgingChanged: "hedgingChanged"
         case .insolvency: "insolvency"
+        case .strategyOpened: "strategyOpened"
+        case .strategyChanged: "strategyChanged"
+        case .strategyClosed: "strategyClosed"
         }
     }
 
@@ -115,6 +128,7 @@ extension EventPayload {
         case .orderFilled(let fill): fill.account
         case .positionSettled(let settlement): settlement.account
         case .liquidated(let liquidation): liquidation.account
+        case .strategyOpened(let activity), .strategyChanged(let activity), .strategyClosed(let activity): activity.account
         case .boardListed, .boardSettled, .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency: nil
         }
     }
@@ -127,7 +141,7 @@ extension EventPayload {
         case .positionSettled(let settlement): settlement.series
         case .liquidated(let liquidation): liquidation.series
         case .accountOpened, .accountFunded, .boardListed, .deposited, .withdrawalQueued, .withdrawn, .boardSettled,
-             .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency: nil
+             .hedged, .haltStarted, .haltEnded, .hedgingChanged, .insolvency, .strategyOpened, .strategyChanged, .strategyClosed: nil
         }
     }
 }

@@ -191,6 +191,13 @@ extension Engine {
         boards[boardID.index].settlementSpot = spot
         var settled = 0
         var poolPayout = Money.zero
+        // Strategies collateralized as a whole settle as a whole, first; per-leg strategies' legs settle below like
+        // single positions, and their strategies are brought up to date after.
+        let strategic = settleBoundedStrategies(on: boardID, spot: spot, into: &events)
+        settled += strategic.positions
+        poolPayout += strategic.poolPayout
+        var touched: [StrategyID] = []
+        var touchedLegs: [StrategyID: (legs: [StrategyHolding.HeldLeg], payoff: Money, collateral: Money, realized: Money)] = [:]
         for seriesID in board.calls + board.puts {
             let option = series[seriesID.index]
             for positionID in seriesPositions[seriesID.index] {
@@ -198,7 +205,7 @@ extension Engine {
                 let contracts = Quantity(micros: abs(position.quantity.micros))
                 var settlement = PositionSettlement(
                     account: position.account, series: seriesID, quantity: position.quantity, spot: spot,
-                    payoff: .zero, collateralReleased: .zero, realizedPnL: .zero, shortfall: .zero)
+                    payoff: .zero, collateralReleased: .zero, realizedPnL: .zero, shortfall: .zero, strategy: position.strategy)
                 if position.isLong {
                     // The pool pays longs, rounded down in its favour, and never more than it holds.
                     let owed = Money.payoff(kind: option.kind, spot: spot, strike: option.strike, quantity: contracts, rounding: .down)
@@ -231,8 +238,17 @@ extension Engine {
                     settlement.realizedPnL = position.costBasis - fromCollateral
                 }
                 accounts[position.account.index].realizedPnL += settlement.realizedPnL
+                if let strategy = position.strategy {
+                    if touchedLegs[strategy] == nil { touched.append(strategy) }
+                    var entry = touchedLegs[strategy] ?? ([], .zero, .zero, .zero)
+                    entry.legs.append(StrategyHolding.HeldLeg(series: seriesID, quantity: position.quantity))
+                    entry.payoff += settlement.payoff
+                    entry.collateral += position.collateral
+                    entry.realized += settlement.realizedPnL
+                    touchedLegs[strategy] = entry
+                }
                 positions.removeValue(forKey: positionID)
-                positionLookup.removeValue(forKey: PositionKey(account: position.account, series: seriesID))
+                positionLookup.removeValue(forKey: PositionKey(account: position.account, series: seriesID, strategy: position.strategy))
                 settled += 1
                 statistics.settlements += 1
                 emit(.positionSettled(settlement), into: &events)
@@ -243,6 +259,11 @@ extension Engine {
             pool.netPosition[seriesID.index] = .zero
             pool.lockedCollateral -= pool.lockedBySeries[seriesID.index]
             pool.lockedBySeries[seriesID.index] = .zero
+        }
+        for strategy in touched {
+            guard let entry = touchedLegs[strategy] else { continue }
+            strategyLegsRemoved(strategy, cause: .settled, legs: entry.legs, payoff: entry.payoff, collateralRemoved: entry.collateral,
+                                realizedPnL: entry.realized, into: &events)
         }
         statistics.boardsSettled += 1
         emit(.boardSettled(board: boardID, spot: spot, positions: settled, poolPayout: poolPayout), into: &events)
@@ -259,7 +280,7 @@ extension Engine {
                 let perContract = minimumShortCollateralPerContract(seriesID)
                 if shortCollateralFloor[seriesID.index] > perContract * (1 + 1e-9) + 1e-6 { continue }
                 for positionID in seriesPositions[seriesID.index] {
-                    guard let position = positions[positionID], position.isShort else { continue }
+                    guard let position = positions[positionID], isLiquidatable(position) else { continue }
                     let contracts = Quantity(micros: -position.quantity.micros)
                     let minimum = Money.fromPricing(perUnit: perContract, quantity: contracts, rounding: .up)
                     if position.collateral < minimum {
@@ -273,7 +294,7 @@ extension Engine {
     mutating func liquidate(_ position: Position, minimum: Money, into events: inout [EngineEvent]) {
         let contracts = Quantity(micros: -position.quantity.micros)
         let order = Order(account: position.account, series: position.series, side: .buy, quantity: contracts)
-        guard case .success(var plan) = planTrade(order, forced: true) else { return }
+        guard case .success(var plan) = planTrade(order, forced: true, strategy: position.strategy) else { return }
         let collateral = position.collateral
         let cost = plan.cashFlow
         // Exact: a `Double` product can land a hair above a whole micro-unit and round up one too many.
@@ -308,5 +329,10 @@ extension Engine {
         emit(.liquidated(Liquidation(
             account: position.account, series: position.series, quantity: contracts, collateral: collateral,
             minimumCollateral: minimum, buybackCost: cost, penalty: penaltyPaid, returned: returned, shortfall: shortfall)), into: &events)
+        if let strategy = position.strategy {
+            strategyLegsRemoved(strategy, cause: .liquidated, legs: [StrategyHolding.HeldLeg(series: position.series, quantity: position.quantity)],
+                                payoff: -(costPaid + penaltyPaid), collateralRemoved: collateral, realizedPnL: fill.realizedPnL - penaltyPaid,
+                                into: &events)
+        }
     }
 }

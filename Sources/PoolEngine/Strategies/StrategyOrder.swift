@@ -64,6 +64,10 @@ public struct StrategyHolding: Codable, Hashable, Sendable {
     /// Net premium paid (> 0) or received (< 0) when opened, fees included.
     public var netPremium: Money
     public var openedAt: SimTime
+    /// The most the trader can still lose on the legs held, USD, when the strategy is collateralized by its maximum
+    /// loss (one expiry, loss bounded): what it holds plus the legs' net cost basis. Nil when its short legs post
+    /// their own collateral (unbounded, or several expiries).
+    public var maximumLoss: Money? = nil
 
     public struct HeldLeg: Codable, Hashable, Sendable {
         public var series: SeriesID

@@ -29,6 +29,11 @@ public struct StrategyPreview: Hashable, Sendable {
     public var accountGreeksAfter: NetGreeks
     public var balanceAfter: Money
     public var utilizationAfter: Double
+    /// The most the trader can lose at expiry, USD, exact: the collateral plus the net premium (fees in) when the
+    /// strategy is bounded (one expiry, loss bounded); nil when unbounded or spread over several expiries.
+    public var maximumLoss: Money? = nil
+    /// The id the strategy would get (nil when refused).
+    public var strategy: StrategyID? = nil
 
     public init(legs: [Leg], rejection: Rejection?, netPremium: Money, fees: Money, collateral: Money,
                 accountGreeksBefore: NetGreeks, accountGreeksAfter: NetGreeks, balanceAfter: Money, utilizationAfter: Double) {

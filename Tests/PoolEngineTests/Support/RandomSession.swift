@@ -13,7 +13,13 @@ struct RandomSession {
     var fills = 0
     var rejections = 0
     var advances = 0
+    /// Strategy events seen: opened, and changed or closed (by a close, a settlement or a liquidation).
+    var strategiesOpened = 0
+    var strategiesChanged = 0
     let maximumAdvance: SimDuration
+    /// Whether steps include strategy orders and closes (off by default, so the other properties' seeds replay the
+    /// sessions they always did).
+    var includesStrategies = false
 
     init(configuration: EngineConfiguration, seed: UInt64, participants: Int, maximumAdvance: SimDuration) {
         random = SeededRandom(seed: seed ^ 0x5EED_CAFE)
@@ -40,6 +46,12 @@ struct RandomSession {
     /// Applies one random command or advance.
     mutating func step() -> Step {
         steps += 1
+        if includesStrategies, random.chance(0.25) {
+            let command = randomStrategyCommand()
+            let events = engine.apply(command)
+            record(events)
+            return Step(command: command, events: events, description: "\(command)")
+        }
         let roll = random.uniform()
         let command: EngineCommand
         switch roll {
@@ -72,9 +84,11 @@ struct RandomSession {
             case .insolvency(let amount, let detail) where detail.hasPrefix("hedge"):
                 // The part of a hedge loss the pool could not pay never left it.
                 expectedExternal += amount
-            case .positionSettled(let settlement): settledPairs["\(settlement.account.index)/\(settlement.series.index)", default: 0] += 1
+            case .positionSettled(let settlement): settledPairs["\(settlement.account.index)/\(settlement.series.index)/\(settlement.strategy?.index ?? -1)", default: 0] += 1
             case .orderFilled: fills += 1
             case .orderRejected: rejections += 1
+            case .strategyOpened: strategiesOpened += 1
+            case .strategyChanged, .strategyClosed: strategiesChanged += 1
             default: break
             }
         }
@@ -181,5 +195,46 @@ struct RandomSession {
         case ..<0.85: return Shares(micros: -5)
         default: return Shares(micros: Int64(random.integer(in: 1...5_000_000)) * 1_000_000)
         }
+    }
+}
+
+extension RandomSession {
+    /// A strategy order (mostly well formed, on one board; sometimes with too few or too many legs, a bad ratio, a
+    /// repeated or unknown series, a size out of range, a limit), a whole close or a leg close.
+    mutating func randomStrategyCommand() -> EngineCommand {
+        let held = engine.accounts.flatMap { engine.strategies(of: $0.id) }
+        let roll = random.uniform()
+        if !held.isEmpty, roll < 0.35 {
+            let holding = held[random.integer(in: 0...(held.count - 1))]
+            if random.chance(0.4) {
+                return .closeStrategy(account: holding.account, strategy: holding.id,
+                                      limitNetPremium: random.chance(0.1) ? randomMoney() : nil)
+            }
+            let leg = holding.legs[random.integer(in: 0...(holding.legs.count - 1))]
+            let quantity: Quantity? = random.chance(0.5) ? nil
+                : Quantity(micros: Int64(random.integer(in: 1...Int(max(2, abs(leg.quantity.micros) * 3 / 2)))))
+            return .closeStrategyLeg(account: random.chance(0.95) ? holding.account : randomAccount(), strategy: holding.id,
+                                     series: leg.series, quantity: quantity, limitPremium: nil)
+        }
+        if roll < 0.40 {
+            return .closeStrategy(account: randomAccount(), strategy: StrategyID(random.integer(in: 0...20)), limitNetPremium: nil)
+        }
+        let boards = engine.liveBoards.map { engine.boards[$0.index] }
+        let board = boards[random.integer(in: 0...(boards.count - 1))]
+        let count = random.chance(0.9) ? random.integer(in: 2...4) : random.integer(in: 0...6)
+        let centre = engine.atTheMoneyIndex(board)
+        var legs: [StrategyLeg] = []
+        for _ in 0..<count {
+            let strikeIndex = min(max(centre + random.integer(in: -3...3), 0), board.strikes.count - 1)
+            var series = board.series(random.chance(0.5) ? .call : .put, strikeIndex: strikeIndex)
+            if random.chance(0.03) { series = randomSeries() }
+            let ratio = random.chance(0.95) ? random.integer(in: 1...3) : random.integer(in: -1...12)
+            legs.append(StrategyLeg(series: series, side: random.chance(0.5) ? .buy : .sell, ratio: ratio))
+        }
+        let rules = engine.marketConfiguration(board.market)
+        let size = random.chance(0.95) ? Quantity(micros: rules.minimumOrderSize.micros * Int64(random.integer(in: 1...30)))
+            : Quantity(micros: extremeMicros())
+        return .placeStrategy(StrategyOrder(account: randomAccount(), legs: legs, size: size,
+                                            limitNetPremium: random.chance(0.05) ? randomMoney() : nil, name: "random"))
     }
 }
