@@ -25,7 +25,7 @@ struct StrategyEndToEndTests {
             #expect(ticket.contains(label), "ticket misses \(label):\n\(ticket)")
         }
         try session.sendKeys("Enter")
-        #expect(session.waitFor("straddle (2 legs)"), "no strategy row after Enter:\n\((try? session.capture()) ?? "")")
+        #expect(session.waitFor("▶ straddle"), "no strategy row after Enter:\n\((try? session.capture()) ?? "")")
         #expect(try session.capture().contains("2 open"))
     }
 
@@ -41,7 +41,7 @@ struct StrategyEndToEndTests {
         try session.sendKeys("Enter")
         #expect(session.waitFor("Buy straddle"), "no ticket from the chain:\n\((try? session.capture()) ?? "")")
         try session.sendKeys("Enter")
-        #expect(session.waitFor("straddle (2 legs)"), "no strategy row:\n\((try? session.capture()) ?? "")")
+        #expect(session.waitFor("▶ straddle"), "no strategy row:\n\((try? session.capture()) ?? "")")
         try session.sendKeys("r")
         #expect(session.waitFor("P&L by spot move"), "no risk view:\n\((try? session.capture()) ?? "")")
         #expect(try session.capture().contains("2 positions"))

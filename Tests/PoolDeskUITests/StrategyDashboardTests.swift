@@ -208,6 +208,55 @@ struct StrategyDashboardTests {
         #expect(fixture.state.riskView == nil)
     }
 
+    @Test("a bought strategy is one positions row; e unfolds its legs; c on a leg closes that leg, on the row the rest")
+    func groupedPositions() throws {
+        var fixture = DashboardFixture()
+        let k = try Self.strikes(fixture, count: 4)
+        _ = Self.run(&fixture, "buy condor BTC-1D-\(k[0])/\(k[1])/\(k[2])/\(k[3]) 0.5")
+        let effects = fixture.press(.enter)
+        guard case .engine(.placeStrategy)? = effects.first else {
+            Issue.record("expected a strategy order, got \(effects)")
+            return
+        }
+        let held = try #require(fixture.engine.strategies(of: fixture.state.deskAccount).first, "\(fixture.state.status?.text ?? "")")
+        #expect(held.legs.count == 4)
+        fixture.press(.tab)
+        #expect(fixture.state.focus == .positions)
+        var rows = fixture.state.positionRows(in: fixture.engine)
+        #expect(rows.count == 1)
+        guard case .strategy(let summary)? = rows.first else { Issue.record("no strategy row: \(rows)"); return }
+        #expect(summary.holding.name == "iron condor" && summary.legs.count == 4 && !summary.expanded)
+        // Its P&L: the legs' marks against the net premium paid, as the engine reports them.
+        let marks = fixture.engine.positionViews(of: fixture.state.deskAccount).reduce(0) { $0 + $1.markValue }
+        #expect(abs(summary.unrealizedPnL - (marks - held.netPremium.doubleValue)) < 1e-6)
+        let folded = fixture.render(width: 120, height: 40).text
+        #expect(folded.contains("▶ iron condor") && folded.contains("4 legs"))
+        fixture.press(.character("e"))
+        rows = fixture.state.positionRows(in: fixture.engine)
+        #expect(rows.count == 5)
+        try Golden.check(fixture.render(width: 120, height: 40), named: "positions-strategy-expanded-120x40")
+        // c on the first leg closes that leg alone.
+        fixture.press(.down)
+        guard case .leg(let leg, let strategy)? = fixture.state.selectedPositionRow(in: fixture.engine) else {
+            Issue.record("cursor not on a leg"); return
+        }
+        let closeLeg = fixture.press(.character("c"))
+        guard case .engine(.closeStrategyLeg(_, let closedStrategy, let series, nil, _))? = closeLeg.first else {
+            Issue.record("expected a leg close, got \(closeLeg)"); return
+        }
+        #expect(closedStrategy == strategy && series == leg.position.series)
+        #expect(fixture.engine.strategies(of: fixture.state.deskAccount).first?.legs.count == 3, "\(fixture.state.status?.text ?? "")")
+        // c on the strategy row closes what is left as one order.
+        fixture.press(.up)
+        let closeAll = fixture.press(.character("c"))
+        guard case .engine(.closeStrategy(_, let id, let limit))? = closeAll.first else {
+            Issue.record("expected a strategy close, got \(closeAll)"); return
+        }
+        #expect(id == strategy && limit != nil)
+        #expect(fixture.engine.strategies(of: fixture.state.deskAccount).isEmpty, "\(fixture.state.status?.text ?? "")")
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).isEmpty)
+    }
+
     // MARK: - Golden text
 
     @Test("golden: the straddle ticket with its payoff chart, 120×40")
