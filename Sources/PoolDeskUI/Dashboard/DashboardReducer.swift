@@ -40,11 +40,13 @@ public enum DashboardReducer {
     /// Handles one action against the current engine (read-only here).
     public static func reduce(_ state: inout DashboardState, action: DashboardAction, engine: Engine) -> [DashboardEffect] {
         var statusIsNews = false
+        var deskNews = false
         switch action {
         case .key(let key):
             return reduce(&state, key: key, engine: engine)
         case .engineEvents(let events):
             let (entries, status) = EventLogFormatter.entries(for: events, engine: engine, desk: state.deskAccount)
+            deskNews = entries.contains { $0.isDesk }
             state.appendLog(entries)
             state.appendActivity(ActivityEntry.entries(for: events, engine: engine, desk: state.deskAccount))
             if let status { state.status = status; statusIsNews = true }
@@ -83,9 +85,10 @@ public enum DashboardReducer {
         case .restoreView(let saved):
             restore(saved, into: &state, engine: engine)
         }
-        // The risk view's numbers follow the engine: recomputed once per engine step, never per frame.
+        // The risk view's numbers follow the engine at its risk-refresh cadence (at once on the desk's own news), never
+        // per frame.
         if case .risk(var view) = state.mode {
-            view.refresh(account: state.deskAccount, engine: engine)
+            view.refresh(account: state.deskAccount, engine: engine, force: deskNews)
             state.mode = .risk(view)
         }
         // The desk's own news (a fill, a settlement) and a replay's position keep the status line; the chain's notice then goes to the log.

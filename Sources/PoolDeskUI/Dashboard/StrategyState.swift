@@ -63,7 +63,8 @@ public enum ExposureMetric: String, CaseIterable, Hashable, Sendable {
     }
 }
 
-/// The numbers the risk view shows, computed once per engine step by the reducer (never per frame).
+/// The numbers the risk view shows, computed by the reducer as the engine moves (at most once per engine step and
+/// risk-refresh interval, never per frame).
 public struct RiskReport: Hashable, Sendable {
     public var scope: RiskScope
     public var grid: ScenarioGrid
@@ -95,10 +96,12 @@ public struct RiskViewState: Hashable, Sendable {
         self.metric = metric
     }
 
-    /// Recomputes the report when the engine moved or a choice changed since it was made.
-    mutating func refresh(account: AccountID, engine: Engine) {
-        if let report, report.time == engine.time, report.sequence == engine.lastEventSequence, report.scope == scope,
-           report.grid.horizon == horizon { return }
+    /// Recomputes the report when a choice changed or simulated time moved by a risk-refresh interval (the cadence the
+    /// engine refreshes its own marks at) since it was made; otherwise the report stands, so a fast clock reprices the
+    /// grid a few times a second, not every frame. `force` recomputes regardless (the desk's own fill, a settlement).
+    mutating func refresh(account: AccountID, engine: Engine, force: Bool = false) {
+        if !force, let report, report.scope == scope, report.grid.horizon == horizon,
+           engine.time >= report.time, engine.time - report.time < engine.configuration.riskRefreshInterval { return }
         report = RiskReport.compute(scope: scope, horizon: horizon, account: account, engine: engine)
     }
 }
