@@ -180,10 +180,14 @@ struct StrategyTemplateTests {
     /// the density — smooth inside each piece — is integrated by Simpson's rule over the profitable pieces. No
     /// break-evens from the code under test, no normal CDF.
     static func integratedProbability(_ legs: [PayoffLeg], premium: Double, spot: Double, vol: Double, years: Double, rate: Double) -> Double {
+        integratedProbability(spot: spot, vol: vol, years: years, rate: rate) { s in legs.reduce(0) { $0 + intrinsic($1, s) } - premium }
+    }
+
+    static func integratedProbability(spot: Double, vol: Double, years: Double, rate: Double, pnlAt: (Double) -> Double) -> Double {
         let sd = vol * years.squareRoot()
         let mean = log(spot) + (rate - vol * vol / 2) * years
         let a = mean - 10 * sd, b = mean + 10 * sd
-        func pnl(_ x: Double) -> Double { legs.reduce(0) { $0 + intrinsic($1, exp(x)) } - premium }
+        func pnl(_ x: Double) -> Double { pnlAt(exp(x)) }
         func density(_ x: Double) -> Double {
             let z = (x - mean) / sd
             return exp(-z * z / 2) / (sd * (2 * Double.pi).squareRoot())
@@ -240,6 +244,34 @@ struct StrategyTemplateTests {
             let want = Self.integratedProbability(legs, premium: premium, spot: spot, vol: vol, years: years, rate: 0.03)
             #expect(abs(got - want) < 1e-8, "\(template) σ \(vol) T \(years): \(got) vs \(want)")
         }
+    }
+
+    /// Black-Scholes written out here (erfc), for the calendar's later leg.
+    static func blackScholesCall(spot: Double, strike: Double, years: Double, vol: Double, rate: Double) -> Double {
+        guard years > 0 else { return max(spot - strike, 0) }
+        let root = vol * years.squareRoot()
+        let d1 = (log(spot / strike) + (rate + vol * vol / 2) * years) / root
+        func n(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+        return spot * n(d1) - strike * exp(-rate * years) * n(d1 - root)
+    }
+
+    @Test("a calendar is read at the first expiry with its far leg at model value: break-evens, best case and P(profit)")
+    func calendarProfile() {
+        let now = SimTime(milliseconds: 0)
+        let near = now + .days(1), far = now + .days(8)
+        let legs = [ModelLeg(payoff: PayoffLeg(kind: .call, strike: 60_000, quantity: -1, expiry: near), volatility: 0.50),
+                    ModelLeg(payoff: PayoffLeg(kind: .call, strike: 60_000, quantity: 1, expiry: far), volatility: 0.55)]
+        let premium = 1_200.0, rate = 0.03, spot = 60_000.0
+        func pnl(_ s: Double) -> Double {
+            Self.blackScholesCall(spot: s, strike: 60_000, years: 7.0 / 365, vol: 0.55, rate: rate) - max(s - 60_000, 0) - premium
+        }
+        let model = StrategyAnalytics.multiExpiryProfile(legs, netPremium: premium, spot: spot, volatility: 0.52, now: now, rate: rate)
+        #expect(model.breakEvens.count == 2)
+        for breakEven in model.breakEvens { #expect(abs(pnl(breakEven)) < 1e-6, "P&L at \(breakEven): \(pnl(breakEven))") }
+        // Best at the strike: the far call's time value there, less the debit.
+        #expect(abs(model.maximumProfit - pnl(60_000)) < 1.0, "\(model.maximumProfit) vs \(pnl(60_000))")
+        let want = Self.integratedProbability(spot: spot, vol: 0.52, years: 1.0 / 365, rate: rate, pnlAt: pnl)
+        #expect(abs(model.probability - want) < 1e-8, "\(model.probability) vs \(want)")
     }
 
     @Test("probability of profit against mpmath constants for a long straddle")

@@ -102,9 +102,59 @@ public enum StrategyAnalytics {
         let step = (range.upperBound - range.lowerBound) / Double(points - 1)
         let spots = (0..<points).map { range.lowerBound + Double($0) * step }
         let payoff = legs.map(\.payoff)
+        let first = firstExpiry(payoff) ?? now
+        let multiExpiry = Set(payoff.map(\.expiry)).count > 1
         return Curve(spots: spots,
-                     atExpiry: spots.map { StrategyPayoff.value(payoff, atSpot: $0) - netPremium },
+                     atExpiry: spots.map { multiExpiry ? modelValue(legs, spot: $0, at: first, rate: rate) - netPremium
+                         : StrategyPayoff.value(payoff, atSpot: $0) - netPremium },
                      today: spots.map { modelValue(legs, spot: $0, at: now, rate: rate) - netPremium })
+    }
+
+    /// For legs over several expiries (a calendar): P&L at the first expiry with the later legs at their model value
+    /// then (Black-Scholes at today's vols for the time they have left) — the curve traders read a calendar by. Its
+    /// break-evens and maximum profit are found numerically over spot × [0.2, 5] (ascending, USD); the probability of
+    /// profit is the lognormal mass (as ``probabilityOfProfit(_:netPremium:spot:volatility:years:rate:)``) of the
+    /// spots where it is positive.
+    public static func multiExpiryProfile(_ legs: [ModelLeg], netPremium: Double, spot: Double, volatility: Double, now: SimTime, rate: Double)
+        -> (breakEvens: [Double], maximumProfit: Double, probability: Double) {
+        let payoff = legs.map(\.payoff)
+        guard spot > 0, let first = firstExpiry(payoff) else { return ([], 0, 0) }
+        let pnl = { (at: Double) in modelValue(legs, spot: at, at: first, rate: rate) - netPremium }
+        // Log-spaced scan, then bisection at each sign change.
+        let count = 4_000
+        let low = Double.log(spot * 0.2), high = Double.log(spot * 5)
+        var breakEvens: [Double] = []
+        var best = -Double.infinity
+        var previousX = low, previousValue = pnl(Double.exp(low))
+        for index in 1...count {
+            let x = low + (high - low) * Double(index) / Double(count)
+            let value = pnl(Double.exp(x))
+            best = max(best, value)
+            if (value > 0) != (previousValue > 0) {
+                var (a, b) = (previousX, x)
+                for _ in 0..<60 {
+                    let middle = (a + b) / 2
+                    if (pnl(Double.exp(middle)) > 0) == (previousValue > 0) { a = middle } else { b = middle }
+                }
+                breakEvens.append(Double.exp((a + b) / 2))
+            }
+            previousX = x
+            previousValue = value
+        }
+        // The best case sits at a kink (a strike of the first expiry) or between scan points elsewhere.
+        for leg in payoff where leg.strike > 0 { best = max(best, pnl(leg.strike)) }
+        let years = max(0, now.years(until: first))
+        let spread = volatility * years.squareRoot()
+        guard spread > 0, spread.isFinite else { return (breakEvens, max(best, 0), pnl(spot) > 0 ? 1 : 0) }
+        let drift = (rate - volatility * volatility / 2) * years
+        func below(_ x: Double) -> Double { x <= 0 ? 0 : x.isFinite ? NormalDistribution.cdf((Double.log(x / spot) - drift) / spread) : 1 }
+        let cuts = [0.0] + breakEvens + [Double.infinity]
+        var probability = 0.0
+        for (a, b) in zip(cuts, cuts.dropFirst()) {
+            let probe = b.isFinite ? (a > 0 ? (a * b).squareRoot() : b / 2) : a * 2
+            if pnl(probe) > 0 { probability += below(b) - below(a) }
+        }
+        return (breakEvens, max(best, 0), min(max(probability, 0), 1))
     }
 
     /// The spot range a payoff chart shows: every strike and break-even with a margin, and today's spot ± about two

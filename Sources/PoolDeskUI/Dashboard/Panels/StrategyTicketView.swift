@@ -82,18 +82,27 @@ enum StrategyTicketView {
         line("Collateral", "\(NumberFormat.money(micros: preview.collateral.micros)) posted   balance after \(NumberFormat.money(micros: preview.balanceAfter.micros))   pool util → \(NumberFormat.percent(preview.utilizationAfter))")
 
         // Payoff figures at the first expiry.
-        let profile = StrategyPayoff.profile(payoffLegs, netPremium: net)
+        var profile = StrategyPayoff.profile(payoffLegs, netPremium: net)
         let volatility = StrategyAnalytics.tradedVolatility(legs)
         let expiry = StrategyAnalytics.firstExpiry(payoffLegs) ?? engine.time
         let years = max(0, engine.time.years(until: expiry))
-        let probability = StrategyAnalytics.probabilityOfProfit(payoffLegs, netPremium: net, spot: market.spot, volatility: volatility,
+        var probability = StrategyAnalytics.probabilityOfProfit(payoffLegs, netPremium: net, spot: market.spot, volatility: volatility,
                                                                  years: years, rate: engine.configuration.rate)
+        if Set(payoffLegs.map(\.expiry)).count > 1 {
+            // A calendar is read with its later legs at model value at the first expiry; its maximum loss stays the
+            // bound with them at intrinsic (the debit), which no vol can break.
+            let model = StrategyAnalytics.multiExpiryProfile(legs, netPremium: net, spot: market.spot, volatility: volatility,
+                                                             now: engine.time, rate: engine.configuration.rate)
+            profile.breakEvens = model.breakEvens
+            profile.maximumProfit = model.maximumProfit
+            probability = model.probability
+        }
         func bound(_ value: Double?, _ sign: String) -> String { value.map { sign + NumberFormat.fixed($0) } ?? "unlimited" }
         line("Max profit/loss", "\(bound(profile.maximumProfit, "+"))  /  \(bound(profile.maximumLoss, "−"))",
              profile.maximumLoss == nil ? .warning : .text)
         let breakEvens = profile.breakEvens.map { NumberFormat.fixed($0, decimals: $0 >= 1000 ? 0 : 2) }.joined(separator: ", ")
         line("Break-even", breakEvens.isEmpty ? "none" : breakEvens)
-        line("P(profit)", "\(NumberFormat.percent(probability)) at expiry  (lognormal, σ \(NumberFormat.percent(volatility)), \(NumberFormat.duration(seconds: years * 365 * 86_400, units: 2)))")
+        line("P(profit)", "\(NumberFormat.percent(probability)) at \(Set(payoffLegs.map(\.expiry)).count > 1 ? "the first " : "")expiry  (lognormal, σ \(NumberFormat.percent(volatility)), \(NumberFormat.duration(seconds: years * 365 * 86_400, units: 2)))")
 
         // The payoff chart in what is left, above the last line.
         let chartRect = Rect(x: inner.x + 1, y: y, width: inner.width - 2, height: inner.maxY - 1 - y)
