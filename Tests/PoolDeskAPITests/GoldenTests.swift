@@ -71,6 +71,13 @@ struct GoldenTests {
                  params: ["instrument_name": .string(call), "type": "market"], caller: .desk),
             Step(file: "private-withdraw_from_pool", method: "private/withdraw_from_pool", params: ["shares": 1_000], caller: .lp),
             Step(file: "private-withdraw_from_pool-viewer-refused", method: "private/withdraw_from_pool", params: ["amount": 10], caller: .viewer),
+            Step(file: "private-create_combo", method: "private/create_combo", params: ["trades": [
+                ["instrument_name": .string(call), "amount": "1", "direction": "buy"],
+                ["instrument_name": .string(put), "amount": "1", "direction": "buy"],
+            ]], caller: .desk),
+            Step(file: "private-buy-combo", method: "private/buy",
+                 params: ["instrument_name": .string("COMBO:1x\(call)/1x\(put)"), "amount": "0.2", "strategy": "straddle"], caller: .desk),
+            Step(file: "private-close_strategy", method: "private/close_strategy", params: ["strategy_id": "strat0"], caller: .desk),
         ]
     }
 

@@ -22,7 +22,8 @@ public struct Account: Codable, Hashable, Sendable {
     public var role: AccountRole
     /// Free quote balance.
     public var balance: Money
-    /// Quote posted as collateral for short options (sum over positions).
+    /// Quote posted as collateral for short options: the sum over positions, plus what strategies collateralized by
+    /// their maximum payout hold as a whole.
     public var collateral: Money
     /// LP shares held (excluding shares waiting in the withdrawal queue).
     public var shares: Shares
