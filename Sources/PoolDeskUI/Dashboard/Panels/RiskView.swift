@@ -23,12 +23,12 @@ enum RiskView {
             let name = horizon == .now ? "now" : horizon == .oneDay ? "+1 day" : "next expiry"
             return horizon == view.horizon ? "[\(name)]" : name
         }.joined(separator: "  ")
-        grid.drawText("P&L by spot move × vol shift (USD, Black-Scholes at today's traded vols)   ← → horizon: \(horizons)",
+        grid.drawText("P&L by spot move × vol shift (USD)   ← → horizon: \(horizons)",
                       x: x, y: y, width: width, style: theme.style(.title))
         y += 1
         let when = report.grid.at == engine.time ? "at \(ChainPanel.shortTime(report.grid.at, today: engine.time))"
             : "at \(ChainPanel.shortTime(report.grid.at, today: engine.time)) (in \(NumberFormat.duration(seconds: (report.grid.at - engine.time).seconds, units: 2)))"
-        grid.drawText("\(Plural.count(report.holdings, view.scope == .pool ? "series held" : "position", plural: view.scope == .pool ? "series held" : "positions")) · \(when)\(view.scope == .pool ? " · hedges included" : "")",
+        grid.drawText("\(Plural.count(report.holdings, view.scope == .pool ? "series held" : "position", plural: view.scope == .pool ? "series held" : "positions")) · \(when)\(view.scope == .pool ? " · hedges included" : "") · Black-Scholes at today's traded vols",
                       x: x, y: y, width: width, style: theme.style(.muted))
         y += 1
         let columnWidth = 9, rowLabel = 10
@@ -46,7 +46,7 @@ enum RiskView {
         var worst: (value: Double, vol: Int, spot: Int)?
         for (row, shift) in report.grid.volShifts.enumerated() {
             guard y < inner.maxY - 1 else { break }
-            let label = shift == 0 ? "0 pt" : "\(shift > 0 ? "+" : "−")\(Int(abs(shift))) pt"
+            let label = shift == 0 ? "0 pt" : "\(shift > 0 ? "+" : "-")\(Int(abs(shift))) pt"
             grid.drawText(TextLayout.fit(label, width: rowLabel), x: x, y: y, width: rowLabel, style: theme.style(.muted))
             for (offset, index) in shownMoves.enumerated() {
                 let value = report.grid.pnl[row][index]
@@ -62,7 +62,7 @@ enum RiskView {
         if let worst, y < inner.maxY - 1 {
             let move = report.grid.spotMoves[worst.spot], shift = report.grid.volShifts[worst.vol]
             let text = worst.value < 0
-                ? "worst: \(NumberFormat.signed(worst.value, decimals: 0)) at spot \(NumberFormat.percent(move, decimals: 0, signed: true)), vol \(shift >= 0 ? "+" : "−")\(Int(abs(shift))) pt"
+                ? "worst: \(NumberFormat.signed(worst.value, decimals: 0)) at spot \(NumberFormat.percent(move, decimals: 0, signed: true)), vol \(shift >= 0 ? "+" : "-")\(Int(abs(shift))) pt"
                 : "no loss in this grid"
             grid.drawText(text, x: x, y: y, width: width, style: theme.style(worst.value < 0 ? .warning : .muted))
             y += 1
@@ -74,7 +74,7 @@ enum RiskView {
         let marketIndex = min(max(state.marketIndex, 0), engine.markets.count - 1)
         let market = engine.markets[marketIndex]
         let cells = report.exposure.filter { $0.market.index == marketIndex }
-        grid.drawText("\(view.scope == .pool ? "Pool" : "My") exposure · \(market.symbol) · \(view.metric.label) by expiry × strike   e: figure · m: market   ",
+        grid.drawText("\(view.scope == .pool ? "Pool" : "My") exposure · \(market.symbol) · \(view.metric.label) by expiry × strike   e figure · m market",
                       x: x, y: y, width: width, style: theme.style(.title))
         y += 1
         guard !cells.isEmpty else {
@@ -126,7 +126,7 @@ enum RiskView {
             y += 1
         }
         if y < inner.maxY {
-            grid.drawText("− short (the pool wrote what traders hold)  + long   \(String(String.UnicodeScalarView(shades))) share of the largest cell   * spot's bucket",
+            grid.drawText("- short  + long  \(String(String.UnicodeScalarView(shades))) size against the largest cell  * spot's strikes",
                           x: x, y: inner.maxY - 1, width: width, style: theme.style(.muted))
         }
     }
