@@ -270,7 +270,7 @@ struct KeyboardSafetyTests {
         var fixture = DashboardFixture()
         fixture.press(.character("?"))
         var seen = ""
-        for _ in 0..<60 {
+        for _ in 0..<90 {
             seen += fixture.render(width: 80, height: 24).text
             fixture.press(.character("j"))
         }

@@ -25,6 +25,9 @@ public enum DeskCommand: Hashable, Sendable {
     case shock(market: Int, spotMove: Double)
     /// `volshock BTC +40`: move a market's implied volatility now (absolute, 0.4 = +40 vol points).
     case volatilityShock(market: Int, volatilityShift: Double)
+    /// `buy straddle BTC-1D-60000 1`: opens the strategy ticket with these legs (bought form), side and size (nil:
+    /// the ticket's default).
+    case strategy(side: Side, template: StrategyTemplate, legs: [StrategyLeg], size: Quantity?)
 }
 
 /// The words the `:` line understands, in the order completion offers them. The parser switches over this
@@ -39,7 +42,8 @@ public enum CommandLineParser {
     public static let commands = CommandWord.allCases.map(\.rawValue)
 
     static let usage: [CommandWord: String] = [
-        .buy: "buy QTY SERIES [@ PRICE] (e.g. buy 2 BTC-1D-62000-C @ 450)", .sell: "sell QTY SERIES [@ PRICE]",
+        .buy: "buy QTY SERIES [@ PRICE] (e.g. buy 2 BTC-1D-62000-C @ 450) | buy TEMPLATE SPEC [SIZE] (e.g. buy straddle BTC-1D-60000 1)",
+        .sell: "sell QTY SERIES [@ PRICE] | sell TEMPLATE SPEC [SIZE]",
         .slippage: "slippage PERCENT (e.g. slippage 0.5%)",
         .close: "close [SERIES] [QTY] | close all", .deposit: "deposit USD", .withdraw: "withdraw SHARES|all",
         .speed: "speed N (\(speedText(DashboardState.speedRange.lowerBound))–\(speedText(DashboardState.speedRange.upperBound)))", .theme: "theme NAME", .market: "market SYMBOL", .hedge: "hedge on|off",
@@ -75,6 +79,9 @@ public enum CommandLineParser {
         }
         switch command {
         case .buy, .sell:
+            if let word = arguments.first, let template = StrategyTemplate.named(word) {
+                return parseStrategy(template, side: command == .buy ? .buy : .sell, arguments: Array(arguments.dropFirst()), engine: engine)
+            }
             var words = arguments
             // `@ 450`, `@450`: a per-contract limit at the end.
             var limit: Money?
@@ -169,6 +176,24 @@ public enum CommandLineParser {
         }
     }
 
+    /// `straddle BTC-1D-60000 1`: the template's spec words, then an optional size (a plain positive number).
+    static func parseStrategy(_ template: StrategyTemplate, side: Side, arguments: [String], engine: Engine) -> Result<DeskCommand, CommandLineError> {
+        var words = arguments
+        var size: Quantity?
+        if words.count >= 2, let last = words.last, last.first.map({ $0.isNumber || $0 == "." }) == true, StrategyTemplate.parseRatio(last) == nil {
+            switch Quantity.parse(last) {
+            case .success(let value) where value.isPositive: size = value
+            case .success: return .failure(CommandLineError("\(template.rawValue): size \"\(last)\" must be above zero"))
+            case .failure(let error): return .failure(CommandLineError("\(template.rawValue): size \(error)"))
+            }
+            words.removeLast()
+        }
+        switch template.legs(words, engine: engine) {
+        case .success(let legs): return .success(.strategy(side: side, template: template, legs: legs, size: size))
+        case .failure(let error): return .failure(CommandLineError(error.message))
+        }
+    }
+
     /// `0.5%`, `0.5 %` or `0.5` (always percent) as a fraction; nil when not a finite number.
     public static func parsePercent(_ word: String) -> Double? {
         let digits = word.hasSuffix("%") ? String(word.dropLast()) : word
@@ -196,10 +221,15 @@ public enum CommandLineParser {
                 let held = account.map { engine.positions(of: $0).map { engine.series[$0.series.index].name } } ?? []
                 pool = held + (held.isEmpty ? [] : ["all"])
             case .buy, .sell:
-                pool = engine.liveBoards.flatMap { id -> [String] in
+                if words.count >= 3, let template = StrategyTemplate.named(words[1]) {
+                    return completeStrategy(template, words: words, engine: engine)
+                }
+                let series = engine.liveBoards.flatMap { id -> [String] in
                     let board = engine.boards[id.index]
                     return (board.calls + board.puts).map { engine.series[$0.index].name }
                 }
+                // Template names while the word could still be one; a series name starts with a market symbol.
+                pool = words.count == 2 ? StrategyTemplate.words + series : series
             case .deposit, .speed, .pause, .resume, .help, .quit, nil: pool = []
             }
         }
@@ -208,6 +238,57 @@ public enum CommandLineParser {
         if matches.count == 1 {
             words[words.count - 1] = matches[0]
             return (words.joined(separator: " ") + " ", [])
+        }
+        let prefix = commonPrefix(matches)
+        if prefix.count > current.count { words[words.count - 1] = prefix }
+        return (words.joined(separator: " "), matches)
+    }
+
+    /// Completes a strategy's spec word: `BTC-1D-` board prefixes, then the strikes of the named board after each
+    /// `-` or `/`; for `custom`, signed series names. A completed strike gets no trailing space, so `/` or `-C` follows.
+    static func completeStrategy(_ template: StrategyTemplate, words: [String], engine: Engine) -> (text: String, candidates: [String]) {
+        var words = words
+        let current = words.last ?? ""
+        let pool: [String]
+        var finishes = false
+        if template == .custom {
+            let sign = current.first.map { $0 == "+" || $0 == "-" ? String($0) : "" } ?? ""
+            pool = engine.liveBoards.flatMap { id -> [String] in
+                let board = engine.boards[id.index]
+                return (board.calls + board.puts).map { (sign.isEmpty ? "+" : sign) + engine.series[$0.index].name }
+            }
+            finishes = true
+        } else {
+            let parts = current.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+            if parts.count <= 2 {
+                pool = engine.liveBoards.flatMap { id -> [String] in
+                    let board = engine.boards[id.index]
+                    let symbol = engine.markets[board.market.index].symbol
+                    return board.tenors.map { "\(symbol)-\($0.tenorLabel)-" }
+                }
+            } else {
+                // Strikes of the board the spec names (its first tenor), after what is already written.
+                let symbol = parts[0].uppercased(), tenor = parts[1].split(separator: "/").first.map(String.init)?.uppercased() ?? ""
+                let board = engine.liveBoards.map { engine.boards[$0.index] }.first { board in
+                    engine.markets[board.market.index].symbol == symbol && board.tenors.contains { $0.tenorLabel == tenor }
+                }
+                let strikes = board.map { board in board.calls.map { String(engine.series[$0.index].name.split(separator: "-")[2]) } } ?? []
+                if parts.count == 3 {
+                    let written = parts[2]
+                    let head = written.contains("/") ? String(written[...(written.lastIndex(of: "/") ?? written.startIndex)]) : ""
+                    let prefix = parts[0] + "-" + parts[1] + "-" + head
+                    pool = strikes.map { prefix + $0 }
+                } else {
+                    pool = ["C", "P"].map { parts[0] + "-" + parts[1] + "-" + parts[2] + "-" + $0 }
+                    finishes = true
+                }
+            }
+        }
+        let matches = pool.filter { $0.lowercased().hasPrefix(current.lowercased()) }
+        guard !matches.isEmpty else { return (words.joined(separator: " "), []) }
+        if matches.count == 1 {
+            words[words.count - 1] = matches[0]
+            return (words.joined(separator: " ") + (finishes ? " " : ""), [])
         }
         let prefix = commonPrefix(matches)
         if prefix.count > current.count { words[words.count - 1] = prefix }

@@ -40,11 +40,13 @@ public enum DashboardReducer {
     /// Handles one action against the current engine (read-only here).
     public static func reduce(_ state: inout DashboardState, action: DashboardAction, engine: Engine) -> [DashboardEffect] {
         var statusIsNews = false
+        var deskNews = false
         switch action {
         case .key(let key):
             return reduce(&state, key: key, engine: engine)
         case .engineEvents(let events):
             let (entries, status) = EventLogFormatter.entries(for: events, engine: engine, desk: state.deskAccount)
+            deskNews = entries.contains { $0.isDesk }
             state.appendLog(entries)
             state.appendActivity(ActivityEntry.entries(for: events, engine: engine, desk: state.deskAccount))
             if let status { state.status = status; statusIsNews = true }
@@ -75,13 +77,19 @@ public enum DashboardReducer {
             state.speed = connection.serverSpeed
             if wasLive && !connection.isLive, let reason = connection.orderRefusal {
                 // A ticket open on a dead link would only fail on Enter: close it now and say why.
-                if state.ticket != nil || state.liquidityTicket != nil { state.mode = .normal }
+                if state.ticket != nil || state.liquidityTicket != nil || state.strategyTicket != nil { state.mode = .normal }
                 state.status = StatusMessage(reason, role: .danger)
             } else if !wasLive && connection.isLive {
                 state.status = StatusMessage("connected to \(connection.server) — in step with the server", role: .info)
             }
         case .restoreView(let saved):
             restore(saved, into: &state, engine: engine)
+        }
+        // The risk view's numbers follow the engine at its risk-refresh cadence (at once on the desk's own news), never
+        // per frame.
+        if case .risk(var view) = state.mode {
+            view.refresh(account: state.deskAccount, engine: engine, force: deskNews)
+            state.mode = .risk(view)
         }
         // The desk's own news (a fill, a settlement) and a replay's position keep the status line; the chain's notice then goes to the log.
         if let notice = followChain(&state, engine: engine) {
@@ -150,6 +158,8 @@ public enum DashboardReducer {
         case .commandLine(let line): return reduceCommandLine(&state, line: line, key: key, engine: engine)
         case .ticket(let ticket): return reduceTicket(&state, ticket: ticket, key: key, engine: engine)
         case .liquidity(let ticket): return reduceLiquidityTicket(&state, ticket: ticket, key: key, engine: engine)
+        case .strategyTicket(let ticket): return reduceStrategyTicket(&state, ticket: ticket, key: key, engine: engine)
+        case .risk(let view): return reduceRiskView(&state, view: view, key: key, engine: engine)
         case .normal: break
         }
         if case .paste = key {
@@ -212,6 +222,13 @@ public enum DashboardReducer {
             }
             state.mode = .ticket(TicketState(side: side, series: series, quantityText: defaultQuantityText(series, engine: engine)))
         case .closePosition:
+            if state.focus == .positions, let row = state.selectedPositionRow(in: engine) {
+                switch row {
+                case .strategy(let summary): return [closeStrategyEffect(summary.holding, state: &state, engine: engine)]
+                case .leg(let view, let strategy): return [closeLegEffect(view, strategy: strategy, state: &state, engine: engine)]
+                case .single: break
+                }
+            }
             let position = state.focus == .positions
                 ? state.selectedPosition(in: engine)?.position
                 : state.selectedSeries(in: engine).flatMap { engine.position(account: state.deskAccount, series: $0) }
@@ -270,6 +287,37 @@ public enum DashboardReducer {
                 : "events — a shows your own activity", role: .muted)
         case .jumpToNewest:
             state.logScroll = 0
+        case .markBuyLeg, .markSellLeg:
+            markLeg(&state, side: action == .markBuyLeg ? .buy : .sell, engine: engine)
+        case .clearLegs:
+            state.markedLegs = []
+            state.status = StatusMessage("marked legs cleared", role: .muted)
+        case .openStrategy:
+            openStrategyTicket(&state, engine: engine)
+        case .toggleStrategy:
+            guard state.focus == .positions, let row = state.selectedPositionRow(in: engine) else {
+                state.status = StatusMessage("e expands a strategy in the positions panel (Tab to it)", role: .muted)
+                break
+            }
+            let id: StrategyID
+            switch row {
+            case .strategy(let summary): id = summary.holding.id
+            case .leg(_, let strategy): id = strategy
+            case .single:
+                state.status = StatusMessage("not a strategy: e expands the legs of a strategy row", role: .muted)
+                return []
+            }
+            if state.expandedStrategies.contains(id) { state.expandedStrategies.remove(id) } else { state.expandedStrategies.insert(id) }
+            // The cursor stays on the strategy's row when its legs fold away under it.
+            if let index = state.positionRows(in: engine).firstIndex(where: { if case .strategy(let summary) = $0 { summary.holding.id == id } else { false } }) {
+                state.positionCursor = index
+            }
+        case .riskView:
+            var view = RiskViewState()
+            // An account with nothing open has no risk to show; the pool's is what an LP looks at then.
+            if engine.positions(of: state.deskAccount).isEmpty { view.scope = .pool }
+            view.refresh(account: state.deskAccount, engine: engine)
+            state.mode = .risk(view)
         }
         return []
     }
@@ -294,7 +342,7 @@ public enum DashboardReducer {
             guard let board = state.currentBoard(in: engine), let index = state.cursorStrikeIndex(in: engine) else { return }
             state.chainStrikeIndex = min(max(index + delta, 0), board.strikes.count - 1)
         case .positions:
-            let count = engine.positionViews(of: state.deskAccount).count
+            let count = state.positionRows(in: engine).count
             state.positionCursor = min(max(state.positionCursor + delta, 0), max(0, count - 1))
         case .log:
             // The event log has its newest line at the bottom, the blotter at the top: ↓ moves toward the bottom in both.
@@ -630,6 +678,9 @@ public enum DashboardReducer {
                 state.mode = .help(scroll: 0)
             case .quit:
                 return quit(&state, engine: engine, confirmed: false)
+            case .strategy(let side, let template, let legs, let size):
+                let sizeText = size?.plainText ?? defaultQuantityText(legs[0].series, engine: engine)
+                state.mode = .strategyTicket(StrategyTicketState(legs: legs, side: side, sizeText: sizeText, name: template.displayName))
             }
             return []
         }
@@ -649,7 +700,7 @@ extension DeskCommand {
     /// Whether the command places orders or moves money.
     public var placesOrders: Bool {
         switch self {
-        case .trade, .close, .closeAll, .deposit, .withdraw, .withdrawAll, .hedging, .shock, .volatilityShock: true
+        case .trade, .close, .closeAll, .deposit, .withdraw, .withdrawAll, .hedging, .shock, .volatilityShock, .strategy: true
         default: false
         }
     }

@@ -41,6 +41,8 @@ public enum DashboardRenderer {
         StatusBarView.draw(&grid, rect: layout.statusBar, state: state, context: context)
         if state.ticket != nil { OrderTicketView.draw(&grid, state: state, engine: engine, context: context) }
         if state.liquidityTicket != nil { LiquidityTicketView.draw(&grid, state: state, engine: engine, context: context) }
+        if state.strategyTicket != nil { StrategyTicketView.draw(&grid, state: state, engine: engine, context: context) }
+        if state.riskView != nil { RiskView.draw(&grid, state: state, engine: engine, context: context) }
         if state.helpVisible { HelpOverlay.draw(&grid, state: state, context: context) }
         if !context.glyphs.supportsBraille { grid.replaceNonASCII() }
         return grid

@@ -251,6 +251,10 @@ public enum DashboardMode: Hashable, Sendable {
     case confirmQuit
     /// Typing the event-log filter after `/` (the log filters as you type).
     case logFilter(CommandLineState)
+    /// The multi-leg strategy ticket (from `:buy straddle …` or the chain's marked legs).
+    case strategyTicket(StrategyTicketState)
+    /// The full-screen risk view (`r`): scenario grid and exposure heat map.
+    case risk(RiskViewState)
 }
 
 /// Everything the dashboard shows besides the engine itself.
@@ -304,6 +308,10 @@ public struct DashboardState: Hashable, Sendable {
     /// The link to the server for a network dashboard (`pooldesk connect`); nil for the embedded engine and replays.
     public internal(set) var connection: ConnectionStatus?
     public internal(set) var shouldQuit = false
+    /// Legs marked on the chain (`x` buy, `X` sell) for the strategy ticket, in the order marked; at most four.
+    public internal(set) var markedLegs: [StrategyLeg] = []
+    /// Strategies whose legs the positions panel shows under their row.
+    public internal(set) var expandedStrategies: Set<StrategyID> = []
 
     public static let maximumLogEntries = 500
     /// Lines the activity blotter keeps (the desk's own; the crowd never pushes them out).
@@ -334,6 +342,10 @@ public struct DashboardState: Hashable, Sendable {
     public var ticket: TicketState? { if case .ticket(let ticket) = mode { ticket } else { nil } }
     /// The open LP prompt, if any.
     public var liquidityTicket: LiquidityTicketState? { if case .liquidity(let ticket) = mode { ticket } else { nil } }
+    /// The open strategy ticket, if any.
+    public var strategyTicket: StrategyTicketState? { if case .strategyTicket(let ticket) = mode { ticket } else { nil } }
+    /// The risk view, if it is up.
+    public var riskView: RiskViewState? { if case .risk(let view) = mode { view } else { nil } }
     /// The command line being edited, if any.
     public var commandLine: CommandLineState? { if case .commandLine(let line) = mode { line } else { nil } }
     /// The log lines the filter lets through, oldest first.
@@ -427,11 +439,33 @@ extension DashboardState {
         return views
     }
 
-    /// The position under the positions cursor.
-    public func selectedPosition(in engine: Engine) -> PositionView? {
+    /// The positions panel's rows: each strategy the desk holds as one row (its legs under it when expanded), ahead
+    /// of the single positions in the panel's sort order.
+    public func positionRows(in engine: Engine) -> [PositionRow] {
         let views = sortedPositions(in: engine)
-        guard !views.isEmpty else { return nil }
-        return views[min(max(positionCursor, 0), views.count - 1)]
+        let holdings = engine.strategies(of: deskAccount)
+        guard !holdings.isEmpty else { return views.map { .single($0) } }
+        var rows: [PositionRow] = []
+        for holding in holdings {
+            let summary = StrategySummary(holding: holding, views: views, expanded: expandedStrategies.contains(holding.id))
+            rows.append(.strategy(summary))
+            if summary.expanded { rows += summary.legs.map { .leg($0, of: holding.id) } }
+        }
+        // A strategy's legs are positions of their own (they never net with single orders in the same series).
+        rows += views.filter { $0.position.strategy == nil }.map { .single($0) }
+        return rows
+    }
+
+    /// The row under the positions cursor.
+    public func selectedPositionRow(in engine: Engine) -> PositionRow? {
+        let rows = positionRows(in: engine)
+        guard !rows.isEmpty else { return nil }
+        return rows[min(max(positionCursor, 0), rows.count - 1)]
+    }
+
+    /// The position under the positions cursor (nil on a strategy row).
+    public func selectedPosition(in engine: Engine) -> PositionView? {
+        selectedPositionRow(in: engine)?.position
     }
 
     /// Adds log lines, keeping the newest `maximumLogEntries`.

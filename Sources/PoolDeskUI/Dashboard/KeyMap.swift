@@ -7,6 +7,7 @@ public enum KeyAction: String, Hashable, Sendable, CaseIterable {
     case buy, sell, closePosition, deposit, withdraw
     case openCommandLine, togglePause, faster, slower, cycleTheme, cycleSort, reverseSort
     case toggleHelp, quit, redraw, filterLog, jumpToNewest, toggleActivity
+    case markBuyLeg, markSellLeg, clearLegs, openStrategy, toggleStrategy, riskView
 }
 
 /// What a key does inside the order ticket or an LP prompt.
@@ -50,6 +51,12 @@ public enum KeyMap {
         KeyBinding([.character("b")], "b", .buy, "buy the selected series (opens the ticket)", placesOrders: true),
         KeyBinding([.character("s")], "s", .sell, "sell the selected series (opens the ticket)", placesOrders: true),
         KeyBinding([.character("c")], "c", .closePosition, "close or partly close the selected position", placesOrders: true),
+        KeyBinding([.character("x")], "x", .markBuyLeg, "chain: mark / unmark the selected series as a bought leg", placesOrders: true),
+        KeyBinding([.character("X")], "X", .markSellLeg, "chain: mark / unmark it as a sold leg", placesOrders: true),
+        KeyBinding([.enter], "Enter", .openStrategy, "strategy ticket with the marked legs (2–4)", placesOrders: true),
+        KeyBinding([.character("u")], "u", .clearLegs, "clear the marked legs"),
+        KeyBinding([.character("e")], "e", .toggleStrategy, "positions: fold / unfold a strategy's legs (c closes all)"),
+        KeyBinding([.character("r")], "r", .riskView, "risk view: P&L by spot × vol, pool exposure heat map"),
         KeyBinding([.character("d")], "d", .deposit, "deposit into the pool as an LP", placesOrders: true),
         KeyBinding([.character("w")], "w", .withdraw, "withdraw LP shares", placesOrders: true),
         KeyBinding([.character(":")], ":", .openCommandLine, "command line (Tab completes, ↑↓ history)"),
@@ -76,6 +83,21 @@ public enum KeyMap {
         KeyBinding([.backspace, .delete], "Backspace", .erase, "erase a digit (digits and . type the size)"),
         KeyBinding([.character("c")], "c", .switchField, "sell to open: switch between size and collateral to lock"),
     ]
+
+    /// Keys of the risk view (`r`).
+    public static let risk: [KeyBinding<RiskKeyAction>] = [
+        KeyBinding([.tab, .character("p")], "Tab p", .toggleScope, "my account / the pool"),
+        KeyBinding([.right, .character("l")], "→ l", .nextHorizon, "horizon: now → +1 day → next expiry"),
+        KeyBinding([.left, .character("h")], "← h", .previousHorizon, "horizon back"),
+        KeyBinding([.character("e")], "e", .nextMetric, "exposure: net contracts → Δ$ → Γ$ → ν"),
+        KeyBinding([.character("m")], "m", .nextMarket, "exposure of the next market"),
+        KeyBinding([.escape, .character("r")], "Esc r", .close, "back to the dashboard"),
+    ]
+
+    /// The risk-view action bound to `key`.
+    public static func riskAction(for key: KeyPress) -> RiskKeyAction? {
+        risk.first { $0.keys.contains(key) }?.action
+    }
 
     /// The main-screen action bound to `key`.
     public static func action(for key: KeyPress) -> KeyAction? {

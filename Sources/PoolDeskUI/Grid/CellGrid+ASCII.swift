@@ -3,6 +3,7 @@ extension CellGrid {
     static let asciiReplacements: [Unicode.Scalar: Unicode.Scalar] = [
         "Δ": "D", "Γ": "G", "ν": "v", "Θ": "T", "×": "x", "—": "-", "–": "-", "−": "-", "→": ">", "←": "<",
         "·": "-", "…": "~", "•": "*", "▲": "^", "▼": "v", "✗": "x", "✓": "+", "▏": "_", "≈": "~",
+        "σ": "s", "│": "|", "─": "-", "░": ".", "▒": ":", "▓": "*", "█": "#",
     ]
 
     /// The grid with every non-ASCII glyph replaced, for terminals whose locale is not UTF-8 (or `--ascii`).

@@ -102,10 +102,24 @@ enum ChainPanel {
             let putSelected = row.strikeIndex == cursor && state.chainKind == .put
             x = drawSide(&grid, x: x, y: y, quote: row.call, columns: callColumns, selected: callSelected, focused: focused, context: context)
             let strikeRole: ThemeRole = row.isAtTheMoney ? .atm : .text
-            let marker = { (held: Bool) -> String in held ? String(Character(context.glyphs.bullet)) : " " }
-            let strikeText = marker(positions.contains(row.call.series)) + NumberFormat.fixed(row.strike.doubleValue, decimals: row.strike.micros % 1_000_000 == 0 ? 0 : 2)
+            // A leg marked for a strategy shows its side (+ buy, - sell); otherwise a bullet marks a series the desk holds.
+            let marker = { (series: SeriesID) -> String in
+                if let leg = state.markedLegs.first(where: { $0.series == series }) { return leg.side == .buy ? "+" : "-" }
+                return positions.contains(series) ? String(Character(context.glyphs.bullet)) : " "
+            }
+            let callMarked = state.markedLegs.contains { $0.series == row.call.series }
+            let strikeText = marker(row.call.series) + NumberFormat.fixed(row.strike.doubleValue, decimals: row.strike.micros % 1_000_000 == 0 ? 0 : 2)
             grid.drawText(strikeText, x: x, y: y, width: strikeWidth + 1, alignment: .center, style: theme.style(strikeRole).adding(row.isAtTheMoney ? .bold : []))
-            grid.drawText(marker(positions.contains(row.put.series)), x: x + strikeWidth + 1, y: y, width: 1, style: theme.style(.atm))
+            if callMarked, let first = strikeText.unicodeScalars.first {
+                // The mark in the buy/sell colour, wherever centring put it.
+                let width = strikeText.unicodeScalars.count
+                let markX = x + (strikeWidth + 1 - width) / 2
+                grid[markX, y] = Cell(first, style: theme.style(first == "+" ? .bid : .ask).adding(.bold))
+            }
+            let putMark = marker(row.put.series)
+            let putMarked = state.markedLegs.contains { $0.series == row.put.series }
+            grid.drawText(putMark, x: x + strikeWidth + 1, y: y, width: 1,
+                          style: putMarked ? theme.style(putMark == "+" ? .bid : .ask).adding(.bold) : theme.style(.atm))
             x += strikeWidth + 2
             _ = drawSide(&grid, x: x, y: y, quote: row.put, columns: putOrder, selected: putSelected, focused: focused, context: context,
                          leadingBlank: true)

@@ -18,9 +18,15 @@ enum HelpOverlay {
         lines.append(("", "", false))
         lines.append(("Order ticket", "", false))
         lines += KeyMap.ticket.map { ($0.label, $0.summary, false) }
+        lines.append(("Strategy", "the same keys; Tab flips every leg", false))
+        lines.append(("", "", false))
+        lines.append(("Risk view (r)", "", false))
+        lines += KeyMap.risk.map { ($0.label, $0.summary, false) }
         lines.append(("", "", false))
         lines.append(("Commands", "", false))
         lines += CommandLineParser.commands.joined(separator: " ").wrapped(width: 58, maximumLines: 10).map { (":", $0, false) }
+        lines.append((":buy :sell", "TEMPLATE SPEC [SIZE] opens the strategy ticket; sell flips every leg", false))
+        lines += StrategyTemplate.words.joined(separator: " ").wrapped(width: 58, maximumLines: 3).map { ("  templates", $0, false) }
         lines.append(("", "", false))
         lines.append(("Units", "", false))
         lines += units.map { ($0.0, $0.1, false) }

@@ -6,7 +6,8 @@ enum KeyHints {
     static func hints(readOnly: Bool, serverClock: Bool = false) -> [(text: String, priority: Int)] {
         var hints: [(String, Int)] = [("?:help", 0)]
         if !readOnly { hints += [("b/s:buy/sell", 1), ("c:close", 3), ("d/w:LP", 7), ("::cmd", 5)] } else { hints.append(("Tab:panel", 6)) }
-        hints += [("a:activity", 4), ("[]:expiry", 6), ("m:market", 8)]
+        if !readOnly { hints.append(("x/X:leg", 12)) }
+        hints += [("r:risk", 12), ("a:activity", 4), ("[]:expiry", 6), ("m:market", 8)]
         if !serverClock { hints += [("space:pause", 9), ("+/-:speed", 10)] }
         hints += [("t:theme", 11), ("q:quit", 2)]
         return hints

@@ -34,8 +34,30 @@ enum PositionsPanel {
             grid.drawText("no open positions — b buys the selected series", x: inner.x, y: inner.y + 1, width: inner.width, alignment: .center, style: theme.style(.muted))
             return
         }
-        let layout = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow)
-        let rows: [TableRow] = views.map { view in TableRow(layout.columns.map { $0.cell(view) }) }
+        let positionRows = state.positionRows(in: engine)
+        // Strategy rows count toward the columns' widths too, so their name and figures are never cut.
+        var strategyWidths: [PositionSort: Int] = [:]
+        for case .strategy(let summary) in positionRows {
+            for sort in PositionSort.allCases {
+                let width = strategyCell(sort, summary, engine: engine, glyphs: context.glyphs).text.count
+                strategyWidths[sort] = max(strategyWidths[sort] ?? 0, width)
+            }
+        }
+        let layout = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow, extraWidths: strategyWidths)
+        let rows: [TableRow] = positionRows.map { row in
+            switch row {
+            case .single(let view):
+                return TableRow(layout.columns.map { $0.cell(view) })
+            case .leg(let view, _):
+                return TableRow(layout.columns.map { column in
+                    var cell = column.cell(view)
+                    if column.sort == .series { cell.text = "  " + cell.text }
+                    return cell
+                })
+            case .strategy(let summary):
+                return TableRow(layout.columns.map { strategyCell($0.sort, summary, engine: engine, glyphs: context.glyphs) })
+            }
+        }
         let tableRect = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1)
         let selected = min(max(state.positionCursor, 0), rows.count - 1)
         let visible = max(1, tableRect.height - 1)
@@ -62,12 +84,13 @@ enum PositionsPanel {
     /// Chooses the columns: Series and Size, then the sorted column, then the others in ``priority`` order while they
     /// fit (stopping at the first that does not, so a less important column never shows while a more important one
     /// is dropped).
-    static func layout(views: [PositionView], state: DashboardState, engine: Engine, width: Int, arrow: Character) -> Layout {
+    static func layout(views: [PositionView], state: DashboardState, engine: Engine, width: Int, arrow: Character,
+                       extraWidths: [PositionSort: Int] = [:]) -> Layout {
         let holdsShort = views.contains { $0.position.isShort }
         let all = columns(engine: engine, compactNames: true)
         func title(_ column: Column) -> String { column.sort == state.positionSort ? column.title + String(arrow) : column.title }
         func contentWidth(_ column: Column) -> Int {
-            views.reduce(title(column).count) { max($0, column.cell($1).text.count) }
+            views.reduce(max(title(column).count, extraWidths[column.sort] ?? 0)) { max($0, column.cell($1).text.count) }
         }
         var chosen: [PositionSort] = [.series, .size]
         if !chosen.contains(state.positionSort) { chosen.append(state.positionSort) }
@@ -135,6 +158,30 @@ enum PositionsPanel {
             Column(sort: .theta, title: "Θ") { TableCell(NumberFormat.compact($0.greeks.theta)) },
             Column(sort: .opened, title: "Opened") { TableCell(ChainPanel.shortTime($0.position.openedAt, today: now), role: .muted) },
         ]
+    }
+
+    /// One cell of a strategy's row: its name (▸ folded, ▾ expanded), net P&L, collateral and summed Greeks; blank
+    /// where a figure only means something per leg.
+    static func strategyCell(_ sort: PositionSort, _ summary: StrategySummary, engine: Engine, glyphs: GlyphSet) -> TableCell {
+        let holding = summary.holding
+        switch sort {
+        case .series:
+            let fold = summary.expanded ? glyphs.arrowDown : glyphs.arrowRight
+            return TableCell("\(Character(fold)) \(holding.name)", role: .title)
+        case .size: return TableCell(Plural.count(holding.legs.count, "leg"), role: .muted)
+        case .pnl: return TableCell(NumberFormat.signed(summary.unrealizedPnL), role: summary.unrealizedPnL < 0 ? .down : .up)
+        case .collateral: return TableCell(NumberFormat.fixed(holding.collateral.doubleValue, decimals: holding.collateral.doubleValue >= 10_000 ? 0 : 2))
+        case .expiry:
+            let first = holding.legs.map { engine.series[$0.series.index].expiry }.min() ?? engine.time
+            return TableCell(NumberFormat.duration(seconds: max(0, (first - engine.time).seconds), units: 2), role: .muted)
+        case .delta: return TableCell(NumberFormat.compact(summary.greeks.delta))
+        case .gamma: return TableCell(NumberFormat.compact(summary.greeks.gamma))
+        case .vega: return TableCell(NumberFormat.compact(summary.greeks.vega))
+        case .theta: return TableCell(NumberFormat.compact(summary.greeks.theta))
+        case .opened: return TableCell(ChainPanel.shortTime(holding.openedAt, today: engine.time), role: .muted)
+        case .entry: return TableCell(NumberFormat.signed(holding.netPremium.doubleValue), role: .muted)
+        case .mark, .mid, .liquidation: return TableCell("")
+        }
     }
 
     /// `BTC 60000C`: market, strike and kind; the expiry is in its own column.
