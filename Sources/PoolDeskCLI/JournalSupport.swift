@@ -114,6 +114,19 @@ final class JournaledRun {
         }
     }
 
+    /// Applies a command through the journal (so it is recorded); a journal failure is kept for `finish`.
+    func apply(_ command: EngineCommand, to engine: inout Engine) -> [EngineEvent] {
+        guard failure == nil else { return engine.apply(command) }
+        do {
+            let events = try session.journal.apply(command, to: &engine)
+            lastEngine = engine
+            return events
+        } catch {
+            failure = error
+            return []
+        }
+    }
+
     /// Final write and snapshot; throws the first journal failure of the run.
     func finish() throws {
         if let failure { throw PoolDeskError("\(failure)") }

@@ -37,12 +37,37 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Journal the run to this SQLite file; an existing journal is resumed and run further with its own seed, bots and interval.")
     var journal: String?
 
+    @Option(help: ArgumentHelp("Write an LP report into this directory: hourly.csv, summary.txt, summary.json. It must not exist or be empty.", valueName: "dir"))
+    var report: String?
+
+    @Flag(help: "Draw the LP share price and each spot in the terminal after the run (braille; see --ascii).")
+    var plot = false
+
+    @Flag(help: "With --plot: draw with plain ASCII instead of braille.")
+    var ascii = false
+
+    @Option(help: ArgumentHelp("Delta hedging of the pool for this run: on or off (default: as configured, on). Journaled as a command.", valueName: "on|off"))
+    var hedging: String?
+
     init() {}
 
     func validate() throws {
         _ = try simulatedDuration()
         _ = try participantInterval()
         if let bots { try FlagLimits.check(bots, in: SessionLimits.participants, flag: "--bots") }
+        _ = try hedgingSwitch()
+        if plot && json { throw ValidationError("--plot draws text and cannot go with --json") }
+        if ascii && !plot { throw ValidationError("--ascii only changes --plot; add --plot") }
+    }
+
+    /// The parsed `--hedging` (nil when not given), or a one-line reason it is not usable.
+    func hedgingSwitch() throws -> Bool? {
+        guard let hedging else { return nil }
+        switch hedging.lowercased() {
+        case "on": return true
+        case "off": return false
+        default: throw ValidationError("malformed --hedging '\(hedging)': use on or off")
+        }
     }
 
     /// The parsed `--bot-interval` (or its default), or a one-line reason it is not usable.
@@ -66,8 +91,15 @@ struct SimCommand: ParsableCommand {
     }
 
     mutating func run() throws {
-        let summary = try simulate()
+        let (summary, recorder) = try simulateRecording()
+        if let report, let body = summary.report { try SimReportFiles.write(recorder, summary: body, to: report) }
         print(json ? try summary.json() : summary.render())
+        if plot {
+            let drawing = SimPlot(recorder: recorder, style: ascii ? .ascii : .braille,
+                                  width: SimPlot.terminalWidth(), color: SimPlot.colorWanted())
+            print("")
+            print(drawing.render(), terminator: "")
+        }
         if !summary.invariants.isClean {
             throw PoolDeskError("\(Plural.count(summary.invariants.violationCount, "invariant violation")) during the run", exitCode: 1)
         }
@@ -79,16 +111,24 @@ struct SimCommand: ParsableCommand {
     /// `--seed`, `--bots` or `--bot-interval` that differ from them are refused (exit 2) rather
     /// than reported as used.
     func simulate() throws -> SimulationSummary {
+        try simulateRecording().summary
+    }
+
+    /// `simulate()` with the report's rows (`--report`, `--plot`); refuses a `--report` directory in use before running.
+    func simulateRecording() throws -> (summary: SimulationSummary, recorder: SimReportRecorder) {
+        if let report { try SimReportFiles.checkDestination(report) }
+        let hedgingEnabled = try hedgingSwitch()
         let interval = try participantInterval()
         let requested = ParticipantConfiguration(count: bots ?? Self.defaultBots, meanActionInterval: interval)
         if let journal, FileManager.default.fileExists(atPath: journal) { try refuseFlagsThatCannotApply(toExisting: journal, interval: interval) }
         let journaled = try journal.map { path in
             try JournaledRun(path: path, seed: seed ?? Self.defaultSeed, bots: requested.count, actionInterval: interval)
         }
-        let summary = try SimulationRunner.run(
-            seed: seed ?? Self.defaultSeed, duration: simulatedDuration(), bots: requested.count, actionInterval: interval, journal: journaled)
+        let result = try SimulationRunner.runRecording(
+            seed: seed ?? Self.defaultSeed, duration: simulatedDuration(), bots: requested.count, actionInterval: interval,
+            journal: journaled, hedging: hedgingEnabled)
         try journaled?.finish()
-        return summary
+        return result
     }
 }
 
@@ -122,6 +162,14 @@ enum SimulationRunner {
     /// the summary then tells this run's activity from the session's totals.
     static func run(seed: UInt64, duration: SimDuration, bots: Int, actionInterval: SimDuration = .minutes(10), chunk: SimDuration = SimCommand.chunk,
                     journal: JournaledRun? = nil) -> SimulationSummary {
+        runRecording(seed: seed, duration: duration, bots: bots, actionInterval: actionInterval, chunk: chunk, journal: journal).summary
+    }
+
+    /// `run` that also returns the report's rows: one at the start and one after every chunk. `hedging` switches the
+    /// pool's delta hedging on or off first (a `setHedging` command, journaled like any other).
+    static func runRecording(seed: UInt64, duration: SimDuration, bots: Int, actionInterval: SimDuration = .minutes(10),
+                             chunk: SimDuration = SimCommand.chunk, journal: JournaledRun? = nil,
+                             hedging: Bool? = nil) -> (summary: SimulationSummary, recorder: SimReportRecorder) {
         let clock = ContinuousClock()
         let began = clock.now
         var engine = journal?.engine ?? Scenario(seed: seed, participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)).engine
@@ -137,6 +185,10 @@ enum SimulationRunner {
         let end = start + duration
         var events: [EngineEvent] = []
         events.reserveCapacity(4_096)
+        if let hedging {
+            events = journal?.apply(.setHedging(enabled: hedging), to: &engine) ?? engine.apply(.setHedging(enabled: hedging))
+        }
+        var recorder = SimReportRecorder(engine: engine)
         var invariants = SimulationInvariantLog()
         var target = start
         while target < end {
@@ -145,9 +197,13 @@ enum SimulationRunner {
             engine.advance(to: target, into: &events)
             journal?.record(events, engine: engine)
             invariants.record(engine.checkInvariants(), at: engine.time)
+            recorder.observe(events)
+            recorder.sample(engine)
         }
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return SimulationSummary(engine: engine, start: start, before: before, session: session, wallSeconds: seconds, invariants: invariants)
+        var summary = SimulationSummary(engine: engine, start: start, before: before, session: session, wallSeconds: seconds, invariants: invariants)
+        summary.report = recorder.summary(hedgingEnabled: engine.pool.hedgingEnabled)
+        return (summary, recorder)
     }
 }

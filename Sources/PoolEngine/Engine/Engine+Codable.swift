@@ -16,7 +16,7 @@ extension Engine: Codable {
         case snapshotFormat, configuration, seed, time, markets, boards, liveBoards, series, accounts, positions
         case pool, halts, statistics, externalNet, bots, random, nextSequence, nextPositionIndex, seriesPositions
         case valuations, markVolatility, poolGreeks, poolStdVega, cachedNAV, nextRiskRefresh, nextLiquidationCheck
-        case nextHistorySample, nextHedge, botSchedule, participantActionInterval
+        case nextHistorySample, nextHedge, botSchedule, participantActionInterval, ledger
     }
 
     /// Decodes a snapshot written by `encode(to:)`; throws on any other snapshot format.
@@ -71,6 +71,8 @@ extension Engine: Codable {
             throw DecodingError.dataCorrupted(DecodingError.Context(
                 codingPath: [], debugDescription: "engine snapshot arrays disagree in length"))
         }
+        // A snapshot written before the ledger existed has none: it opens here, on the pool as it stands.
+        ledger = try container.decodeIfPresent(PoolLedger.self, forKey: .ledger) ?? PoolLedger(openingOn: pool, at: time)
         rebuildShortCollateralFloors()
     }
 
@@ -108,6 +110,7 @@ extension Engine: Codable {
         // Sorted, so equal states encode to equal bytes whatever the heap's internal layout.
         try container.encode(botSchedule.unordered.sorted(), forKey: .botSchedule)
         try container.encode(participantActionInterval, forKey: .participantActionInterval)
+        try container.encode(ledger, forKey: .ledger)
     }
 
     /// The sequence number the next event will carry (events so far are 1..<this).

@@ -1,0 +1,152 @@
+/// The pool's accounts at one moment, in micro-USD: what P&L attribution compares between two moments.
+///
+/// NAV (``Engine/netAssetValue()``) adds two `Double` marks to the pool's cash. Attribution is exact only in integer
+/// units, so this is the one place they become money: each mark is rounded to the nearest micro-USD once, here,
+/// and ``nav`` is defined as `cash + optionMark + hedgeMark`. It differs from `netAssetValue()` by at most one
+/// micro-USD per rounded mark (plus the `Double` sum's own rounding).
+public struct PoolAccounts: Hashable, Sendable {
+    public var time: SimTime
+    /// Pool cash (premiums, LP deposits, locked collateral included), exact.
+    public var cash: Money
+    /// Mark value of the pool's net option holdings on live boards, Σ net × model price at the traded vol, rounded.
+    public var optionMark: Money
+    /// Unrealized P&L of the open hedges at spot, Σ size × (spot − entry), rounded.
+    public var hedgeMark: Money
+    /// The protocol reserve (not part of NAV).
+    public var reserve: Money
+    /// Liquidation penalties received since the engine began.
+    public var penaltiesEarned: Money
+    /// Hedges' realized P&L and costs since the engine began, summed over markets.
+    public var hedgeRealized: Money
+    public var hedgeCosts: Money
+    /// Payoffs the pool could not collect or pay since the engine began.
+    public var insolvency: Money
+    public var shareSupply: Shares
+    public var ledger: PoolLedger
+
+    /// NAV as attribution counts it: cash + rounded option mark + rounded hedge mark.
+    public var nav: Money { PoolLedger.sum(cash, PoolLedger.sum(optionMark, hedgeMark)) }
+
+    /// NAV ÷ share supply (1 while there are no shares), like ``Engine/sharePrice(nav:)``.
+    public var sharePrice: Double { shareSupply.isZero ? 1 : nav.doubleValue / shareSupply.doubleValue }
+}
+
+/// The pool's P&L between two readings of ``PoolAccounts``, by cause, in micro-USD. Exactly:
+///
+///     navEnd − navStart = flows + fees + options + hedge + penalties − reserve
+///
+/// - `flows`: LP deposits received − LP withdrawals paid (net of the withdrawal fee, which so stays with the LPs).
+/// - `fees`: trading fees charged in full (the LPs' share and the reserve's cut).
+/// - `options`: premiums received − premiums paid (fees excluded, liquidation buybacks included), + collateral
+///   collected from short holders at expiry − payoffs paid to long holders, + the change in the rounded mark of the
+///   pool's open options.
+/// - `hedge`: realized hedge P&L − hedging costs + hedge losses the pool could not pay (insolvency), + the change in
+///   the rounded unrealized mark of the open hedges.
+/// - `penalties`: liquidation penalties received.
+/// - `reserve`: what moved from pool cash into the protocol reserve: its cut of the fees, and cash swept to it when a
+///   deposit found a pool without shares.
+public struct PoolAttribution: Hashable, Sendable, Codable {
+    public var navStart: Money
+    public var navEnd: Money
+    public var deposits: Money
+    public var withdrawals: Money
+    public var fees: Money
+    public var optionPremiums: Money
+    public var optionSettlements: Money
+    public var optionMarkChange: Money
+    public var hedgeRealized: Money
+    public var hedgeCosts: Money
+    public var hedgeUnpaid: Money
+    public var hedgeMarkChange: Money
+    public var penalties: Money
+    public var reserve: Money
+
+    /// LP deposits − withdrawals paid.
+    public var flows: Money { PoolLedger.sum(deposits, PoolLedger.negated(withdrawals)) }
+    /// Option P&L: premiums + settlements + mark change.
+    public var options: Money { PoolLedger.sum(optionPremiums, PoolLedger.sum(optionSettlements, optionMarkChange)) }
+    /// Hedge P&L: realized − costs + unpaid + mark change.
+    public var hedge: Money {
+        PoolLedger.sum(PoolLedger.sum(hedgeRealized, PoolLedger.negated(hedgeCosts)), PoolLedger.sum(hedgeUnpaid, hedgeMarkChange))
+    }
+    /// NAV change without LP flows: what the LPs earned or lost.
+    public var navChangeExcludingFlows: Money {
+        PoolLedger.sum(PoolLedger.sum(navEnd, PoolLedger.negated(navStart)), PoolLedger.negated(flows))
+    }
+    /// fees + options + hedge + penalties − reserve.
+    public var explained: Money {
+        PoolLedger.sum(PoolLedger.sum(fees, options), PoolLedger.sum(PoolLedger.sum(hedge, penalties), PoolLedger.negated(reserve)))
+    }
+    /// What the terms leave unexplained: zero whenever the ledger covers the whole period.
+    public var residual: Money { PoolLedger.sum(navChangeExcludingFlows, PoolLedger.negated(explained)) }
+
+    /// The attribution from `start` to `end` (readings of the same engine, `start` first).
+    public init(from start: PoolAccounts, to end: PoolAccounts) {
+        func change(_ path: KeyPath<PoolLedger, Money>) -> Money {
+            PoolLedger.sum(end.ledger[keyPath: path], PoolLedger.negated(start.ledger[keyPath: path]))
+        }
+        func change(_ path: KeyPath<PoolAccounts, Money>) -> Money {
+            PoolLedger.sum(end[keyPath: path], PoolLedger.negated(start[keyPath: path]))
+        }
+        navStart = start.nav
+        navEnd = end.nav
+        deposits = change(\PoolLedger.deposits)
+        withdrawals = change(\PoolLedger.withdrawalsPaid)
+        fees = change(\PoolLedger.feesCharged)
+        optionPremiums = change(\PoolLedger.premiumsNet)
+        optionSettlements = change(\PoolLedger.settlementsNet)
+        optionMarkChange = change(\PoolAccounts.optionMark)
+        hedgeRealized = change(\PoolAccounts.hedgeRealized)
+        hedgeCosts = change(\PoolAccounts.hedgeCosts)
+        hedgeUnpaid = change(\PoolLedger.hedgeUnpaid)
+        hedgeMarkChange = change(\PoolAccounts.hedgeMark)
+        penalties = change(\PoolAccounts.penaltiesEarned)
+        reserve = change(\PoolAccounts.reserve)
+    }
+}
+
+extension Engine {
+    /// Mark value of the pool's net option holdings on live boards (long minus short), as in ``netAssetValue()``.
+    public func optionMarkValue() -> Double {
+        var value = 0.0
+        for boardID in liveBoards {
+            let board = boards[boardID.index]
+            for id in board.calls + board.puts {
+                let net = pool.netPosition[id.index]
+                if !net.isZero { value += net.doubleValue * markValuation(id).price }
+            }
+        }
+        return value
+    }
+
+    /// Unrealized P&L of the pool's open hedges at spot, as in ``netAssetValue()``.
+    public func hedgeMarkValue() -> Double {
+        var value = 0.0
+        for (market, hedge) in pool.hedges.enumerated() { value += hedge.unrealizedPnL(spot: markets[market].spot) }
+        return value
+    }
+
+    /// The pool's accounts now, with both marks rounded to the nearest micro-USD (see ``PoolAccounts``).
+    public func poolAccounts() -> PoolAccounts {
+        var realized = Money.zero, costs = Money.zero
+        for hedge in pool.hedges {
+            PoolLedger.add(&realized, hedge.realizedPnL)
+            PoolLedger.add(&costs, hedge.costs)
+        }
+        return PoolAccounts(
+            time: time, cash: pool.cash,
+            optionMark: Money(rounding: optionMarkValue(), .toNearestOrAwayFromZero),
+            hedgeMark: Money(rounding: hedgeMarkValue(), .toNearestOrAwayFromZero),
+            reserve: pool.reserve, penaltiesEarned: pool.penaltiesEarned, hedgeRealized: realized, hedgeCosts: costs,
+            insolvency: pool.insolvency, shareSupply: pool.shareSupply, ledger: ledger)
+    }
+
+    /// This engine with `other`'s ledger. For comparing a replay from the start with a stored snapshot whose ledger
+    /// opened midway (written before the ledger existed, or by a session resumed from one): a replay cannot
+    /// reproduce such a ledger, and the ledger only counts, so everything else is still compared.
+    public func withLedger(of other: Engine) -> Engine {
+        var copy = self
+        copy.ledger = other.ledger
+        return copy
+    }
+}
