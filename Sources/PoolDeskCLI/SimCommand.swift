@@ -91,18 +91,23 @@ struct SimCommand: ParsableCommand {
     }
 
     mutating func run() throws {
-        let (summary, recorder) = try simulateRecording()
-        if let report, let body = summary.report { try SimReportFiles.write(recorder, summary: body, to: report) }
-        print(json ? try summary.json() : summary.render())
-        if plot {
-            let drawing = SimPlot(recorder: recorder, style: ascii ? .ascii : .braille,
-                                  width: SimPlot.terminalWidth(), color: SimPlot.colorWanted())
-            print("")
-            print(drawing.render(), terminator: "")
-        }
+        let (text, summary) = try output(width: SimPlot.terminalWidth(), color: SimPlot.colorWanted())
+        print(text, terminator: "")
         if !summary.invariants.isClean {
             throw PoolDeskError("\(Plural.count(summary.invariants.violationCount, "invariant violation")) during the run", exitCode: 1)
         }
+    }
+
+    /// Runs the simulation, writes `--report`'s files, and returns what to print (summary, then `--plot`'s drawing
+    /// `width` columns wide, coloured when `color`) with the summary.
+    func output(width: Int, color: Bool) throws -> (text: String, summary: SimulationSummary) {
+        let (summary, recorder) = try simulateRecording()
+        if let report, let body = summary.report { try SimReportFiles.write(recorder, summary: body, to: report) }
+        var text = (json ? try summary.json() : summary.render()) + "\n"
+        if plot {
+            text += "\n" + SimPlot(recorder: recorder, style: ascii ? .ascii : .braille, width: width, color: color).render()
+        }
+        return (text, summary)
     }
 
     /// Runs the simulation the options describe and summarises it.
@@ -186,7 +191,11 @@ enum SimulationRunner {
         var events: [EngineEvent] = []
         events.reserveCapacity(4_096)
         if let hedging {
-            events = journal?.apply(.setHedging(enabled: hedging), to: &engine) ?? engine.apply(.setHedging(enabled: hedging))
+            if let journal {
+                _ = journal.apply(.setHedging(enabled: hedging), to: &engine)
+            } else {
+                _ = engine.apply(.setHedging(enabled: hedging))
+            }
         }
         var recorder = SimReportRecorder(engine: engine)
         var invariants = SimulationInvariantLog()

@@ -35,12 +35,11 @@ struct SimPlot {
 
     /// The plot of a report: the share price (8 rows) and each market's spot (5 rows).
     init(recorder: SimReportRecorder, style: Style, width: Int, color: Bool) {
-        times = recorder.rows.map(\.time)
         var panels = [Panel(title: "LP share price", values: recorder.rows.map(\.sharePrice), decimals: 6, rows: 8, color: 32)]
         for (index, symbol) in recorder.symbols.enumerated() {
             panels.append(Panel(title: "\(symbol) spot (USD)", values: recorder.rows.map { $0.spots[index] }, decimals: 2, rows: 5, color: 33))
         }
-        self.init(times: times, panels: panels, style: style, width: width, color: color)
+        self.init(times: recorder.rows.map(\.time), panels: panels, style: style, width: width, color: color)
     }
 
     init(times: [SimTime], panels: [Panel], style: Style, width: Int, color: Bool) {

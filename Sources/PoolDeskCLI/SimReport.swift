@@ -266,8 +266,8 @@ struct SimReportSummary: Hashable, Sendable {
     /// `summary.txt`: a heading and the aligned lines.
     func text() -> String {
         let rows = lines()
-        let labelWidth = rows.map(\.label.count).max() ?? 0
-        let valueWidth = rows.map(\.value.count).max() ?? 0
+        let labelWidth = rows.map { $0.label.count }.max() ?? 0
+        let valueWidth = rows.map { $0.value.count }.max() ?? 0
         var out = ["PoolDesk LP report · \(start) → \(end) · \(SimSummaryFormat.grouped(hours, decimals: 2)) h", ""]
         for row in rows {
             let line = row.label + String(repeating: " ", count: labelWidth - row.label.count + 2)

@@ -82,26 +82,26 @@ public struct PoolAttribution: Hashable, Sendable, Codable {
 
     /// The attribution from `start` to `end` (readings of the same engine, `start` first).
     public init(from start: PoolAccounts, to end: PoolAccounts) {
-        func change(_ path: KeyPath<PoolLedger, Money>) -> Money {
+        func ledgerChange(_ path: KeyPath<PoolLedger, Money>) -> Money {
             PoolLedger.sum(end.ledger[keyPath: path], PoolLedger.negated(start.ledger[keyPath: path]))
         }
-        func change(_ path: KeyPath<PoolAccounts, Money>) -> Money {
+        func accountsChange(_ path: KeyPath<PoolAccounts, Money>) -> Money {
             PoolLedger.sum(end[keyPath: path], PoolLedger.negated(start[keyPath: path]))
         }
         navStart = start.nav
         navEnd = end.nav
-        deposits = change(\PoolLedger.deposits)
-        withdrawals = change(\PoolLedger.withdrawalsPaid)
-        fees = change(\PoolLedger.feesCharged)
-        optionPremiums = change(\PoolLedger.premiumsNet)
-        optionSettlements = change(\PoolLedger.settlementsNet)
-        optionMarkChange = change(\PoolAccounts.optionMark)
-        hedgeRealized = change(\PoolAccounts.hedgeRealized)
-        hedgeCosts = change(\PoolAccounts.hedgeCosts)
-        hedgeUnpaid = change(\PoolLedger.hedgeUnpaid)
-        hedgeMarkChange = change(\PoolAccounts.hedgeMark)
-        penalties = change(\PoolAccounts.penaltiesEarned)
-        reserve = change(\PoolAccounts.reserve)
+        deposits = ledgerChange(\PoolLedger.deposits)
+        withdrawals = ledgerChange(\PoolLedger.withdrawalsPaid)
+        fees = ledgerChange(\PoolLedger.feesCharged)
+        optionPremiums = ledgerChange(\PoolLedger.premiumsNet)
+        optionSettlements = ledgerChange(\PoolLedger.settlementsNet)
+        optionMarkChange = accountsChange(\PoolAccounts.optionMark)
+        hedgeRealized = accountsChange(\PoolAccounts.hedgeRealized)
+        hedgeCosts = accountsChange(\PoolAccounts.hedgeCosts)
+        hedgeUnpaid = ledgerChange(\PoolLedger.hedgeUnpaid)
+        hedgeMarkChange = accountsChange(\PoolAccounts.hedgeMark)
+        penalties = accountsChange(\PoolAccounts.penaltiesEarned)
+        reserve = accountsChange(\PoolAccounts.reserve)
     }
 }
 

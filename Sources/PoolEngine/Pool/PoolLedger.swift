@@ -55,12 +55,12 @@ public struct PoolLedger: Codable, Hashable, Sendable {
     }
 
     /// Wrapping addition: a running total never traps, and differences stay exact.
-    static func sum(_ a: Money, _ b: Money) -> Money { Money(micros: a.micros &+ b.micros) }
+    public static func sum(_ a: Money, _ b: Money) -> Money { Money(micros: a.micros &+ b.micros) }
 
     static func add(_ total: inout Money, _ amount: Money) { total = sum(total, amount) }
 
     /// Wrapping negation (never traps, even at the smallest value).
-    static func negated(_ value: Money) -> Money { Money(micros: 0 &- value.micros) }
+    public static func negated(_ value: Money) -> Money { Money(micros: 0 &- value.micros) }
 
     /// Records one committed trade from the pool's side: `cashFlow` is what the trader paid (buy) or received (sell).
     mutating func recordTrade(side: Side, cashFlow: Money, fee: Money, reserveCut: Money) {
