@@ -79,16 +79,18 @@ struct SimPlot {
         }
         out.append(String(repeating: " ", count: labelWidth + 1) + (ascii ? "+" : "└") + String(repeating: ascii ? "-" : "─", count: plotWidth))
         out.append(String(repeating: " ", count: labelWidth + 2) + timeAxis(columns: plotWidth))
-        out.append("UTC · each panel on its own scale (its lowest and highest value of the run)")
+        let years = Set(times.map(\.civil.year)).sorted().map(String.init).joined(separator: "–")
+        out.append("UTC \(years) · each panel on its own scale")
         return out.joined(separator: "\n") + "\n"
     }
 
     /// Start, middle and end times under the plot (start and end only when narrow).
     func timeAxis(columns: Int) -> String {
         guard let first = times.first, let last = times.last else { return "" }
+        // Month, day and time (the years are in the footer): 12-01 14:05.
         func label(_ time: SimTime) -> String {
             let text = time.description // 2026-12-01T14:05:00Z
-            return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+            return String(text.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ")
         }
         let start = label(first), end = label(last)
         var line = [Character](repeating: " ", count: columns)
@@ -118,8 +120,10 @@ struct SimPlot {
         var previous: Int?
         for (column, span) in spans.enumerated() {
             guard let span else { previous = nil; continue }
+            // The column's own samples, and a stroke through the levels strictly between it and the previous point.
             var low = span.low, high = span.high
-            if let previous { low = min(low, previous); high = max(high, previous) }
+            if let previous, previous < low - 1 { low = previous + 1 }
+            if let previous, previous > high + 1 { high = previous - 1 }
             for level in low...high { dots[level][column] = true }
             ends[column] = span.last
             previous = span.last

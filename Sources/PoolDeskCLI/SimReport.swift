@@ -283,8 +283,9 @@ struct SimReportSummary: Hashable, Sendable {
 
     /// The summary as it appears in `sim --json` (key `report`) and `summary.json`.
     struct JSONBody: Encodable {
-        var start: String
-        var end: String
+        /// The report's first and last row (not named start/end: `sim --json` has those at its top level).
+        var from: String
+        var to: String
         var hours: Double
         var hedging: Bool
         var lp: LP
@@ -294,7 +295,7 @@ struct SimReportSummary: Hashable, Sendable {
     }
 
     var jsonBody: JSONBody {
-        JSONBody(start: start.description, end: end.description, hours: hours, hedging: hedgingEnabled, lp: lp,
+        JSONBody(from: start.description, to: end.description, hours: hours, hedging: hedgingEnabled, lp: lp,
                  attribution: attribution, insolvency: insolvency, halts: halts)
     }
 

@@ -113,7 +113,7 @@ struct SimReportTests {
         }
         let on = try report(["--hedging", "on"])
         let off = try report(["--hedging", "off"])
-        for key in ["start", "end", "hours", "hedging", "lp", "attribution", "insolvency", "halts"] {
+        for key in ["from", "to", "hours", "hedging", "lp", "attribution", "insolvency", "halts"] {
             #expect(on[key] != nil, "report.\(key)")
         }
         #expect(on["hedging"] as? Bool == true && off["hedging"] as? Bool == false)
@@ -146,7 +146,7 @@ struct SimReportTests {
             Issue.record("\(kind) accepted")
         } catch {
             let message = PoolDeskCommand.message(for: error)
-            #expect(PoolDeskCommand.exitCode(for: error).rawValue == 2)
+            #expect((error as? PoolDeskError)?.exitCode == 2)
             #expect(!message.contains("\n") && message.contains("--report"), "\(message)")
         }
         if kind == "nonEmpty" { #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["notes.txt"]) }
@@ -184,24 +184,45 @@ struct SimReportTests {
         ], style: style, width: 40, color: color)
     }
 
-    @Test("--plot --ascii golden: one column per time slice, * at the value, | joining, labels at top and bottom")
+    @Test("--plot --ascii golden: a * per column at the value, labels at top and bottom, month-day times, years in the footer")
     func asciiGolden() {
+        // By hand: 33 plot columns (40 − label 5 − 2); samples fall in columns 0, 8, 16, 24 and 32, the columns
+        // between take the straight line at their middle. Spot 100, 90, 95, 80, 100 on 3 rows: levels 2, 1, 2 (95
+        // rounds up), 0, 2.
         let expected = """
         LP share price
-        1.020 +                      ****|
-              |              ****|       ****
-              |      ****|***
-        1.000 +******
+        1.020 +                       *******
+              |        *          ****       ***
+              |   ***** **********
+        1.000 +***
         BTC spot (USD)
-          100 +******                        ****
-              |      ****|***             |**
-           80 +              ****|*******|
-              +----------------------------------
-               2026-12-01 00:00 02:00   2026-12-01 04:00
+          100 +****            *              **
+              |    ************ *****     ****
+           80 +                      *****
+              +---------------------------------
+               12-01 00:00           12-01 04:00
+        UTC 2026 · each panel on its own scale
 
         """
         let text = Self.tinyPlot(.ascii).render()
-        #expect(text.hasPrefix(expected) || text == expected, "got:\n\(text)")
+        #expect(text == expected, "got:\n\(text)")
+    }
+
+    @Test("a dip shorter than a column still shows: each column strokes from its lowest to its highest sample")
+    func noDipSkipped() {
+        let start = SimTime(year: 2026, month: 1, day: 1)
+        let times = (0..<400).map { start + .hours(Int64($0)) }
+        var values = [Double](repeating: 1.0, count: 400)
+        values[201] = 0.9
+        values[399] = 1.1
+        let plot = SimPlot(times: times, panels: [.init(title: "p", values: values, decimals: 2, rows: 5, color: 32)],
+                           style: .ascii, width: 60, color: false)
+        let lines = plot.render().split(separator: "\n")
+        // Rows: title, then top (1.10) … bottom (0.90): the dip reaches the bottom row in exactly one column.
+        let bottom = lines[5]
+        #expect(bottom.hasPrefix("0.90 +"))
+        #expect(bottom.filter { $0 == "|" || $0 == "*" }.count == 1, "\(bottom)")
+        #expect(lines[1].hasSuffix("*"), "the last sample is the top")
     }
 
     @Test("--plot braille golden and colour only when asked")
@@ -232,6 +253,6 @@ struct SimReportTests {
         let plot = plotPart(first)
         #expect(plot.contains("BTC spot (USD)") && plot.contains("ETH spot (USD)"))
         #expect(plot.split(separator: "\n").allSatisfy { $0.count <= 60 })
-        #expect(plot.contains("UTC · each panel on its own scale"))
+        #expect(plot.contains(" · each panel on its own scale"))
     }
 }

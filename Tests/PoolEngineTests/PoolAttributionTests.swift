@@ -192,7 +192,8 @@ struct PoolAttributionTests {
         Self.check(first, previous, total, reserveChange: session.engine.pool.reserve - firstReserve)
         // The session exercised what the identity must cover.
         #expect(total.settled > 0 && total.flows > 0)
-        if hedging { #expect(total.hedges > 0) } else { #expect(total.hedgeRealized.isZero && total.hedgeCosts.isZero) }
+        // (The session switches hedging itself now and then, so "off" only means it starts off.)
+        if hedging { #expect(total.hedges > 0) }
         // NAV as attribution counts it stays within a few micro-USD of the engine's Double NAV.
         #expect(abs(previous.nav.doubleValue - session.engine.netAssetValue()) < 1e-4)
     }
