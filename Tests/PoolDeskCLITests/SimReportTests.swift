@@ -242,6 +242,71 @@ struct SimReportTests {
         #expect(SimPlot.colorWanted(environment: ["NO_COLOR": "1"]) == false)
     }
 
+    /// `sim --seed 2 --duration 3h --bots 6 --plot [--ascii]` at 60 columns: 4 hourly rows (start + 3).
+    static let seededASCII = #"""
+        LP share price
+         1.000140 +                                               **
+                  |                                            ***
+                  |                                        ****
+                  |                                     ***
+                  |                                  ***
+                  |                ******************
+                  |     ***********
+         1.000000 +*****
+        BTC spot (USD)
+        60,871.82 +                                            *****
+                  |                                 ***********
+                  |                          *******
+                  |                    ******
+        59,899.53 +********************
+        ETH spot (USD)
+         3,000.00 +********************
+                  |                    ******
+                  |                          *******
+                  |                                 ***********
+         2,958.97 +                                            *****
+                  +-------------------------------------------------
+                   12-01 00:00        12-01 01:30        12-01 03:00
+        UTC 2026 · each panel on its own scale
+
+        """#
+
+    static let seededBraille = #"""
+        LP share price
+         1.000140 ┤                                              ⢀⠤⠊
+                  │                                           ⣀⠔⠊⠁
+                  │                                        ⣀⠔⠊
+                  │                                     ⣀⠔⠊
+                  │                                  ⡠⠔⠉
+                  │                    ⣀⣀⣀⣀⣀⡠⠤⠤⠤⠤⠔⠒⠒⠉
+                  │        ⢀⣀⣀⠤⠤⠔⠒⠊⠉⠉⠉⠉
+         1.000000 ┤⣀⠤⠤⠔⠒⠒⠉⠉⠁
+        BTC spot (USD)
+        60,871.82 ┤                                         ⣀⣀⡠⠤⠔⠒⠒⠉
+                  │                                ⢀⣀⡠⠤⠤⠒⠒⠉⠉
+                  │                           ⣀⡠⠔⠒⠉⠁
+                  │                     ⣀⡠⠤⠒⠊⠉
+        59,899.53 ┤⠒⠒⠒⠒⠤⠤⠤⠤⠤⠤⠤⠤⣀⣀⣀⣀⣀⠤⠔⠒⠉
+        ETH spot (USD)
+         3,000.00 ┤⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠒⠢⠤⣀
+                  │                     ⠉⠑⠒⠤⢄⡀
+                  │                          ⠈⠉⠒⠢⠤⣀
+                  │                                ⠉⠉⠒⠒⠢⠤⢄⣀⣀
+         2,958.97 ┤                                         ⠉⠉⠑⠒⠢⠤⠤⣀
+                  └─────────────────────────────────────────────────
+                   12-01 00:00        12-01 01:30        12-01 03:00
+        UTC 2026 · each panel on its own scale
+
+        """#
+
+    @Test("a tiny seeded run's plot, ASCII and braille, is exactly the golden text", arguments: [true, false])
+    func seededGolden(ascii: Bool) throws {
+        let arguments = ["--seed", "2", "--duration", "3h", "--bots", "6", "--plot"] + (ascii ? ["--ascii"] : [])
+        let text = try SimCommand.parse(arguments).output(width: 60, color: false).text
+        let plot = String(text[(text.range(of: "\nLP share price\n")?.lowerBound ?? text.endIndex)...].dropFirst())
+        #expect(plot == (ascii ? Self.seededASCII : Self.seededBraille), "got:\n\(plot)")
+    }
+
     @Test("sim --plot draws after the summary; the same seed draws the same plot")
     func seededPlot() throws {
         let arguments = ["--seed", "2", "--duration", "3h", "--bots", "6", "--plot", "--ascii"]
