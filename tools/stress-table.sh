@@ -44,15 +44,15 @@ JQ_ROW='
   def pct: (. * 10000 | round / 100 | tostring) + "%";
   .report as $r
   | [ ($r.lp.totalReturn | pct), ($r.lp.maxDrawdown | pct), ($r.lp.volatility | pct),
-      ($r.attribution.fees | usd), ($r.attribution.options | usd), ($r.attribution.hedge | usd),
+      ($r.attribution.tradingFees | usd), ($r.attribution.withdrawalFees | usd), ($r.attribution.options | usd), ($r.attribution.hedge | usd),
       ($r.attribution.penalties | usd), (-$r.attribution.reserve | usd),
       ($r.attribution.navChangeExcludingFlows | usd),
       (if $r.attribution.exact then "exact" else "off by \($r.attribution.residualMicros) µUSD" end),
       ($r.insolvency.amount | usd), ($r.halts.count | tostring) ]
   | join(" | ")'
 
-echo "| run | hedging | LP return | max drawdown | share-price vol (ann.) | fees | options | hedge | liq. penalties | reserve | NAV change ex flows | identity | insolvency | halts |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
+echo "| run | hedging | LP return | max drawdown | share-price vol (ann.) | trading fees | withdrawal fees | options | hedge | liq. penalties | reserve | NAV change ex flows | identity | insolvency | halts |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
 failed=0
 for run in "${RUNS[@]}"; do
   label=${run%%|*}
@@ -64,7 +64,7 @@ for run in "${RUNS[@]}"; do
     else
       failed=1
       reason=$(tail -n 1 <<<"$output" | tr '|' '/')
-      echo "| $label | $hedging | not run: ${reason} | | | | | | | | | | | |"
+      echo "| $label | $hedging | not run: ${reason} | | | | | | | | | | | | |"
     fi
   done
 done

@@ -106,9 +106,13 @@ struct SimReportSummary: Hashable, Sendable {
         var navStart: Double
         var navEnd: Double
         var deposits: Double
+        /// Withdrawals at their value before the withdrawal fee.
         var withdrawals: Double
         var navChangeExcludingFlows: Double
+        /// Trading fees + withdrawal fees.
         var fees: Double
+        var tradingFees: Double
+        var withdrawalFees: Double
         var options: Double
         var optionPremiums: Double
         var optionSettlements: Double
@@ -165,7 +169,8 @@ struct SimReportSummary: Hashable, Sendable {
         attribution = Attribution(
             navStart: exact.navStart.doubleValue, navEnd: exact.navEnd.doubleValue, deposits: exact.deposits.doubleValue,
             withdrawals: exact.withdrawals.doubleValue, navChangeExcludingFlows: exact.navChangeExcludingFlows.doubleValue,
-            fees: exact.fees.doubleValue, options: exact.options.doubleValue, optionPremiums: exact.optionPremiums.doubleValue,
+            fees: exact.fees.doubleValue, tradingFees: exact.tradingFees.doubleValue,
+            withdrawalFees: exact.withdrawalFees.doubleValue, options: exact.options.doubleValue, optionPremiums: exact.optionPremiums.doubleValue,
             optionSettlements: exact.optionSettlements.doubleValue, optionMarkChange: exact.optionMarkChange.doubleValue,
             hedge: exact.hedge.doubleValue, hedgeRealized: exact.hedgeRealized.doubleValue, hedgeCosts: exact.hedgeCosts.doubleValue,
             hedgeUnpaid: exact.hedgeUnpaid.doubleValue, hedgeMarkChange: exact.hedgeMarkChange.doubleValue,
@@ -230,7 +235,7 @@ struct SimReportSummary: Hashable, Sendable {
     /// The summary as aligned text lines (used by `summary.txt` and the `sim` text report).
     func lines() -> [(label: String, value: String, unit: String)] {
         func money(_ value: Money) -> String { SimReportFormat.money(value, grouped: true) }
-        func percent(_ value: Double) -> String { SimSummaryFormat.grouped(value * 100, decimals: 2) }
+        func percent(_ value: Double) -> String { SimSummaryFormat.grouped(value * 100, decimals: 3) }
         let a = exactAttribution
         return [
             ("Share price", SimSummaryFormat.grouped(lp.sharePriceStart, decimals: 6) + " → " + SimSummaryFormat.grouped(lp.sharePriceEnd, decimals: 6), ""),
@@ -241,9 +246,11 @@ struct SimReportSummary: Hashable, Sendable {
             ("NAV at start", money(a.navStart), "USD"),
             ("NAV at end", money(a.navEnd), "USD"),
             ("LP deposits", money(a.deposits), "USD"),
-            ("LP withdrawals", money(SimReportFormat.negated(a.withdrawals)), "USD"),
+            ("LP withdrawals", money(SimReportFormat.negated(a.withdrawals)), "USD before their fee"),
             ("NAV change ex flows", money(a.navChangeExcludingFlows), "USD"),
             ("  Fees", money(a.fees), "USD"),
+            ("    trading", money(a.tradingFees), "USD"),
+            ("    withdrawal", money(a.withdrawalFees), "USD"),
             ("  Options", money(a.options), "USD"),
             ("    premiums", money(a.optionPremiums), "USD"),
             ("    settlements", money(a.optionSettlements), "USD"),

@@ -57,14 +57,15 @@ enum SimReportFiles {
         ["time", "unix"] + symbols.map { "spot_\($0)" } + [
             "nav", "share_price", "share_supply", "utilization",
             "delta_usd", "gamma_usd_per_1pct", "vega_usd_per_vol_point", "theta_usd_per_day",
-            "fees", "options_pnl", "hedge_pnl", "penalties", "reserve", "lp_flows", "insolvency",
+            "fees", "withdrawal_fees", "options_pnl", "hedge_pnl", "penalties", "reserve", "lp_flows", "insolvency",
             "withdrawals_queued", "withdrawals_queued_value",
         ]
     }
 
     /// `hourly.csv`: a header, then one row at the start of the run and one after every simulated hour (the last
     /// after what remains of the run). Money columns are exact micro-USD with six decimals; `fees` … `insolvency`
-    /// are cumulative since the first row, so on every row
+    /// are cumulative since the first row (`fees` includes `withdrawal_fees`; `lp_flows` counts withdrawals before
+    /// their fee), so on every row
     /// `nav − nav(first row) − lp_flows = fees + options_pnl + hedge_pnl + penalties − reserve` exactly.
     static func csv(_ recorder: SimReportRecorder) -> String {
         var lines = [header(symbols: recorder.symbols).joined(separator: ",")]
@@ -80,7 +81,7 @@ enum SimReportFiles {
                 SimReportFormat.money(Money(micros: row.accounts.shareSupply.micros)), SimReportFormat.fixed(row.utilization, decimals: 6),
                 SimReportFormat.fixed(row.greeks.delta, decimals: 4), SimReportFormat.fixed(row.greeks.gamma, decimals: 4),
                 SimReportFormat.fixed(row.greeks.vega, decimals: 4), SimReportFormat.fixed(row.greeks.theta, decimals: 4),
-                SimReportFormat.money(a.fees), SimReportFormat.money(a.options), SimReportFormat.money(a.hedge),
+                SimReportFormat.money(a.fees), SimReportFormat.money(a.withdrawalFees), SimReportFormat.money(a.options), SimReportFormat.money(a.hedge),
                 SimReportFormat.money(a.penalties), SimReportFormat.money(a.reserve), SimReportFormat.money(a.flows),
                 SimReportFormat.money(insolvency), String(row.queuedWithdrawals), SimReportFormat.money(row.queuedValue),
             ]

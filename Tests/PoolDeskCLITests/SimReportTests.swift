@@ -34,6 +34,25 @@ struct SimReportTests {
         return (header, rows)
     }
 
+    /// Checks a report's `hourly.csv` (any run: seeded, real prices, a scenario): on every row
+    /// nav − nav(first) − lp_flows = fees + options_pnl + hedge_pnl + penalties − reserve, in micro-USD parsed here,
+    /// and fees and reserve never negative. Returns the share price of each row (nav ÷ share_supply).
+    @discardableResult
+    static func expectExactAttribution(_ csv: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [Double] {
+        let (_, rows) = table(csv)
+        let nav0 = try micros(try #require(rows.first?["nav"], sourceLocation: sourceLocation))
+        var prices: [Double] = []
+        for row in rows {
+            func value(_ column: String) throws -> Int64 { try micros(try #require(row[column], sourceLocation: sourceLocation)) }
+            let lhs = try value("nav") - nav0 - value("lp_flows")
+            let rhs = try value("fees") + value("options_pnl") + value("hedge_pnl") + value("penalties") - value("reserve")
+            #expect(lhs == rhs, "row \(row["time"] ?? "")", sourceLocation: sourceLocation)
+            #expect(try value("fees") >= 0 && value("reserve") >= 0, sourceLocation: sourceLocation)
+            prices.append(Double(try value("nav")) / Double(try value("share_supply")))
+        }
+        return prices
+    }
+
     @Test("--report writes hourly.csv with a row per hour in which the attribution adds up to the NAV change exactly, and a summary matching the CSV")
     func reportFiles() throws {
         let root = try Self.folder()
@@ -50,7 +69,7 @@ struct SimReportTests {
         let (header, rows) = Self.table(csv)
         #expect(header == ["time", "unix", "spot_BTC", "spot_ETH", "nav", "share_price", "share_supply", "utilization",
                            "delta_usd", "gamma_usd_per_1pct", "vega_usd_per_vol_point", "theta_usd_per_day",
-                           "fees", "options_pnl", "hedge_pnl", "penalties", "reserve", "lp_flows", "insolvency",
+                           "fees", "withdrawal_fees", "options_pnl", "hedge_pnl", "penalties", "reserve", "lp_flows", "insolvency",
                            "withdrawals_queued", "withdrawals_queued_value"])
         // One row at the start and one after each of the 6 hours, an hour apart.
         #expect(rows.count == 7)
@@ -60,17 +79,7 @@ struct SimReportTests {
         #expect(rows.first?["time"].map(String.init) == SimTime(milliseconds: unix[0] * 1000).description)
         #expect(rows.allSatisfy { $0.count == header.count })
 
-        // On every row: nav − nav(first) − lp_flows = fees + options + hedge + penalties − reserve, in micro-USD.
-        let nav0 = try Self.micros(try #require(rows[0]["nav"]))
-        var prices: [Double] = []
-        for row in rows {
-            func value(_ column: String) throws -> Int64 { try Self.micros(try #require(row[column])) }
-            let lhs = try value("nav") - nav0 - value("lp_flows")
-            let rhs = try value("fees") + value("options_pnl") + value("hedge_pnl") + value("penalties") - value("reserve")
-            #expect(lhs == rhs, "row \(row["time"] ?? "")")
-            prices.append(Double(try value("nav")) / Double(try value("share_supply")))
-            #expect(try value("fees") >= 0 && value("reserve") >= 0)
-        }
+        let prices = try Self.expectExactAttribution(csv)
         #expect(try Self.micros(try #require(rows.last?["fees"])) > 0, "participants traded")
 
         // Summary figures recomputed here from the CSV.

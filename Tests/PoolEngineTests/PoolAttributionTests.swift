@@ -11,6 +11,7 @@ struct PoolAttributionTests {
         var deposits = Money.zero
         var withdrawals = Money.zero
         var fees = Money.zero
+        var withdrawalFees = Money.zero
         var premiums = Money.zero
         var settlements = Money.zero
         var penalties = Money.zero
@@ -35,8 +36,10 @@ struct PoolAttributionTests {
                 case .deposited(_, let amount, _, _):
                     deposits += amount
                     flows += 1
-                case .withdrawn(_, _, let amount, _, _):
-                    withdrawals += amount
+                case .withdrawn(_, _, let amount, let fee, _):
+                    // Counted at the value burned: what was paid plus the fee the pool kept.
+                    withdrawals += amount + fee
+                    withdrawalFees += fee
                     flows += 1
                 case .orderFilled(let fill):
                     fees += fill.fee
@@ -88,7 +91,9 @@ struct PoolAttributionTests {
         #expect(a.residual.isZero, sourceLocation: sourceLocation)
         #expect(a.deposits == count.deposits, sourceLocation: sourceLocation)
         #expect(a.withdrawals == count.withdrawals, sourceLocation: sourceLocation)
-        #expect(a.fees == count.fees, sourceLocation: sourceLocation)
+        #expect(a.tradingFees == count.fees, sourceLocation: sourceLocation)
+        #expect(a.withdrawalFees == count.withdrawalFees, sourceLocation: sourceLocation)
+        #expect(a.fees == count.fees + count.withdrawalFees, sourceLocation: sourceLocation)
         #expect(a.optionPremiums == count.premiums, sourceLocation: sourceLocation)
         #expect(a.optionSettlements == count.settlements, sourceLocation: sourceLocation)
         #expect(a.penalties == count.penalties, sourceLocation: sourceLocation)
@@ -99,7 +104,7 @@ struct PoolAttributionTests {
         // Plausibility: fees, penalties, costs and the reserve only ever grow.
         #expect(!a.fees.isNegative && !a.penalties.isNegative && !a.hedgeCosts.isNegative && !a.reserve.isNegative,
                 sourceLocation: sourceLocation)
-        #expect(a.reserve <= a.fees + (end.ledger.reserveSwept - start.ledger.reserveSwept), sourceLocation: sourceLocation)
+        #expect(a.reserve <= a.tradingFees + (end.ledger.reserveSwept - start.ledger.reserveSwept), sourceLocation: sourceLocation)
     }
 
     @Test("one option bought and settled in the money: options P&L = premium − payoff, worked by hand")

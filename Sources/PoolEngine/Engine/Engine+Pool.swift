@@ -122,6 +122,7 @@ extension Engine {
             let supplyBefore = pool.shareSupply
             pool.cash -= net
             PoolLedger.add(&ledger.withdrawalsPaid, net)
+            PoolLedger.add(&ledger.withdrawalFees, fee)
             pool.shareSupply -= shares
             pool.queuedShares -= shares
             accounts[head.account.index].balance += net

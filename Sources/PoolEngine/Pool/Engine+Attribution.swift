@@ -35,8 +35,8 @@ public struct PoolAccounts: Hashable, Sendable {
 ///
 ///     navEnd − navStart = flows + fees + options + hedge + penalties − reserve
 ///
-/// - `flows`: LP deposits received − LP withdrawals paid (net of the withdrawal fee, which so stays with the LPs).
-/// - `fees`: trading fees charged in full (the LPs' share and the reserve's cut).
+/// - `flows`: LP deposits received − LP withdrawals at their value before the withdrawal fee (shares burned × NAV).
+/// - `fees`: trading fees charged in full (the LPs' share and the reserve's cut) + withdrawal fees kept by the pool.
 /// - `options`: premiums received − premiums paid (fees excluded, liquidation buybacks included), + collateral
 ///   collected from short holders at expiry − payoffs paid to long holders, + the change in the rounded mark of the
 ///   pool's open options.
@@ -49,8 +49,12 @@ public struct PoolAttribution: Hashable, Sendable, Codable {
     public var navStart: Money
     public var navEnd: Money
     public var deposits: Money
+    /// Withdrawals at their value before the fee: paid out + `withdrawalFees`.
     public var withdrawals: Money
-    public var fees: Money
+    /// Trading fees charged in full.
+    public var tradingFees: Money
+    /// Withdrawal fees kept by the pool.
+    public var withdrawalFees: Money
     public var optionPremiums: Money
     public var optionSettlements: Money
     public var optionMarkChange: Money
@@ -61,7 +65,9 @@ public struct PoolAttribution: Hashable, Sendable, Codable {
     public var penalties: Money
     public var reserve: Money
 
-    /// LP deposits − withdrawals paid.
+    /// All fees: trading fees + withdrawal fees.
+    public var fees: Money { PoolLedger.sum(tradingFees, withdrawalFees) }
+    /// LP deposits − withdrawals before their fee.
     public var flows: Money { PoolLedger.sum(deposits, PoolLedger.negated(withdrawals)) }
     /// Option P&L: premiums + settlements + mark change.
     public var options: Money { PoolLedger.sum(optionPremiums, PoolLedger.sum(optionSettlements, optionMarkChange)) }
@@ -91,8 +97,9 @@ public struct PoolAttribution: Hashable, Sendable, Codable {
         navStart = start.nav
         navEnd = end.nav
         deposits = ledgerChange(\PoolLedger.deposits)
-        withdrawals = ledgerChange(\PoolLedger.withdrawalsPaid)
-        fees = ledgerChange(\PoolLedger.feesCharged)
+        withdrawalFees = ledgerChange(\PoolLedger.withdrawalFees)
+        withdrawals = PoolLedger.sum(ledgerChange(\PoolLedger.withdrawalsPaid), withdrawalFees)
+        tradingFees = ledgerChange(\PoolLedger.feesCharged)
         optionPremiums = ledgerChange(\PoolLedger.premiumsNet)
         optionSettlements = ledgerChange(\PoolLedger.settlementsNet)
         optionMarkChange = accountsChange(\PoolAccounts.optionMark)

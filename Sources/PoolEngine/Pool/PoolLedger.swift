@@ -31,6 +31,9 @@ public struct PoolLedger: Codable, Hashable, Sendable {
     public var deposits: Money = .zero
     /// LP withdrawals paid out, net of the withdrawal fee (the fee stays in the pool).
     public var withdrawalsPaid: Money = .zero
+    /// Withdrawal fees kept by the pool (earned by the LPs who stay). No cash moves for them, so they are not in the
+    /// cash identity; attribution counts a withdrawal at its value before the fee and the fee as income.
+    public var withdrawalFees: Money = .zero
     /// Pool cash not explained by the counters above when the ledger opened: zero for a new engine, the pool's
     /// cash less the counters that were already running for an engine read from a snapshot written before the
     /// ledger existed.
