@@ -116,20 +116,22 @@ final class JournaledRun {
         }
     }
 
-    /// Applies a command (a scenario's shock) through the journal, as the dashboard does: on disk before it counts.
-    /// After a journal failure the run goes on unjournaled and `finish` reports the failure.
-    func apply(_ command: EngineCommand, to engine: inout Engine) {
+    /// Applies a command (a scenario's shock, `--hedging`) through the journal, as the dashboard does: on disk before
+    /// it counts. After a journal failure the run goes on unjournaled and `finish` reports the failure.
+    @discardableResult
+    func apply(_ command: EngineCommand, to engine: inout Engine) -> [EngineEvent] {
         if failure == nil {
             do {
-                _ = try session.journal.apply(command, to: &engine)
+                let events = try session.journal.apply(command, to: &engine)
                 lastEngine = engine
-                return
+                return events
             } catch {
                 failure = error
             }
         }
-        _ = engine.apply(command)
+        let events = engine.apply(command)
         lastEngine = engine
+        return events
     }
 
     /// Final write and snapshot; throws the first journal failure of the run.

@@ -43,6 +43,18 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Journal the run to this SQLite file; an existing journal is resumed and run further with its own seed, bots and interval.")
     var journal: String?
 
+    @Option(help: ArgumentHelp("Write an LP report into this directory: hourly.csv, summary.txt, summary.json. It must not exist or be empty.", valueName: "dir"))
+    var report: String?
+
+    @Flag(help: "Draw the LP share price and each spot in the terminal after the run (braille; see --ascii).")
+    var plot = false
+
+    @Flag(help: "With --plot: draw with plain ASCII instead of braille.")
+    var ascii = false
+
+    @Option(help: ArgumentHelp("Delta hedging of the pool for this run: on or off (default: as configured, on). Journaled as a command.", valueName: "on|off"))
+    var hedging: String?
+
     init() {}
 
     func validate() throws {
@@ -52,6 +64,19 @@ struct SimCommand: ParsableCommand {
         }
         _ = try participantInterval()
         if let bots { try FlagLimits.check(bots, in: SessionLimits.participants, flag: "--bots") }
+        _ = try hedgingSwitch()
+        if plot && json { throw ValidationError("--plot draws text and cannot go with --json") }
+        if ascii && !plot { throw ValidationError("--ascii only changes --plot; add --plot") }
+    }
+
+    /// The parsed `--hedging` (nil when not given), or a one-line reason it is not usable.
+    func hedgingSwitch() throws -> Bool? {
+        guard let hedging else { return nil }
+        switch hedging.lowercased() {
+        case "on": return true
+        case "off": return false
+        default: throw ValidationError("malformed --hedging '\(hedging)': use on or off")
+        }
     }
 
     /// The parsed `--bot-interval` (or its default), or a one-line reason it is not usable.
@@ -85,11 +110,23 @@ struct SimCommand: ParsableCommand {
             print(try ScenarioCatalog.listing())
             return
         }
-        let summary = try simulate()
-        print(json ? try summary.json() : summary.render())
+        let (text, summary) = try output(width: SimPlot.terminalWidth(), color: SimPlot.colorWanted())
+        print(text, terminator: "")
         if !summary.invariants.isClean {
             throw PoolDeskError("\(Plural.count(summary.invariants.violationCount, "invariant violation")) during the run", exitCode: 1)
         }
+    }
+
+    /// Runs the simulation, writes `--report`'s files, and returns what to print (summary, then `--plot`'s drawing
+    /// `width` columns wide, coloured when `color`) with the summary.
+    func output(width: Int, color: Bool) throws -> (text: String, summary: SimulationSummary) {
+        let (summary, recorder) = try simulateRecording()
+        if let report, let body = summary.report { try SimReportFiles.write(recorder, summary: body, to: report) }
+        var text = (json ? try summary.json() : summary.render()) + "\n"
+        if plot {
+            text += "\n" + SimPlot(recorder: recorder, style: ascii ? .ascii : .braille, width: width, color: color).render()
+        }
+        return (text, summary)
     }
 
     /// Runs the simulation the options describe and summarises it.
@@ -98,6 +135,13 @@ struct SimCommand: ParsableCommand {
     /// `--seed`, `--bots` or `--bot-interval` that differ from them are refused (exit 2) rather
     /// than reported as used.
     func simulate() throws -> SimulationSummary {
+        try simulateRecording().summary
+    }
+
+    /// `simulate()` with the report's rows (`--report`, `--plot`); refuses a `--report` directory in use before running.
+    func simulateRecording() throws -> (summary: SimulationSummary, recorder: SimReportRecorder) {
+        if let report { try SimReportFiles.checkDestination(report) }
+        let hedgingEnabled = try hedgingSwitch()
         let interval = try participantInterval()
         let requested = ParticipantConfiguration(count: bots ?? Self.defaultBots, meanActionInterval: interval)
         if let journal, FileManager.default.fileExists(atPath: journal) { try refuseFlagsThatCannotApply(toExisting: journal, interval: interval) }
@@ -107,12 +151,12 @@ struct SimCommand: ParsableCommand {
             try JournaledRun(path: path, seed: seed ?? Self.defaultSeed, bots: requested.count, actionInterval: interval,
                              configuration: session.configuration)
         }
-        let summary = try SimulationRunner.run(
+        let result = try SimulationRunner.runRecording(
             seed: seed ?? Self.defaultSeed, duration: givenDuration() ?? session.duration, bots: requested.count, actionInterval: interval,
-            journal: journaled, configuration: session.configuration, commands: session.commands,
+            journal: journaled, configuration: session.configuration, commands: session.commands, hedging: hedgingEnabled,
             note: { writeStandardError("pooldesk sim: note: \($0)\n") })
         try journaled?.finish()
-        return summary
+        return result
     }
 }
 
@@ -190,6 +234,17 @@ enum SimulationRunner {
     static func run(seed: UInt64, duration: SimDuration?, bots: Int, actionInterval: SimDuration = .minutes(10), chunk: SimDuration = SimCommand.chunk,
                     journal: JournaledRun? = nil, configuration: EngineConfiguration = EngineConfiguration(),
                     commands: [(time: SimTime, command: EngineCommand)] = [], note: (String) -> Void = { _ in }) -> SimulationSummary {
+        runRecording(seed: seed, duration: duration, bots: bots, actionInterval: actionInterval, chunk: chunk, journal: journal,
+                     configuration: configuration, commands: commands, note: note).summary
+    }
+
+    /// `run` that also returns the report's rows: one at the start and one after every chunk. `hedging` switches the
+    /// pool's delta hedging on or off first (a `setHedging` command, journaled like any other).
+    static func runRecording(seed: UInt64, duration: SimDuration?, bots: Int, actionInterval: SimDuration = .minutes(10),
+                             chunk: SimDuration = SimCommand.chunk, journal: JournaledRun? = nil,
+                             configuration: EngineConfiguration = EngineConfiguration(),
+                             commands: [(time: SimTime, command: EngineCommand)] = [], hedging: Bool? = nil,
+                             note: (String) -> Void = { _ in }) -> (summary: SimulationSummary, recorder: SimReportRecorder) {
         let clock = ContinuousClock()
         let began = clock.now
         var engine = journal?.engine ?? Scenario(
@@ -217,6 +272,14 @@ enum SimulationRunner {
         var pending = commands[...]
         var events: [EngineEvent] = []
         events.reserveCapacity(4_096)
+        if let hedging {
+            if let journal {
+                _ = journal.apply(.setHedging(enabled: hedging), to: &engine)
+            } else {
+                _ = engine.apply(.setHedging(enabled: hedging))
+            }
+        }
+        var recorder = SimReportRecorder(engine: engine)
         var invariants = SimulationInvariantLog()
         var target = start
         while target < end {
@@ -227,15 +290,21 @@ enum SimulationRunner {
                 pending.removeFirst()
                 engine.advance(to: next.time, into: &events)
                 journal?.record(events, engine: engine)
+                recorder.observe(events)
                 events.removeAll(keepingCapacity: true)
-                if let journal { journal.apply(next.command, to: &engine) } else { _ = engine.apply(next.command) }
+                // The command's own events (a shock's halts and liquidations) count in the report too.
+                recorder.observe(journal?.apply(next.command, to: &engine) ?? engine.apply(next.command))
             }
             engine.advance(to: target, into: &events)
             journal?.record(events, engine: engine)
             invariants.record(engine.checkInvariants(), at: engine.time)
+            recorder.observe(events)
+            recorder.sample(engine)
         }
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return SimulationSummary(engine: engine, start: start, before: before, session: session, wallSeconds: seconds, invariants: invariants)
+        var summary = SimulationSummary(engine: engine, start: start, before: before, session: session, wallSeconds: seconds, invariants: invariants)
+        summary.report = recorder.summary(hedgingEnabled: engine.pool.hedgingEnabled)
+        return (summary, recorder)
     }
 }

@@ -89,6 +89,9 @@ struct SimulationSummary: Hashable, Sendable {
     /// Rejection counts in `RejectionReason` declaration order, zeros omitted.
     var rejections: [RejectionCount]
     var invariants: SimulationInvariantLog
+    /// The LP report of this run (return, drawdown, volatility, P&L attribution, insolvency, halts), from the rows
+    /// recorded at its start and after every chunk; nil when the summary was made without them.
+    var report: SimReportSummary?
 
     /// One rejection reason and how often it was given.
     struct RejectionCount: Hashable, Sendable {
@@ -173,6 +176,8 @@ struct SimulationSummary: Hashable, Sendable {
         var liquidations: Int
         var rejections: [String: Int]
         var invariants: Invariants
+        /// The LP report (``SimReportSummary/JSONBody``), as in `summary.json` of `--report`.
+        var report: SimReportSummary.JSONBody?
     }
 
     /// One JSON object with sorted keys; identical for identical runs except `ticksPerSecond`.
@@ -184,7 +189,8 @@ struct SimulationSummary: Hashable, Sendable {
             ticksPerSecond: (ticksPerSecond * 10).rounded() / 10, markets: markets, pool: pool, trades: trades,
             settlements: settlements, liquidations: liquidations, rejections: rejectionMap,
             invariants: .init(ok: invariants.isClean, violations: invariants.violationCount, checks: invariants.checks,
-                              firstViolations: invariants.firstViolations))
+                              firstViolations: invariants.firstViolations),
+            report: report?.jsonBody)
         return try JSONOutput.text(body)
     }
 
@@ -233,6 +239,10 @@ struct SimulationSummary: Hashable, Sendable {
             row("Rejections", number(Double(totalRejections), 0)),
         ]
         lines += rejections.map { row("  " + SimSummaryFormat.words($0.reason.rawValue), number(Double($0.count), 0)) }
+        if let report {
+            lines += [.text(""), .text("LP report (share price, P&L attribution of the NAV change)")]
+            lines += report.lines().map { row($0.label, $0.value, $0.unit) }
+        }
         if let totals = sessionTotals {
             lines += [
                 .text(""),

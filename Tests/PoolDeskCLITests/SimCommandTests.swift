@@ -116,7 +116,8 @@ struct SimCommandTests {
         }
         #expect(text.contains("OK"))
         // Figures line up: every pool row ends its number in the same column.
-        let poolRows = text.split(separator: "\n").filter { ["NAV", "Free liquidity", "Fees earned", "Net delta"].contains(where: $0.contains) }
+        // (Matched as whole labels: the LP report below has its own NAV rows.)
+        let poolRows = text.split(separator: "\n").filter { row in ["NAV", "Free liquidity", "Fees earned", "Net delta"].contains { row.hasPrefix("  \($0)  ") } }
         let ends = poolRows.map { row in (row.range(of: " USD")?.lowerBound).map { row.distance(from: row.startIndex, to: $0) } }
         #expect(ends.count == 4 && Set(ends).count == 1, "\(poolRows)")
     }

@@ -16,7 +16,7 @@ extension Engine: Codable {
         case snapshotFormat, configuration, seed, time, markets, boards, liveBoards, series, accounts, positions
         case pool, halts, statistics, externalNet, bots, random, nextSequence, nextPositionIndex, seriesPositions
         case valuations, markVolatility, poolGreeks, poolStdVega, cachedNAV, nextRiskRefresh, nextLiquidationCheck
-        case nextHistorySample, nextHedge, botSchedule, participantActionInterval
+        case nextHistorySample, nextHedge, botSchedule, participantActionInterval, ledger
         /// Strategies held and the next strategy id; written only once a session has had a strategy, so snapshots
         /// without strategies keep the bytes they always had, and older snapshots (without the keys) decode as none.
         case strategies, nextStrategyIndex
@@ -78,6 +78,8 @@ extension Engine: Codable {
             throw DecodingError.dataCorrupted(DecodingError.Context(
                 codingPath: [], debugDescription: "engine snapshot arrays disagree in length"))
         }
+        // A snapshot written before the ledger existed has none: it opens here, on the pool as it stands.
+        ledger = try container.decodeIfPresent(PoolLedger.self, forKey: .ledger) ?? PoolLedger(openingOn: pool, at: time)
         rebuildShortCollateralFloors()
     }
 
@@ -119,6 +121,7 @@ extension Engine: Codable {
             try container.encode(Array(strategyBook.values), forKey: .strategies)
             try container.encode(nextStrategyIndex, forKey: .nextStrategyIndex)
         }
+        try container.encode(ledger, forKey: .ledger)
     }
 
     /// The sequence number the next event will carry (events so far are 1..<this).

@@ -20,6 +20,7 @@ extension Engine {
         var violations = InvariantViolations()
         checkNoNegatives(&violations)
         checkConservation(&violations)
+        checkLedger(&violations)
         checkShares(&violations)
         checkPositionsAgainstPool(&violations)
         checkShortCollateralFloors(&violations)
@@ -47,6 +48,14 @@ extension Engine {
         var total = pool.cash + pool.reserve
         for account in accounts { total += account.balance + account.collateral }
         if total != externalNet { violations.fail("conservation", "held \(total) ≠ external net \(externalNet)") }
+    }
+
+    /// 2b. The P&L ledger explains pool cash and reserve to the unit (so every cash path of the pool is counted).
+    func checkLedger(_ violations: inout InvariantViolations) {
+        let cash = ledger.explainedCash(pool)
+        if cash != pool.cash { violations.fail("ledgerCash", "ledger explains \(cash) ≠ pool cash \(pool.cash)") }
+        let reserve = ledger.explainedReserve()
+        if reserve != pool.reserve { violations.fail("ledgerReserve", "ledger explains \(reserve) ≠ reserve \(pool.reserve)") }
     }
 
     /// 3. Shares add up, and the withdrawal queue holds exactly the queued shares.

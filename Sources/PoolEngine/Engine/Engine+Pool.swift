@@ -69,6 +69,8 @@ extension Engine {
         guard minted.isPositive else { return reject(.invalidQuantity, account, "deposit too small for one share unit", into: &events) }
         pool.cash -= orphaned
         pool.reserve += orphaned
+        PoolLedger.add(&ledger.reserveSwept, orphaned)
+        PoolLedger.add(&ledger.deposits, amount)
         accounts[account.index].balance -= amount
         accounts[account.index].shares += minted
         pool.cash += amount
@@ -119,6 +121,8 @@ extension Engine {
             let net = payout - fee
             let supplyBefore = pool.shareSupply
             pool.cash -= net
+            PoolLedger.add(&ledger.withdrawalsPaid, net)
+            PoolLedger.add(&ledger.withdrawalFees, fee)
             pool.shareSupply -= shares
             pool.queuedShares -= shares
             accounts[head.account.index].balance += net

@@ -188,6 +188,7 @@ extension Engine {
         }
         pool.reserve += plan.reserveCut
         pool.feesEarned += plan.fee - plan.reserveCut
+        ledger.recordTrade(side: order.side, cashFlow: plan.cashFlow, fee: plan.fee, reserveCut: plan.reserveCut)
         accounts[order.account.index].feesPaid += plan.fee
 
         // Split the cash flow between the closing and the opening part, by quantity.

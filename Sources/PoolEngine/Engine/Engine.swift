@@ -26,6 +26,8 @@ public struct Engine: Sendable {
     /// Conservation: balances + collateral + pool cash + reserve equals this to the last unit.
     public internal(set) var externalNet: Money
     public internal(set) var bots: [SimulatedParticipant]
+    /// The pool's cash flows by cause, for P&L attribution only (see ``PoolLedger``).
+    public internal(set) var ledger = PoolLedger()
 
     var random: SeededRandom
     var nextSequence: UInt64 = 1

@@ -159,6 +159,7 @@ extension Engine {
             flow += shortfall
             pool.cash += flow
             externalNet += flow
+            PoolLedger.add(&ledger.hedgeUnpaid, shortfall)
             statistics.hedges += 1
             emit(.hedged(market: MarketID(index), size: trade, price: spot, cost: cost, realizedPnL: realizedMoney, newSize: hedge.size), into: &events)
             if shortfall.isPositive {
@@ -220,6 +221,7 @@ extension Engine {
                         emit(.insolvency(amount: owed - paid, detail: "pool could not pay \(option.name)"), into: &events)
                     }
                     pool.cash -= paid
+                    PoolLedger.add(&ledger.settlementsNet, PoolLedger.negated(paid))
                     poolPayout += paid
                     accounts[position.account.index].balance += paid
                     settlement.payoff = paid
@@ -233,6 +235,7 @@ extension Engine {
                         emit(.insolvency(amount: shortfall, detail: "short \(option.name) under-collateralized"), into: &events)
                     }
                     pool.cash += fromCollateral
+                    PoolLedger.add(&ledger.settlementsNet, fromCollateral)
                     poolPayout -= fromCollateral
                     let released = position.collateral - fromCollateral
                     accounts[position.account.index].collateral -= position.collateral
