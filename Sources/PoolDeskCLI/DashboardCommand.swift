@@ -30,6 +30,9 @@ public struct DashboardCommand: ParsableCommand {
     @Option(help: "Number of simulated traders and LPs (\(SessionLimits.text(SessionLimits.participants))); new sessions only.")
     var bots: Int?
 
+    @Option(help: "Configuration file (TOML; see `pooldesk config --default`) for a new session; --bots and --demo override its participants. A resumed session must have been started with the same configuration.")
+    var config: String?
+
     @Flag(help: "A lively preset for presentations: faster clock, more and busier simulated traders; new sessions only.")
     var demo = false
 
@@ -55,6 +58,7 @@ public struct DashboardCommand: ParsableCommand {
             throw ValidationError("--slippage must be a percentage within 0%–50%, got \(slippage)")
         }
         if readOnly && (new || seed != nil) { throw ValidationError("--read-only watches an existing session; it cannot start one (--new/--seed)") }
+        if readOnly, config != nil { throw ValidationError("--config applies only to new sessions; --read-only watches an existing one") }
         if readOnly, let flag = newSessionOnlyFlag {
             throw ValidationError("\(flag) only to new sessions; --read-only watches an existing one")
         }
@@ -64,9 +68,11 @@ public struct DashboardCommand: ParsableCommand {
         let environment = ProcessEnvironment.current
         let catalog = ThemeCatalog.forCurrentProcess()
         let loadedTheme = try DeskTerminal.loadTheme(theme, from: catalog)
-        var participants = ParticipantConfiguration(count: bots ?? (demo ? 40 : 20))
-        if demo { participants.meanActionInterval = .minutes(4) }
-        let opened = readOnly ? try openForWatching() : try openJournal(participants: participants)
+        var settings = try SessionConfigOption.settings(path: config)
+        settings.participants.count = bots ?? (demo ? 40 : settings.participants.count)
+        if demo { settings.participants.meanActionInterval = .minutes(4) }
+        let participants = settings.participants
+        let opened = readOnly ? try openForWatching() : try openJournal(settings: settings)
         // A resumed session's newest events refill the log; the status line then says where the session stands.
         var state = DashboardState(
             deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
@@ -117,8 +123,8 @@ public struct DashboardCommand: ParsableCommand {
 
     /// The journaled session to run: `--journal PATH` (resumed or created), a new one for `--new`/`--seed`,
     /// else the last session. A bad journal is one line and exit code 2, and is never overwritten.
-    private func openJournal(participants: ParticipantConfiguration) throws -> DashboardStart {
-        let parameters = SessionParameters(seed: seed ?? 1, participants: participants)
+    private func openJournal(settings: SessionSettings) throws -> DashboardStart {
+        let parameters = SessionParameters(seed: seed ?? 1, configuration: settings.configuration, participants: settings.participants)
         let path: String
         if let journal {
             if FileManager.default.fileExists(atPath: journal) && (new || seed != nil) {
@@ -136,6 +142,9 @@ public struct DashboardCommand: ParsableCommand {
             throw PoolDeskError(journal == nil
                 ? "\(flag) only to new sessions, and the last session would be resumed; add --new"
                 : "\(flag) only to new sessions, and \(journal ?? path) already holds one; add --new with another --journal path")
+        }
+        if let config, FileManager.default.fileExists(atPath: path) {
+            try SessionConfigOption.refuseIfDifferent(config: config, requested: settings, existing: path)
         }
         // No terminal, no session: nothing is created, resumed or remembered for a dashboard that cannot open.
         try DeskTerminal.requireInteractiveTerminal()

@@ -37,6 +37,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Number of simulated participants (\(SessionLimits.text(SessionLimits.participants)), default 20). New journals only.")
     var bots: Int?
 
+    @Option(help: "Configuration file (TOML; see `pooldesk config --default`) for a new session; --bots overrides its participant count. An existing journal must have been started with the same configuration.")
+    var config: String?
+
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain (leaf first): serve https and wss. Needs --tls-key.")
     var tlsCert: String?
 
@@ -123,6 +126,11 @@ struct ServeCommand: ParsableCommand {
         }
         let path = journal ?? SessionLocation.newPath(seed: seed ?? SimCommand.defaultSeed)
         try checkNewSessionFlags(path: path)
+        var settings = try SessionConfigOption.settings(path: config)
+        settings.participants.count = bots ?? settings.participants.count
+        if let config, FileManager.default.fileExists(atPath: path) {
+            try SessionConfigOption.refuseIfDifferent(config: config, requested: settings, existing: path)
+        }
         if !Self.isLoopback(host) && tls == nil {
             writeStandardError("pooldesk serve: warning: listening on \(host), not loopback, without TLS (--tls-cert, --tls-key): tokens and secrets cross the network in clear\n")
         }
@@ -135,7 +143,7 @@ struct ServeCommand: ParsableCommand {
         }
         let session = try JournalOpening.openOrCreate(
             path: path,
-            parameters: SessionParameters(seed: seed ?? SimCommand.defaultSeed, participants: ParticipantConfiguration(count: bots ?? SimCommand.defaultBots)),
+            parameters: SessionParameters(seed: seed ?? SimCommand.defaultSeed, configuration: settings.configuration, participants: settings.participants),
             createdBy: "pooldesk serve")
         if journal == nil { SessionLocation.remember(path) }
         logger.info("\(session.note)")

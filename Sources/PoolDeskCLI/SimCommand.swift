@@ -31,6 +31,9 @@ struct SimCommand: ParsableCommand {
     @Option(name: .customLong("bot-interval"), help: "Mean simulated time between two actions of one participant (their intensity), e.g. 30s, 10m (default 10m, at least \(SessionLimits.shortestActionInterval)). New journals only.")
     var botInterval: String?
 
+    @Option(help: "Configuration file (TOML; see `pooldesk config --default`) for a new session; --bots and --bot-interval override its participants. An existing journal must have been started with the same configuration.")
+    var config: String?
+
     @Flag(help: "Print one JSON object instead of the text report.")
     var json = false
 
@@ -45,8 +48,9 @@ struct SimCommand: ParsableCommand {
         if let bots { try FlagLimits.check(bots, in: SessionLimits.participants, flag: "--bots") }
     }
 
-    /// The parsed `--bot-interval` (or its default), or a one-line reason it is not usable.
-    func participantInterval() throws -> SimDuration {
+    /// The parsed `--bot-interval` (or `fallback`, else its default), or a one-line reason it is not usable.
+    func participantInterval(fallback: SimDuration? = nil) throws -> SimDuration {
+        if botInterval == nil, let fallback { return fallback }
         let text = botInterval ?? Self.defaultBotInterval
         guard let parsed = SimDuration(parsing: text), parsed >= SessionLimits.shortestActionInterval else {
             throw ValidationError("malformed --bot-interval '\(text)': use e.g. 30s, 10m or 1h (at least \(SessionLimits.shortestActionInterval))")
@@ -79,14 +83,19 @@ struct SimCommand: ParsableCommand {
     /// `--seed`, `--bots` or `--bot-interval` that differ from them are refused (exit 2) rather
     /// than reported as used.
     func simulate() throws -> SimulationSummary {
-        let interval = try participantInterval()
-        let requested = ParticipantConfiguration(count: bots ?? Self.defaultBots, meanActionInterval: interval)
-        if let journal, FileManager.default.fileExists(atPath: journal) { try refuseFlagsThatCannotApply(toExisting: journal, interval: interval) }
+        var settings = try SessionConfigOption.settings(path: config)
+        let interval = try participantInterval(fallback: settings.participants.meanActionInterval)
+        settings.participants.count = bots ?? settings.participants.count
+        settings.participants.meanActionInterval = interval
+        if let journal, FileManager.default.fileExists(atPath: journal) {
+            try refuseFlagsThatCannotApply(toExisting: journal, interval: interval)
+            if let config { try SessionConfigOption.refuseIfDifferent(config: config, requested: settings, existing: journal) }
+        }
         let journaled = try journal.map { path in
-            try JournaledRun(path: path, seed: seed ?? Self.defaultSeed, bots: requested.count, actionInterval: interval)
+            try JournaledRun(path: path, seed: seed ?? Self.defaultSeed, settings: settings)
         }
         let summary = try SimulationRunner.run(
-            seed: seed ?? Self.defaultSeed, duration: simulatedDuration(), bots: requested.count, actionInterval: interval, journal: journaled)
+            seed: seed ?? Self.defaultSeed, duration: simulatedDuration(), settings: settings, journal: journaled)
         try journaled?.finish()
         return summary
     }
@@ -120,11 +129,13 @@ enum SimulationRunner {
     ///
     /// With a resumed journal the run continues the journal's session (its seed and participants);
     /// the summary then tells this run's activity from the session's totals.
-    static func run(seed: UInt64, duration: SimDuration, bots: Int, actionInterval: SimDuration = .minutes(10), chunk: SimDuration = SimCommand.chunk,
+    static func run(seed: UInt64, duration: SimDuration, settings: SessionSettings = .standard, chunk: SimDuration = SimCommand.chunk,
                     journal: JournaledRun? = nil) -> SimulationSummary {
         let clock = ContinuousClock()
         let began = clock.now
-        var engine = journal?.engine ?? Scenario(seed: seed, participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)).engine
+        let bots = settings.participants.count
+        var engine = journal?.engine
+            ?? Scenario(configuration: settings.configuration, seed: seed, participants: settings.participants).engine
         let start = engine.time
         // A new session's setup belongs to this run; a resumed one's earlier activity does not.
         var before: EngineStatistics?
