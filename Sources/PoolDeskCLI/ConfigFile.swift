@@ -117,12 +117,12 @@ struct ConfigReader {
             case "priceHistoryLength": configuration.priceHistoryLength = try integer(value, path, 2...100_000)
             case "priceHistoryInterval": configuration.priceHistoryInterval = try duration(value, path, .seconds(1)...(.days(1)))
             case "rulesVersion": configuration.rulesVersion = try integer(value, path, EngineRules.original...EngineRules.current)
-            case "amm": try readAMM(table(value, path), path, into: &configuration.amm)
-            case "pool": try readPool(table(value, path), path, into: &configuration.pool)
-            case "shorts": try readShorts(table(value, path), path, into: &configuration.shorts)
-            case "hedging": try readHedging(table(value, path), path, into: &configuration.hedging)
-            case "breakers": try readBreakers(table(value, path), path, into: &configuration.breakers)
-            case "participants": try readParticipants(table(value, path), path, into: &settings.participants)
+            case "amm": try readAMM(self.table(value, path), path, into: &configuration.amm)
+            case "pool": try readPool(self.table(value, path), path, into: &configuration.pool)
+            case "shorts": try readShorts(self.table(value, path), path, into: &configuration.shorts)
+            case "hedging": try readHedging(self.table(value, path), path, into: &configuration.hedging)
+            case "breakers": try readBreakers(self.table(value, path), path, into: &configuration.breakers)
+            case "participants": try readParticipants(self.table(value, path), path, into: &settings.participants)
             default: throw unknown(path, expected: Self.topLevelKeys)
             }
         }
@@ -288,7 +288,7 @@ struct ConfigReader {
             case "mix": participants.mix = try mix(value, keyPath)
             case "behaviour":
                 var behaviour = participants.behaviour ?? ParticipantBehaviour()
-                try readBehaviour(table(value, keyPath), keyPath, into: &behaviour)
+                try readBehaviour(self.table(value, keyPath), keyPath, into: &behaviour)
                 participants.behaviour = behaviour
             default: throw unknown(keyPath, expected: Self.participantsKeys)
             }

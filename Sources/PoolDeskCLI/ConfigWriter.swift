@@ -137,7 +137,7 @@ enum ConfigWriter {
     static func duration(_ duration: SimDuration) -> String {
         var seconds = max(0, duration.milliseconds / 1000)
         var text = ""
-        for (unit, size) in [("w", Int64(7 * 86_400)), ("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] where seconds >= size {
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60), ("s", 1)] where seconds >= size {
             text += "\(seconds / size)\(unit)"
             seconds %= size
         }

@@ -287,7 +287,8 @@ final class RemoteDeskDriver: DeskDriver {
         case .withdraw(let owner, let shares):
             guard owner == account else { return nil }
             return ("private/withdraw_from_pool", ["shares": .string(shares.plainText)], "USD", "withdraw \(shares.plainText) shares")
-        case .openAccount, .fund, .setHedging:
+        // Strategy orders have no API method yet (the base commit's placeholder cases; issue 13 adds them).
+        case .openAccount, .fund, .setHedging, .placeStrategy, .closeStrategy:
             return nil
         }
     }
