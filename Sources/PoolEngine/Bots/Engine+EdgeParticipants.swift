@@ -85,8 +85,26 @@ extension Engine {
             }
         }
         guard let best, best.edge >= rules.minimumEdge else { return }
+        // Size follows conviction, as informed flow does: up to 10 × the drawn size while the edge at that size (the
+        // pool's price moves against a larger trade) still clears the threshold, within the order limit and, for a
+        // sell, half the balance as collateral.
+        let marketConfig = configuration.markets[board.market.index]
+        let spot = markets[board.market.index].spot
+        var size = quantity
+        var multiple = min(10, Int64(best.edge / max(rules.minimumEdge, 1e-9)))
+        while multiple > 1 {
+            let (micros, overflow) = quantity.micros.multipliedReportingOverflow(by: multiple)
+            let candidate = Quantity(micros: micros)
+            let affordable = best.side == .buy || candidate.doubleValue * spot <= 0.5 * accounts[account.index].balance.doubleValue
+            if !overflow, affordable, candidate <= marketConfig.maximumOrderSize,
+               let edge = relativeEdge(best.series, side: best.side, quantity: candidate, volatility: volatility), edge >= rules.minimumEdge {
+                size = candidate
+                break
+            }
+            multiple /= 2
+        }
         // Sells post the pool's full collateral (the default), so an informed seller is never liquidated.
-        placeOrder(Order(account: account, series: best.series, side: best.side, quantity: quantity), into: &events)
+        placeOrder(Order(account: account, series: best.series, side: best.side, quantity: size), into: &events)
     }
 
     // MARK: - Jump traders
