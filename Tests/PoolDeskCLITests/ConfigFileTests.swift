@@ -22,7 +22,7 @@ struct ConfigFileTests {
         #expect(parsed.configuration.amm.skewCurve == SkewCurve(linear: -0.1156, quadratic: 0.0738))
         #expect(parsed.configuration.markets.map(\.symbol) == ["BTC", "ETH"])
         #expect(parsed.participants.count == 20)
-        #expect(parsed.participants.mix?.weights[.informed] == 4)
+        #expect(parsed.participants.mix?.weights[.informed] == 6)
         #expect(text.contains("tenors = [\"1h\", \"4h\", \"1d\", \"7d\"]"))
         #expect(text.contains("meanActionInterval = \"10m\""))
     }
@@ -160,9 +160,9 @@ struct ConfigFileTests {
     func defaultsOfNewSessions() throws {
         let standard = Scenario(configuration: .standard, seed: 1, participants: .standard(count: 20)).engine
         let names = standard.bots.map(\.strategy)
-        #expect(names.filter { $0 == .informed }.count == 4)
+        #expect(names.filter { $0 == .informed }.count == 6)
         #expect(names.filter { $0 == .bankRunLiquidityProvider }.count == 2)
-        #expect(names.filter { $0 == .jumpTrader }.count == 1)
+        #expect(names.filter { $0 == .jumpTrader }.count == 2)
         let original = Scenario(seed: 1, participants: ParticipantConfiguration(count: 20)).engine
         #expect(original.bots.map(\.strategy) == (0..<20).map(ParticipantConfiguration.strategy(forIndex:)))
         #expect(original.bots.allSatisfy { $0.behaviour == nil && $0.memory == nil })

@@ -28,8 +28,8 @@ struct EdgeParticipantTests {
         for strategy in ParticipantStrategy.allCases {
             #expect(twenty.filter { $0 == strategy }.count == ParticipantMix.standard.weights[strategy] ?? 0, "\(strategy)")
         }
-        // Interleaved: the first ten already hold two informed traders, not all the noise traders first.
-        #expect(twenty.prefix(10).filter { $0 == .informed }.count == 2)
+        // Interleaved: the first ten already hold 3 informed traders, not all the noise traders first.
+        #expect(twenty.prefix(10).filter { $0 == .informed }.count == 3)
         #expect(ParticipantMix([.informed: 1]).strategies(count: 3) == [.informed, .informed, .informed])
         #expect(ParticipantMix([.noise: 1, .informed: 1]).strategies(count: 4) == [.noise, .informed, .noise, .informed])
         #expect(ParticipantConfiguration(count: 12).strategies() == (0..<12).map(ParticipantConfiguration.strategy(forIndex:)))
@@ -51,7 +51,7 @@ struct EdgeParticipantTests {
         // And the new fields round-trip, the mix keyed by strategy name.
         let standard = ParticipantConfiguration.standard(count: 9)
         let json = try JSONEncoder().encode(standard)
-        #expect(String(decoding: json, as: UTF8.self).contains("\"informed\":4"))
+        #expect(String(decoding: json, as: UTF8.self).contains("\"informed\":6"))
         #expect(try JSONDecoder().decode(ParticipantConfiguration.self, from: json) == standard)
     }
 

@@ -7,11 +7,12 @@ public struct ParticipantMix: Codable, Hashable, Sendable {
     public init(_ weights: [ParticipantStrategy: Int]) { self.weights = weights }
 
     /// The mix new sessions of the desk start with, per 20 participants (README, "Participants with an edge", says
-    /// why): 6 noise, 2 momentum, 3 volatility sellers and 2 LPs as before, plus 4 informed volatility traders,
-    /// 1 jump trader and 2 bank-run LPs.
+    /// why): 4 noise, 2 momentum traders, 2 volatility sellers and 2 LPs (the original strategies, with fewer fee
+    /// donors than the original mix's 5:2:2:1 per 10), plus 6 informed volatility traders, 2 jump traders and 2
+    /// bank-run LPs.
     public static let standard = ParticipantMix([
-        .noise: 6, .momentum: 2, .volatilitySeller: 3, .liquidityProvider: 2,
-        .informed: 4, .jumpTrader: 1, .bankRunLiquidityProvider: 2,
+        .noise: 4, .momentum: 2, .volatilitySeller: 2, .liquidityProvider: 2,
+        .informed: 6, .jumpTrader: 2, .bankRunLiquidityProvider: 2,
     ])
 
     /// The sum of the weights.
@@ -75,8 +76,8 @@ extension ParticipantStrategy {
 /// without a field (written by an older build) takes that default.
 public struct ParticipantBehaviour: Codable, Hashable, Sendable {
     /// Informed and jump traders trade only when the expected gain after fees is at least this share of the
-    /// option's value at their volatility (0.05 = 5%), so they do not churn on noise.
-    public var minimumEdge: Double = 0.05
+    /// option's value at their volatility (0.03 = 3%), so they do not churn on noise.
+    public var minimumEdge: Double = 0.03
     /// How often a jump trader looks at spot (mean of its exponential wait).
     public var jumpPollInterval: SimDuration = .seconds(5)
     /// A log move of spot between two looks at least this large counts as a jump (0.006 ≈ 0.6%; the diffusion
