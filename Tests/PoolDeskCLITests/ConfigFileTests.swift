@@ -129,6 +129,25 @@ struct ConfigFileTests {
         }
     }
 
+    @Test("the built binary: config --default prints a file that parses to the defaults; a bad --config is one line, exit 2")
+    func builtBinary() throws {
+        let cli = CommandLineErrorTests()
+        let defaults = try cli.run(["config", "--default"])
+        #expect(defaults.status == 0)
+        #expect(try ConfigFile.parse(defaults.standardOutput, file: "stdout") == .standard)
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = folder.appendingPathComponent("bad.toml").path
+        try "rate = 0.01\n[pool]\nutilizationCap = 1.5\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let message = "\(bad):3: pool.utilizationCap: 1.5 is out of range (0–1)"
+        for arguments in [["sim", "--config", bad, "--duration", "1h"], ["config", bad], ["serve", "--config", bad, "--listen", "127.0.0.1:0"]] {
+            cli.expectOneLineFailure(try cli.run(arguments), mentioning: message)
+        }
+        let typo = folder.appendingPathComponent("typo.toml").path
+        try "[amm]\nskewAdjustmentFactr = 0.5\n".write(toFile: typo, atomically: true, encoding: .utf8)
+        cli.expectOneLineFailure(try cli.run(["sim", "--config", typo]), mentioning: "\(typo):2: amm.skewAdjustmentFactr: unknown key (did you mean skewAdjustmentFactor?)")
+    }
+
     @Test("sim --config runs the file's market, journals it, resumes with it, and refuses a different file")
     func simJournalsTheConfiguration() throws {
         let folder = try Self.temporaryFolder()
