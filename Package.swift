@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "PoolDeskCLI",
             dependencies: [
-                "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal", "PoolDeskAPI", "PoolDeskServer",
+                "PoolEngine", "PoolDeskUI", "PoolDeskTerminal", "PoolDeskJournal", "PoolDeskAPI", "PoolDeskServer", "TOMLKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // `pooldesk connect` and `pooldesk bench serve`'s clients (ws:// and wss:// through swift-nio-ssl).
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -30,6 +30,9 @@ public struct DashboardCommand: ParsableCommand {
     @Option(help: "Number of simulated traders and LPs (\(SessionLimits.text(SessionLimits.participants))); new sessions only.")
     var bots: Int?
 
+    @Option(help: "Configuration file (TOML; see `pooldesk config --default`) for a new session; --bots and --demo override its participants. A resumed session must have been started with the same configuration.")
+    var config: String?
+
     @Flag(help: "A lively preset for presentations: faster clock, more and busier simulated traders; new sessions only.")
     var demo = false
 
@@ -59,6 +62,7 @@ public struct DashboardCommand: ParsableCommand {
         if readOnly && (new || seed != nil || priceOptions.isGiven) {
             throw ValidationError("--read-only watches an existing session; it cannot start one (--new/--seed/--prices)")
         }
+        if readOnly, config != nil { throw ValidationError("--config applies only to new sessions; --read-only watches an existing one") }
         if readOnly, let flag = newSessionOnlyFlag {
             throw ValidationError("\(flag) only to new sessions; --read-only watches an existing one")
         }
@@ -68,18 +72,19 @@ public struct DashboardCommand: ParsableCommand {
         let environment = ProcessEnvironment.current
         let catalog = ThemeCatalog.forCurrentProcess()
         let loadedTheme = try DeskTerminal.loadTheme(theme, from: catalog)
-        var participants = ParticipantConfiguration(count: bots ?? (demo ? 40 : 20))
-        if demo { participants.meanActionInterval = .minutes(4) }
+        var settings = try SessionConfigOption.settings(path: config)
+        settings.participants.count = bots ?? (demo ? 40 : settings.participants.count)
+        if demo { settings.participants.meanActionInterval = .minutes(4) }
+        let participants = settings.participants
         // Recorded prices are read and checked before anything is opened: a bad file is one line and exit 2.
-        var configuration = EngineConfiguration()
         var gapWarnings: [String] = []
         if priceOptions.isGiven {
-            let applied = try priceOptions.sources().apply(to: configuration)
-            configuration = applied.configuration
+            let applied = try priceOptions.sources().apply(to: settings.configuration)
+            settings.configuration = applied.configuration
             gapWarnings = applied.warnings
             for warning in gapWarnings { writeStandardError("pooldesk: warning: \(warning)\n") }
         }
-        let opened = readOnly ? try openForWatching() : try openJournal(participants: participants, configuration: configuration)
+        let opened = readOnly ? try openForWatching() : try openJournal(settings: settings)
         // A resumed session's newest events refill the log; the status line then says where the session stands.
         var state = DashboardState(
             deskAccount: opened.deskAccount, marketCount: opened.engine.markets.count, readOnly: readOnly,
@@ -135,8 +140,8 @@ public struct DashboardCommand: ParsableCommand {
 
     /// The journaled session to run: `--journal PATH` (resumed or created), a new one for `--new`/`--seed`,
     /// else the last session. A bad journal is one line and exit code 2, and is never overwritten.
-    private func openJournal(participants: ParticipantConfiguration, configuration: EngineConfiguration) throws -> DashboardStart {
-        let parameters = SessionParameters(seed: seed ?? 1, configuration: configuration, participants: participants)
+    private func openJournal(settings: SessionSettings) throws -> DashboardStart {
+        let parameters = SessionParameters(seed: seed ?? 1, configuration: settings.configuration, participants: settings.participants)
         let path: String
         if let journal {
             if FileManager.default.fileExists(atPath: journal) && (new || seed != nil || priceOptions.isGiven) {
@@ -155,6 +160,9 @@ public struct DashboardCommand: ParsableCommand {
             throw PoolDeskError(journal == nil
                 ? "\(flag) only to new sessions, and the last session would be resumed; add --new"
                 : "\(flag) only to new sessions, and \(journal ?? path) already holds one; add --new with another --journal path")
+        }
+        if let config, FileManager.default.fileExists(atPath: path) {
+            try SessionConfigOption.refuseIfDifferent(config: config, requested: settings, existing: path)
         }
         // No terminal, no session: nothing is created, resumed or remembered for a dashboard that cannot open.
         try DeskTerminal.requireInteractiveTerminal()

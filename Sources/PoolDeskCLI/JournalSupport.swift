@@ -92,11 +92,9 @@ final class JournaledRun {
     private var lastEngine: Engine
     private var failure: (any Error)?
 
-    init(path: String, seed: UInt64, bots: Int, actionInterval: SimDuration = .minutes(10),
-         configuration: EngineConfiguration = EngineConfiguration()) throws {
+    init(path: String, seed: UInt64, settings: SessionSettings = .standard) throws {
         session = try JournalOpening.openOrCreate(
-            path: path, parameters: SessionParameters(seed: seed, configuration: configuration,
-                                                      participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)),
+            path: path, parameters: SessionParameters(seed: seed, configuration: settings.configuration, participants: settings.participants),
             createdBy: "pooldesk sim")
         lastEngine = session.engine
     }

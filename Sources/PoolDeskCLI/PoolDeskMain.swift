@@ -21,6 +21,7 @@ public struct PoolDeskCommand: ParsableCommand {
             ThemesCommand.self,
             VerifyCommand.self, ExportCommand.self, ReplayCommand.self, JournalDrillCommand.self,
             ServeCommand.self, AccountsCommand.self, ConnectCommand.self, ConnectBenchmarkCommand.self,
+            ConfigCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

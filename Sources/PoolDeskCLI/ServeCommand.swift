@@ -37,6 +37,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Number of simulated participants (\(SessionLimits.text(SessionLimits.participants)), default 20). New journals only.")
     var bots: Int?
 
+    @Option(help: "Configuration file (TOML; see `pooldesk config --default`) for a new session; --bots overrides its participant count. An existing journal must have been started with the same configuration.")
+    var config: String?
+
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain (leaf first): serve https and wss. Needs --tls-key.")
     var tlsCert: String?
 
@@ -128,10 +131,14 @@ struct ServeCommand: ParsableCommand {
         if priceOptions.isGiven, FileManager.default.fileExists(atPath: path) {
             throw PoolDeskError("--prices applies only to new sessions, and \(path) already holds one (with its own recorded prices, if any); choose another --journal path")
         }
-        var configuration = EngineConfiguration()
+        var settings = try SessionConfigOption.settings(path: config)
+        settings.participants.count = bots ?? settings.participants.count
+        if let config, FileManager.default.fileExists(atPath: path) {
+            try SessionConfigOption.refuseIfDifferent(config: config, requested: settings, existing: path)
+        }
         if priceOptions.isGiven {
-            let applied = try priceOptions.sources().apply(to: configuration)
-            configuration = applied.configuration
+            let applied = try priceOptions.sources().apply(to: settings.configuration)
+            settings.configuration = applied.configuration
             for warning in applied.warnings { logger.warning("\(warning)") }
         }
         if !Self.isLoopback(host) && tls == nil {
@@ -146,8 +153,7 @@ struct ServeCommand: ParsableCommand {
         }
         let session = try JournalOpening.openOrCreate(
             path: path,
-            parameters: SessionParameters(seed: seed ?? SimCommand.defaultSeed, configuration: configuration,
-                                          participants: ParticipantConfiguration(count: bots ?? SimCommand.defaultBots)),
+            parameters: SessionParameters(seed: seed ?? SimCommand.defaultSeed, configuration: settings.configuration, participants: settings.participants),
             createdBy: "pooldesk serve")
         if journal == nil { SessionLocation.remember(path) }
         logger.info("\(session.note)")

@@ -31,6 +31,9 @@ struct SimCommand: ParsableCommand {
     @Option(name: .customLong("bot-interval"), help: "Mean simulated time between two actions of one participant (their intensity), e.g. 30s, 10m (default 10m, at least \(SessionLimits.shortestActionInterval)). New journals only.")
     var botInterval: String?
 
+    @Option(help: "Configuration file (TOML; see `pooldesk config --default`) for a new session; --bots and --bot-interval override its participants. An existing journal must have been started with the same configuration.")
+    var config: String?
+
     @Flag(help: "Print one JSON object instead of the text report.")
     var json = false
 
@@ -79,8 +82,9 @@ struct SimCommand: ParsableCommand {
         }
     }
 
-    /// The parsed `--bot-interval` (or its default), or a one-line reason it is not usable.
-    func participantInterval() throws -> SimDuration {
+    /// The parsed `--bot-interval` (or `fallback`, else its default), or a one-line reason it is not usable.
+    func participantInterval(fallback: SimDuration? = nil) throws -> SimDuration {
+        if botInterval == nil, let fallback { return fallback }
         let text = botInterval ?? Self.defaultBotInterval
         guard let parsed = SimDuration(parsing: text), parsed >= SessionLimits.shortestActionInterval else {
             throw ValidationError("malformed --bot-interval '\(text)': use e.g. 30s, 10m or 1h (at least \(SessionLimits.shortestActionInterval))")
@@ -142,18 +146,23 @@ struct SimCommand: ParsableCommand {
     func simulateRecording() throws -> (summary: SimulationSummary, recorder: SimReportRecorder) {
         if let report { try SimReportFiles.checkDestination(report) }
         let hedgingEnabled = try hedgingSwitch()
-        let interval = try participantInterval()
-        let requested = ParticipantConfiguration(count: bots ?? Self.defaultBots, meanActionInterval: interval)
-        if let journal, FileManager.default.fileExists(atPath: journal) { try refuseFlagsThatCannotApply(toExisting: journal, interval: interval) }
-        let session = try sessionSetup()
+        var settings = try SessionConfigOption.settings(path: config)
+        let interval = try participantInterval(fallback: settings.participants.meanActionInterval)
+        settings.participants.count = bots ?? settings.participants.count
+        settings.participants.meanActionInterval = interval
+        if let journal, FileManager.default.fileExists(atPath: journal) {
+            try refuseFlagsThatCannotApply(toExisting: journal, interval: interval)
+            if let config { try SessionConfigOption.refuseIfDifferent(config: config, requested: settings, existing: journal) }
+        }
+        let session = try sessionSetup(base: settings.configuration)
         for warning in session.warnings { writeStandardError("pooldesk sim: warning: \(warning)\n") }
+        settings.configuration = session.configuration
         let journaled = try journal.map { path in
-            try JournaledRun(path: path, seed: seed ?? Self.defaultSeed, bots: requested.count, actionInterval: interval,
-                             configuration: session.configuration)
+            try JournaledRun(path: path, seed: seed ?? Self.defaultSeed, settings: settings)
         }
         let result = try SimulationRunner.runRecording(
-            seed: seed ?? Self.defaultSeed, duration: givenDuration() ?? session.duration, bots: requested.count, actionInterval: interval,
-            journal: journaled, configuration: session.configuration, commands: session.commands, hedging: hedgingEnabled,
+            seed: seed ?? Self.defaultSeed, duration: givenDuration() ?? session.duration, settings: settings,
+            journal: journaled, commands: session.commands, hedging: hedgingEnabled,
             note: { writeStandardError("pooldesk sim: note: \($0)\n") })
         try journaled?.finish()
         return result
@@ -197,8 +206,9 @@ extension SimCommand {
         var warnings: [String] = []
     }
 
-    func sessionSetup() throws -> SessionSetup {
-        var setup = SessionSetup()
+    /// `base`: the configuration the session starts from before recorded prices are applied (`--config`'s, or the defaults).
+    func sessionSetup(base: EngineConfiguration = EngineConfiguration.standard) throws -> SessionSetup {
+        var setup = SessionSetup(configuration: base)
         var sources: RecordedSources?
         var stress: StressScenario?
         if let scenario {
@@ -231,24 +241,23 @@ enum SimulationRunner {
     /// `duration` nil runs 1 day, or until recorded prices end; a run never goes past the end of recorded prices
     /// (`note` says so when a given duration is cut). `commands` (a scenario's shocks) are applied at their times,
     /// journaled like the dashboard's commands.
-    static func run(seed: UInt64, duration: SimDuration?, bots: Int, actionInterval: SimDuration = .minutes(10), chunk: SimDuration = SimCommand.chunk,
-                    journal: JournaledRun? = nil, configuration: EngineConfiguration = EngineConfiguration(),
-                    commands: [(time: SimTime, command: EngineCommand)] = [], note: (String) -> Void = { _ in }) -> SimulationSummary {
-        runRecording(seed: seed, duration: duration, bots: bots, actionInterval: actionInterval, chunk: chunk, journal: journal,
-                     configuration: configuration, commands: commands, note: note).summary
+    static func run(seed: UInt64, duration: SimDuration?, settings: SessionSettings = .standard, chunk: SimDuration = SimCommand.chunk,
+                    journal: JournaledRun? = nil, commands: [(time: SimTime, command: EngineCommand)] = [],
+                    note: (String) -> Void = { _ in }) -> SimulationSummary {
+        runRecording(seed: seed, duration: duration, settings: settings, chunk: chunk, journal: journal, commands: commands, note: note).summary
     }
 
     /// `run` that also returns the report's rows: one at the start and one after every chunk. `hedging` switches the
     /// pool's delta hedging on or off first (a `setHedging` command, journaled like any other).
-    static func runRecording(seed: UInt64, duration: SimDuration?, bots: Int, actionInterval: SimDuration = .minutes(10),
+    static func runRecording(seed: UInt64, duration: SimDuration?, settings: SessionSettings = .standard,
                              chunk: SimDuration = SimCommand.chunk, journal: JournaledRun? = nil,
-                             configuration: EngineConfiguration = EngineConfiguration(),
                              commands: [(time: SimTime, command: EngineCommand)] = [], hedging: Bool? = nil,
                              note: (String) -> Void = { _ in }) -> (summary: SimulationSummary, recorder: SimReportRecorder) {
         let clock = ContinuousClock()
         let began = clock.now
-        var engine = journal?.engine ?? Scenario(
-            configuration: configuration, seed: seed, participants: ParticipantConfiguration(count: bots, meanActionInterval: actionInterval)).engine
+        let bots = settings.participants.count
+        var engine = journal?.engine
+            ?? Scenario(configuration: settings.configuration, seed: seed, participants: settings.participants).engine
         let start = engine.time
         // A new session's setup belongs to this run; a resumed one's earlier activity does not.
         var before: EngineStatistics?

@@ -8,12 +8,37 @@ public enum ParticipantStrategy: String, Codable, Hashable, Sendable, CaseIterab
     case volatilitySeller
     /// Deposits into and withdraws from the pool.
     case liquidityProvider
+    // Participants with an edge (appended: the raw values above are stored in snapshots and journals).
+    /// Knows the market's true current volatility (``Engine/informedVolatility(market:)``): buys options the pool
+    /// quotes below their value at that volatility and sells (with full collateral) those it quotes above, after fees.
+    case informed
+    /// Watches spot every few seconds and, right after a jump, buys the now at-the-money option of the nearest expiry
+    /// when the jump makes the stressed regime likely and the pool's vol has not moved yet; sells it back later.
+    case jumpTrader
+    /// An LP who takes everything out when the share price falls from its peak or utilization runs high (a bank
+    /// run), and comes back when the pool has been calm for a while.
+    case bankRunLiquidityProvider
+
+    /// Whether the participant provides liquidity (an LP account funded like one) rather than trading.
+    public var isLiquidityProvider: Bool { self == .liquidityProvider || self == .bankRunLiquidityProvider }
 }
 
 /// A seeded simulated trader or LP with its own account.
 public struct SimulatedParticipant: Codable, Hashable, Sendable {
     public var account: AccountID
     public var strategy: ParticipantStrategy
+    /// The thresholds a participant with an edge acts on (copied from its configuration so a snapshot carries them);
+    /// nil for the original four strategies, which have none (and so encode exactly as before).
+    public var behaviour: ParticipantBehaviour?
+    /// What a participant with an edge remembers between two actions; nil until it has something to remember.
+    public var memory: ParticipantMemory?
+
+    public init(account: AccountID, strategy: ParticipantStrategy, behaviour: ParticipantBehaviour? = nil, memory: ParticipantMemory? = nil) {
+        self.account = account
+        self.strategy = strategy
+        self.behaviour = behaviour
+        self.memory = memory
+    }
 }
 
 /// How many simulated participants there are, how busy they are, and what they start with.
@@ -23,13 +48,35 @@ public struct ParticipantConfiguration: Codable, Hashable, Sendable {
     public var meanActionInterval: SimDuration
     public var traderFunding: Money
     public var liquidityProviderFunding: Money
+    /// Which strategies the participants follow, as weights; nil is the original mix of ``strategy(forIndex:)``
+    /// (what a stored configuration without a mix means, so older sessions replay exactly).
+    public var mix: ParticipantMix?
+    /// Thresholds of the participants with an edge; nil takes ``ParticipantBehaviour/init()``'s defaults.
+    public var behaviour: ParticipantBehaviour?
 
     public init(count: Int = 20, meanActionInterval: SimDuration = .minutes(10),
-                traderFunding: Money = Money(250_000), liquidityProviderFunding: Money = Money(1_000_000)) {
+                traderFunding: Money = Money(250_000), liquidityProviderFunding: Money = Money(1_000_000),
+                mix: ParticipantMix? = nil, behaviour: ParticipantBehaviour? = nil) {
         self.count = count
         self.meanActionInterval = meanActionInterval
         self.traderFunding = traderFunding
         self.liquidityProviderFunding = liquidityProviderFunding
+        self.mix = mix
+        self.behaviour = behaviour
+    }
+
+    /// What a new session of the desk starts with: `count` participants in the ``ParticipantMix/standard`` mix with
+    /// the default behaviour (README, "Participants with an edge"). `ParticipantConfiguration(count:)` keeps the
+    /// original mix, so code and tests that build one directly keep their numbers.
+    public static func standard(count: Int = 20, meanActionInterval: SimDuration = .minutes(10)) -> ParticipantConfiguration {
+        ParticipantConfiguration(count: count, meanActionInterval: meanActionInterval, mix: .standard, behaviour: ParticipantBehaviour())
+    }
+
+    /// The strategy of each of `count` participants, in account order.
+    public func strategies() -> [ParticipantStrategy] {
+        let total = max(0, count)
+        guard let mix else { return (0..<total).map(Self.strategy(forIndex:)) }
+        return mix.strategies(count: total)
     }
 
     /// The strategy of the `index`-th participant: mostly noise traders, then momentum, sellers and LPs.
@@ -56,34 +103,49 @@ extension Engine {
     /// Adds simulated participants, each with an account, scheduled by seeded exponential waits.
     public mutating func addParticipants(_ participants: ParticipantConfiguration) -> [EngineEvent] {
         var events: [EngineEvent] = []
-        for index in 0..<max(0, participants.count) {
-            let strategy = ParticipantConfiguration.strategy(forIndex: index)
-            let isLP = strategy == .liquidityProvider
+        for strategy in participants.strategies() {
+            let isLP = strategy.isLiquidityProvider
             let role: AccountRole = isLP ? .liquidityBot : .bot
             let name = "\(strategy.rawValue)-\(bots.count + 1)"
             let funding = isLP ? participants.liquidityProviderFunding : participants.traderFunding
             apply(.openAccount(name: name, role: role, funding: funding), into: &events)
             let account = AccountID(accounts.count - 1)
-            bots.append(SimulatedParticipant(account: account, strategy: strategy))
-            let wait = random.exponential(mean: Double(participants.meanActionInterval.milliseconds))
+            var participant = SimulatedParticipant(account: account, strategy: strategy)
+            if strategy.hasEdge { participant.behaviour = participants.behaviour ?? ParticipantBehaviour() }
+            bots.append(participant)
+            let wait = random.exponential(mean: Double(actionInterval(of: participant, default: participants.meanActionInterval).milliseconds))
             botSchedule.insert(BotWakeUp(time: time + SimDuration(milliseconds: Int64(wait) + 1), participant: bots.count - 1))
         }
         participantActionInterval = participants.meanActionInterval
         return events
     }
 
+    /// Mean time between two wake-ups: jump traders poll at their own short interval, everyone else at the session's.
+    func actionInterval(of participant: SimulatedParticipant, default interval: SimDuration) -> SimDuration {
+        if participant.strategy == .jumpTrader, let behaviour = participant.behaviour { return behaviour.jumpPollInterval }
+        return interval
+    }
+
     mutating func runDueParticipants(into events: inout [EngineEvent]) {
         while let wakeUp = botSchedule.min, wakeUp.time <= time {
             _ = botSchedule.removeMin()
-            act(bots[wakeUp.participant], into: &events)
-            let wait = random.exponential(mean: Double(participantActionInterval.milliseconds))
+            act(wakeUp.participant, into: &events)
+            let interval = actionInterval(of: bots[wakeUp.participant], default: participantActionInterval)
+            let wait = random.exponential(mean: Double(interval.milliseconds))
             botSchedule.insert(BotWakeUp(time: time + SimDuration(milliseconds: Int64(wait) + 1), participant: wakeUp.participant))
         }
     }
 
-    mutating func act(_ participant: SimulatedParticipant, into events: inout [EngineEvent]) {
+    mutating func act(_ index: Int, into events: inout [EngineEvent]) {
+        let participant = bots[index]
         let account = participant.account
         switch participant.strategy {
+        case .informed:
+            actInformed(index, into: &events)
+        case .jumpTrader:
+            actJumpTrader(index, into: &events)
+        case .bankRunLiquidityProvider:
+            actBankRunLiquidityProvider(index, into: &events)
         case .liquidityProvider:
             let held = accounts[account.index].shares
             if held.isPositive, random.chance(0.35) {

@@ -66,7 +66,7 @@ extension AMMConfiguration {
     enum CodingKeys: String, CodingKey {
         case skewAdjustmentFactor, baseIvBounds, skewBounds, tradedVolBounds, optionPriceFeeCoefficient
         case spotPriceFeeCoefficient, vegaFeeCoefficient, utilizationPremiumThreshold, tradingCutoff
-        case tradingCutoffShareOfTenor, minimumAbsoluteDelta, baseIvReversionHalfLife, maximumFeeShareOfPremium
+        case tradingCutoffShareOfTenor, minimumAbsoluteDelta, baseIvReversionHalfLife, maximumFeeShareOfPremium, skewCurve
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +85,7 @@ extension AMMConfiguration {
         try stored.fill(&minimumAbsoluteDelta, .minimumAbsoluteDelta)
         try stored.fill(&baseIvReversionHalfLife, .baseIvReversionHalfLife)
         try stored.fill(&maximumFeeShareOfPremium, .maximumFeeShareOfPremium)
+        try stored.fill(&skewCurve, .skewCurve)
     }
 }
 

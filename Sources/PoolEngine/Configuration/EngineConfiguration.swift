@@ -182,6 +182,10 @@ public struct AMMConfiguration: Codable, Hashable, Sendable {
     public var minimumAbsoluteDelta: Double = 0.15
     /// Base IV drifts back towards the market's implied level with this half-life (trades push it away).
     public var baseIvReversionHalfLife: SimDuration = .hours(6)
+    /// The smile a new board is listed with (``SkewCurve``). ``SkewCurve/legacy`` here and when absent from a stored
+    /// configuration (sessions from before it was configurable replay exactly); new sessions of the CLI use
+    /// ``EngineConfiguration/standard``, whose curve is fitted to Deribit's BTC smile.
+    public var skewCurve: SkewCurve = .legacy
 
     public init() {}
 }

@@ -245,7 +245,8 @@ public struct Engine: Sendable {
         )
         for (index, strike) in strikes.enumerated() {
             board.skews.append(ListingRules.initialSkew(
-                strike: strike.doubleValue, spot: state.spot, baseIv: baseIv, years: years, bounds: amm.skewBounds))
+                strike: strike.doubleValue, spot: state.spot, baseIv: baseIv, years: years, bounds: amm.skewBounds,
+                curve: amm.skewCurve))
             for kind in OptionKind.allCases {
                 let id = SeriesID(series.count)
                 series.append(OptionSeries(

@@ -119,10 +119,12 @@ enum ListingRules {
         return text
     }
 
-    /// The initial skew of a strike: a mild smile in standardized moneyness, higher for downside puts.
-    static func initialSkew(strike: Double, spot: Double, baseIv: Double, years: Double, bounds: ClosedRange<Double>) -> Double {
-        let m = Double.log(strike / spot) / max(baseIv * years.squareRoot(), 1e-9)
-        let skew = 1 + 0.035 * m * m - 0.03 * m
+    /// The initial skew of a strike: `curve` at the strike's standardized moneyness, clamped to `bounds`.
+    /// ``SkewCurve/legacy`` computes exactly what every session did before the curve was configurable.
+    static func initialSkew(strike: Double, spot: Double, baseIv: Double, years: Double, bounds: ClosedRange<Double>,
+                            curve: SkewCurve = .legacy) -> Double {
+        let m = SkewCurve.standardizedMoneyness(strike: strike, spot: spot, baseIv: baseIv, years: years)
+        let skew = curve.skew(standardizedMoneyness: m)
         return min(max(skew, bounds.lowerBound), bounds.upperBound)
     }
 }
