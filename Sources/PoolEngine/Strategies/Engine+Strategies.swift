@@ -433,6 +433,7 @@ extension Engine {
             // What could not move is taken off the last leg, so the legs' events add up to the money that moved.
             if !payoffs.isEmpty { payoffs[payoffs.count - 1] += poolPays - total }
             pool.cash -= poolPays
+            PoolLedger.add(&ledger.settlementsNet, PoolLedger.negated(poolPays))
             poolPayout += poolPays
             accounts[account].collateral -= record.collateral
             accounts[account].balance += record.collateral + poolPays
