@@ -114,7 +114,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Polls the driver (as the run loop does each frame) until `condition` holds; false after `seconds`.
-    func poll(seconds: Double = 15, until condition: (TestClient) -> Bool) -> Bool {
+    func poll(seconds: Double = 30, until condition: (TestClient) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         for _ in 0..<Int(seconds * 50) {
             let (new, _) = driver.advance(milliseconds: 0) { false }

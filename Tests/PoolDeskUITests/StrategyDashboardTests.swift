@@ -234,13 +234,22 @@ struct StrategyDashboardTests {
         fixture.press(.character("e"))
         rows = fixture.state.positionRows(in: fixture.engine)
         #expect(rows.count == 5)
+        // A bounded strategy's short legs hold the whole maximum payout and are never liquidated: no "Liq" spot.
+        let legViews = fixture.engine.positionViews(of: fixture.state.deskAccount).filter { $0.position.strategy != nil }
+        #expect(legViews.count == 4 && legViews.contains { $0.position.isShort } && legViews.allSatisfy { $0.liquidation == nil })
         try Golden.check(fixture.render(width: 120, height: 40), named: "positions-strategy-expanded-120x40")
         // c on the first leg closes that leg alone.
         fixture.press(.down)
         guard case .leg(let leg, let strategy)? = fixture.state.selectedPositionRow(in: fixture.engine) else {
             Issue.record("cursor not on a leg"); return
         }
-        let closeLeg = fixture.press(.character("c"))
+        // c asks first (one key never trades): Esc keeps the leg, c then Enter closes it.
+        #expect(fixture.press(.character("c")).isEmpty)
+        #expect(fixture.state.status?.text.contains("Enter or y closes") == true, "\(fixture.state.status?.text ?? "")")
+        #expect(fixture.press(.escape).isEmpty)
+        #expect(fixture.engine.strategies(of: fixture.state.deskAccount).first?.legs.count == 4)
+        #expect(fixture.press(.character("c")).isEmpty)
+        let closeLeg = fixture.press(.enter)
         guard case .engine(.closeStrategyLeg(_, let closedStrategy, let series, nil, _))? = closeLeg.first else {
             Issue.record("expected a leg close, got \(closeLeg)"); return
         }
@@ -248,7 +257,9 @@ struct StrategyDashboardTests {
         #expect(fixture.engine.strategies(of: fixture.state.deskAccount).first?.legs.count == 3, "\(fixture.state.status?.text ?? "")")
         // c on the strategy row closes what is left as one order.
         fixture.press(.up)
-        let closeAll = fixture.press(.character("c"))
+        #expect(fixture.press(.character("c")).isEmpty)
+        #expect(fixture.state.status?.text.contains("for about") == true, "\(fixture.state.status?.text ?? "")")
+        let closeAll = fixture.press(.character("y"))
         guard case .engine(.closeStrategy(_, let id, let limit))? = closeAll.first else {
             Issue.record("expected a strategy close, got \(closeAll)"); return
         }

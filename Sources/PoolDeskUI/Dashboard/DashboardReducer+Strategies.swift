@@ -120,25 +120,48 @@ extension DashboardReducer {
 
     // MARK: - Closing a strategy
 
-    /// Closes every leg of `holding` as one order, limited to the previewed net of the closing legs ± slippage.
-    static func closeStrategyEffect(_ holding: StrategyHolding, state: inout DashboardState, engine: Engine) -> DashboardEffect {
+    /// The command that closes every leg of `holding` as one order, limited to the previewed net of the closing legs ±
+    /// slippage; the status line asks to confirm it and says what it would cost or pay.
+    static func closeStrategyCommand(_ holding: StrategyHolding, state: inout DashboardState, engine: Engine) -> EngineCommand {
         var limit: Money?
+        var price = ""
         if let order = closingOrder(holding) {
             let preview = engine.previewStrategy(order)
-            if preview.rejection == nil { limit = strategyLimit(previewed: preview.netCashFlow, tolerance: state.slippage) }
+            if let rejection = preview.rejection {
+                price = " — the pool would refuse it now: \(rejection.message)"
+            } else {
+                limit = strategyLimit(previewed: preview.netCashFlow, tolerance: state.slippage)
+                price = " for about " + netText(preview.netCashFlow) + " (fees in)"
+            }
         }
-        state.status = StatusMessage("closing the \(holding.name) (\(holding.id))", role: .info)
-        return .engine(.closeStrategy(account: state.deskAccount, strategy: holding.id, limitNetPremium: limit))
+        state.status = StatusMessage("close the \(holding.name) \(holding.id) (\(Plural.count(holding.legs.count, "leg")))\(price)? Enter or y closes, any other key keeps it",
+                                     role: .warning)
+        return .closeStrategy(account: state.deskAccount, strategy: holding.id, limitNetPremium: limit)
     }
 
-    /// Closes one leg of a strategy whole, limited to what the same trade previews as a single order ± slippage (the
-    /// leg trades at the pool's price for its size, as any order does).
-    static func closeLegEffect(_ view: PositionView, strategy: StrategyID, state: inout DashboardState, engine: Engine) -> DashboardEffect {
+    /// The command that closes one leg of a strategy whole, limited to what the same trade previews as a single order
+    /// ± slippage (the leg trades at the pool's price for its size, as any order does); the status line asks first.
+    static func closeLegCommand(_ view: PositionView, strategy: StrategyID, state: inout DashboardState, engine: Engine) -> EngineCommand {
         let held = Quantity(micros: abs(view.position.quantity.micros))
         let order = Order(account: state.deskAccount, series: view.position.series, side: view.position.isLong ? .sell : .buy, quantity: held)
-        let limit = engine.preview(order).fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
-        state.status = StatusMessage("closing the \(view.series.name) leg of \(strategy)", role: .info)
-        return .engine(.closeStrategyLeg(account: state.deskAccount, strategy: strategy, series: view.position.series, quantity: nil, limitPremium: limit))
+        let preview = engine.preview(order)
+        let limit = preview.fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
+        var price = ""
+        if let fill = preview.fill {
+            price = " for about " + netText(fill.side == .buy ? fill.traderCashFlow : -fill.traderCashFlow) + " (fees in)"
+        } else if let rejection = preview.rejection {
+            price = " — the pool would refuse it now: \(rejection.message)"
+        }
+        state.status = StatusMessage("close the \(view.series.name) leg of \(strategy) (\(held.plainText))\(price)? Enter or y closes, any other key keeps it",
+                                     role: .warning)
+        return .closeStrategyLeg(account: state.deskAccount, strategy: strategy, series: view.position.series, quantity: nil, limitPremium: limit)
+    }
+
+    /// `paying 1,234.56 net` for a positive (debit) amount, `receiving 1,234.56 net` for a credit.
+    static func netText(_ amount: Money) -> String {
+        amount.isNegative
+            ? "receiving \(NumberFormat.money(micros: -amount.micros)) net"
+            : "paying \(NumberFormat.money(micros: amount.micros)) net"
     }
 
     /// The order that trades `holding`'s legs back (each leg's side opposite its holding; size the legs' greatest

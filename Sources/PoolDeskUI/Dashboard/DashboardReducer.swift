@@ -130,6 +130,11 @@ public enum DashboardReducer {
             default: state.mode = .normal
             }
             return []
+        case .confirmStrategyClose(let command):
+            state.mode = .normal
+            if key == .enter || key == .character("y") { return [.engine(command)] }
+            state.status = StatusMessage("close cancelled: the position stays open", role: .muted)
+            return []
         case .confirmQuit:
             state.mode = .normal
             if key == .character("q") || key == .character("y") { return quit(&state, engine: engine, confirmed: true) }
@@ -224,8 +229,13 @@ public enum DashboardReducer {
         case .closePosition:
             if state.focus == .positions, let row = state.selectedPositionRow(in: engine) {
                 switch row {
-                case .strategy(let summary): return [closeStrategyEffect(summary.holding, state: &state, engine: engine)]
-                case .leg(let view, let strategy): return [closeLegEffect(view, strategy: strategy, state: &state, engine: engine)]
+                // Like a single position's close ticket, a strategy close asks first (Enter or y sends it).
+                case .strategy(let summary):
+                    state.mode = .confirmStrategyClose(closeStrategyCommand(summary.holding, state: &state, engine: engine))
+                    return []
+                case .leg(let view, let strategy):
+                    state.mode = .confirmStrategyClose(closeLegCommand(view, strategy: strategy, state: &state, engine: engine))
+                    return []
                 case .single: break
                 }
             }

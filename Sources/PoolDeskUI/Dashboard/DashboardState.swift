@@ -255,6 +255,9 @@ public enum DashboardMode: Hashable, Sendable {
     case strategyTicket(StrategyTicketState)
     /// The full-screen risk view (`r`): scenario grid and exposure heat map.
     case risk(RiskViewState)
+    /// `c` on a strategy row or a strategy leg: the close (with its price limit) waits for Enter or `y`; any other
+    /// key keeps the position, so one key never trades.
+    case confirmStrategyClose(EngineCommand)
 }
 
 /// Everything the dashboard shows besides the engine itself.

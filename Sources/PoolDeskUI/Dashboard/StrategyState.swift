@@ -126,8 +126,9 @@ public struct StrategySummary: Hashable, Sendable {
     public var holding: StrategyHolding
     /// The legs' positions, in the holding's leg order (legs already closed are missing).
     public var legs: [PositionView]
-    /// USD: what the legs would fetch at their marks (each closed alone) minus the net premium paid (plus the credit
-    /// received), fees in.
+    /// USD: the open legs' unrealized P&L summed — what each would fetch at its mark (closed alone) against its own cost
+    /// basis, fees in. Before any leg is closed this is the legs' marks minus the strategy's net premium; after a leg
+    /// is closed it is the P&L of what is left (the closed leg's P&L is realized, in the account and the log).
     public var unrealizedPnL: Double
     public var greeks: NetGreeks
     public var expanded: Bool
@@ -137,17 +138,19 @@ public struct StrategySummary: Hashable, Sendable {
         self.holding = holding
         self.expanded = expanded
         var legs: [PositionView] = []
-        var value = 0.0
+        var open = 0.0
         var greeks = NetGreeks()
         for held in holding.legs {
             // Each leg is a position of its own, tagged with the strategy.
             guard let view = views.first(where: { $0.position.strategy == holding.id && $0.position.series == held.series }) else { continue }
             legs.append(view)
-            value += view.markValue
+            open += view.unrealizedPnL
             greeks = greeks + view.greeks
         }
         self.legs = legs
-        self.unrealizedPnL = value - holding.netPremium.doubleValue
+        // Per leg, not holding.netPremium: the holding's premium is what opened it, and would ignore what closing a
+        // leg cost.
+        self.unrealizedPnL = open
         self.greeks = greeks
     }
 }

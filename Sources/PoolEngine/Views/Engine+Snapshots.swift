@@ -196,7 +196,8 @@ extension Engine {
         return PositionView(
             position: position, series: option, mark: perContract, modelMark: valuation.price, markValue: markValue,
             unrealizedPnL: unrealized, greeks: Self.usdGreeks(raw, spot: markets[option.market.index].spot),
-            liquidation: liquidationSpots(of: position))
+            // A bounded strategy's legs hold its whole maximum payout and are never liquidated: no liquidation spot.
+            liquidation: position.strategy.flatMap { strategyBook[$0] }?.isBounded == true ? nil : liquidationSpots(of: position))
     }
 
     /// Where a short position would be liquidated (see ``LiquidationSpots``); nil for a long or a flat position.
