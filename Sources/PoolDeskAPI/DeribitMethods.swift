@@ -220,7 +220,21 @@ public enum DeribitMethods {
         return .result(["index_price": .number(spot), "estimated_delivery_price": .number(spot)])
     }
 
+    /// `public/get_pool` and the `pool.state` channel. A session with recorded prices (`--prices`) also carries
+    /// `recorded_prices`: per recorded market `index_name`, `end_timestamp` (ms, the last bar's close) and `ended`
+    /// (true once the market holds its last close: "history ended"), so a client learns when the history stops.
     static func pool(_ engine: Engine) -> JSONValue {
+        var fields = poolFields(engine)
+        let recorded = engine.markets.indices.compactMap { index -> JSONValue? in
+            guard let end = engine.recordedPricesEnd(MarketID(index)) else { return nil }
+            return ["index_name": .string(indexName(MarketID(index), engine)), "end_timestamp": .number(Double(end.milliseconds)),
+                    "ended": .bool(engine.time >= end)]
+        }
+        if !recorded.isEmpty { fields["recorded_prices"] = .array(recorded) }
+        return .object(fields)
+    }
+
+    private static func poolFields(_ engine: Engine) -> [String: JSONValue] {
         let snapshot = engine.poolSnapshot()
         return [
             "nav": .number(snapshot.nav), "share_price": .number(snapshot.sharePrice), "share_supply": .number(snapshot.shareSupply.doubleValue),

@@ -1,5 +1,6 @@
 import Foundation
 import PoolEngine
+import PoolDeskUI
 import TOMLKit
 
 /// What a configuration file sets for a new session: the engine's configuration and the simulated participants.
@@ -56,7 +57,7 @@ enum ConfigFile {
         } catch {
             throw ConfigFileError(file: file, line: nil, key: "file", problem: "TOML syntax error: \(oneLine(String(describing: error)))")
         }
-        let reader = ConfigReader(file: file, locator: ConfigKeyLocator(source: source))
+        let reader = ConfigReader(file: file, locator: TOMLKeyLocator(source: source))
         var settings = base
         try reader.readTopLevel(table, into: &settings)
         if let problem = settings.configuration.validationError() {
@@ -66,14 +67,14 @@ enum ConfigFile {
     }
 
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).map { $0.configTrimmed(of: " \t") }.filter { !$0.isEmpty }.joined(separator: " ")
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }
 
 /// The typed readers behind ``ConfigFile``: each checks a value's type and range and names its key and line.
 struct ConfigReader {
     let file: String
-    let locator: ConfigKeyLocator
+    let locator: TOMLKeyLocator
 
     static let topLevelKeys = ["markets", "tickInterval", "startTime", "tenors", "strikesPerSide", "rate", "riskRefreshInterval",
                                "liquidationCheckInterval", "priceHistoryLength", "priceHistoryInterval", "rulesVersion",

@@ -12,8 +12,8 @@ final class EmbeddedDeskDriver: DeskDriver {
     let isFrozen: Bool
     let logger: Logger
     private(set) var failure: String?
-    /// Whether the end of recorded prices has been announced (once per run).
-    private var announcedHistoryEnd = false
+    /// Announces the end of recorded prices (once per run).
+    private var historyEnd = HistoryEndNotice()
 
     init(engine: Engine, journal: SessionJournal?, isFrozen: Bool = false, logger: Logger) {
         self.engine = engine
@@ -26,11 +26,7 @@ final class EmbeddedDeskDriver: DeskDriver {
 
     /// Says once, on the status line, that recorded prices have run out and their markets hold the last close.
     func pendingNotices() -> [DashboardAction] {
-        guard !announcedHistoryEnd, engine.isRecordedHistoryOver else { return [] }
-        announcedHistoryEnd = true
-        let ended = engine.markets.indices.filter { engine.recordedPricesEnd(MarketID($0)).map { engine.time >= $0 } ?? false }
-        let names = ended.map { engine.markets[$0].symbol }.joined(separator: ", ")
-        return [.notice(StatusMessage("history ended: \(names) hold\(ended.count == 1 ? "s" : "") the last recorded close", role: .warning))]
+        historyEnd.take(from: engine).map { [$0] } ?? []
     }
 
     func advance(milliseconds: Double, outOfTime: () -> Bool) -> (events: [EngineEvent], consumed: Double) {

@@ -24,6 +24,8 @@ final class RemoteDeskDriver: DeskDriver {
     /// after the reconnection — never sent again.
     private(set) var inFlight: [String: InFlightOrder] = [:]
     private var notices: [DashboardAction] = []
+    /// The replica's recorded prices ending is announced like the embedded desk's.
+    private var historyEnd = HistoryEndNotice()
     private var labelCounter = 0
     private let labelPrefix: String
     /// Entries that arrived while a replica was asked for: the server writes notifications and replies from two
@@ -67,6 +69,7 @@ final class RemoteDeskDriver: DeskDriver {
     }
 
     func pendingNotices() -> [DashboardAction] {
+        if let ended = historyEnd.take(from: engine) { notices.append(ended) }
         defer { notices.removeAll() }
         return notices
     }

@@ -210,3 +210,38 @@ struct PoolMethodsTests {
         #expect(pool.call("private/preview_trade", ["instrument_name": .string(name), "amount": "1", "direction": "buy"]).failure?.code == 13_009)
     }
 }
+
+/// A session on recorded prices tells API clients where its data ends and when it has ended, so a client is not left
+/// guessing why a recorded market's index stopped moving.
+@Suite("Recorded prices over the API")
+struct RecordedPricesAPITests {
+    @Test("get_pool carries recorded_prices (index, end, ended) only for recorded markets; ended turns true past the last bar")
+    func historyEndIsVisible() throws {
+        var configuration = EngineConfiguration()
+        let start = configuration.startTime.milliseconds
+        // Two hand-written hourly bars from the session start: the data ends at start + 2h.
+        let bars = PriceBars(times: [start, start + 3_600_000], open: [60_000, 60_400], high: [60_700, 60_900],
+                             low: [59_800, 60_100], close: [60_400, 60_200], interval: .hours(1))
+        configuration.markets[0].history = MarketHistory(source: "btc.csv", bars: bars)
+        configuration.markets[0].initialSpot = 60_000
+        let scenario = Scenario(configuration: configuration, seed: 3, participants: ParticipantConfiguration(count: 0))
+        var pool = TestPool(engine: scenario.engine)
+
+        let before = try pool.call("public/get_pool").get()
+        guard case .array(let recorded)? = before["recorded_prices"] else { Issue.record("no recorded_prices: \(before.text)"); return }
+        #expect(recorded.count == 1)
+        #expect(recorded.first?["index_name"] == "btc_usd")
+        #expect(recorded.first?["end_timestamp"] == .number(Double(start + 7_200_000)))
+        #expect(recorded.first?["ended"] == false)
+
+        _ = pool.engine.advance(to: SimTime(milliseconds: start + 7_200_000))
+        let after = try pool.call("public/get_pool").get()
+        guard case .array(let ended)? = after["recorded_prices"] else { Issue.record("no recorded_prices: \(after.text)"); return }
+        #expect(ended.first?["ended"] == true)
+        #expect(pool.engine.markets[0].spot == 60_200)
+
+        // A session without recorded prices answers exactly as before: no such field.
+        var plain = TestPool(engine: Scenario(seed: 3, participants: ParticipantConfiguration(count: 0)).engine)
+        #expect(try plain.call("public/get_pool").get()["recorded_prices"] == nil)
+    }
+}

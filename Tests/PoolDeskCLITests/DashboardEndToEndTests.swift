@@ -48,6 +48,19 @@ struct DashboardEndToEndTests {
         #expect(session.waitUntil(timeout: 5) { ($0.split(separator: "\n").first.map(String.init) ?? "") != firstHeader })
     }
 
+    @Test("on recorded prices the market walks the file's bars and the status line says when the history ends")
+    func recordedPrices() throws {
+        // The committed excerpt's last two bars (2020-03-12 22:00 and 23:00 UTC): open 5,819.97, last close 4,800.
+        let session = try startDashboard(["--prices", "BTC=\(Fixture.url("btc_usdt_1h_2020-03-12.csv").path)",
+                                          "--from", "2020-03-12T22:00Z", "--speed", "3600", "--bots", "4"])
+        defer { session.kill() }
+        #expect(try session.capture().contains("MAR20"), "the clock should be at the data's dates:\n\((try? session.capture()) ?? "")")
+        #expect(session.waitFor("history ended", timeout: 30), "no history-ended notice:\n\((try? session.capture()) ?? "")")
+        let screen = try session.capture()
+        #expect(screen.contains("BTC holds the last recorded close"))
+        #expect(screen.contains("4,800"), "BTC should hold the file's last close:\n\(screen)")
+    }
+
     @Test("a buy through the keyboard makes a position appear")
     func buyMakesPosition() throws {
         let session = try startDashboard()

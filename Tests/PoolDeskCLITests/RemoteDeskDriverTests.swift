@@ -80,6 +80,37 @@ struct RemoteDeskDriverTests {
         #expect(link.sent.isEmpty)
     }
 
+    @Test("a replica on recorded prices says once, when the server's clock passes the last bar, that the history ended")
+    func historyEndedReachesTheClient() {
+        var configuration = EngineConfiguration()
+        let start = configuration.startTime.milliseconds
+        // Two hand-written hourly bars from the session start: the data ends two hours in.
+        configuration.markets[0].history = MarketHistory(
+            source: "btc.csv", bars: PriceBars(times: [start, start + 3_600_000], open: [60_000, 60_400], high: [60_700, 60_900],
+                                               low: [59_800, 60_100], close: [60_400, 60_200], interval: .hours(1)))
+        configuration.markets[0].initialSpot = 60_000
+        let served = Scenario(configuration: configuration, seed: 5, participants: ParticipantConfiguration(count: 0)).engine
+        let link = FakeLink()
+        let driver = RemoteDeskDriver(snapshot: ReplicaSnapshot(serverID: "s1", sequence: 10, engine: served, speed: 60), link: link,
+                                      status: ConnectionStatus(server: "test:1", account: nil, phase: .connected, serverSpeed: 60),
+                                      logger: Logger(label: "test"))
+        func historyNotices() -> [String] {
+            driver.pendingNotices().compactMap { action in
+                if case .notice(let message) = action, message.text.hasPrefix("history ended") { return message.text }
+                return nil
+            }
+        }
+        link.inbox = [.entries(serverID: "s1", [.advance(sequence: 11, to: SimTime(milliseconds: start + 3_600_000))])]
+        _ = step(driver)
+        #expect(historyNotices().isEmpty, "an hour in, the data goes on")
+        link.inbox = [.entries(serverID: "s1", [.advance(sequence: 12, to: SimTime(milliseconds: start + 7_200_000))])]
+        _ = step(driver)
+        #expect(historyNotices() == ["history ended: BTC holds the last recorded close"])
+        link.inbox = [.entries(serverID: "s1", [.advance(sequence: 13, to: SimTime(milliseconds: start + 7_300_000))])]
+        _ = step(driver)
+        #expect(historyNotices().isEmpty, "said once")
+    }
+
     @Test("a gap asks for a catch-up once; steps arriving meanwhile wait and follow it")
     func gapAsksForCatchUp() {
         let (driver, link, start) = makeDriver()

@@ -1,40 +1,66 @@
-/// Finds the source line of a dotted key in TOML text, because TOMLKit reports positions only for syntax errors.
+/// Finds the source line of a dotted key in TOML text (theme and configuration files), because TOMLKit reports
+/// positions only for syntax errors.
 ///
-/// A light scanner, not a parser: it understands `[table]` headers, `a.b = …` keys, quoted keys,
-/// comments, and one level of inline tables written on one line — all a theme file needs.
-/// Multi-line strings and arrays are not tracked; a key inside one is simply not found (line unknown).
-struct TOMLKeyLocator {
-    private struct Entry {
+/// A light scanner, not a parser: it understands `[table]` and `[[array]]` headers (the n-th `[[markets]]` is path
+/// `["markets", "n"]`, `n` counted from 1), `a.b = …` keys, quoted keys, comments, and inline tables written on one
+/// line. Lines inside a multi-line array are skipped; multi-line strings are not tracked, so a key inside one is
+/// simply not found (line unknown).
+public struct TOMLKeyLocator: Sendable {
+    private struct Entry: Sendable {
         let path: [String]
         let line: Int
     }
 
     private var entries: [Entry] = []
 
-    init(source: String) {
+    /// Scans `source` once; lookups are then linear in the number of keys.
+    public init(source: String) {
         var table: [String] = []
+        var arrayCounts: [[String]: Int] = [:]
         var lineNumber = 0
+        var openBrackets = 0
         for rawLine in source.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
             let line = Self.stripComment(rawLine).trimmingSpaces()
             guard !line.isEmpty else { continue }
+            if openBrackets > 0 {
+                openBrackets += Self.bracketBalance(Substring(line))
+                continue
+            }
             if line.hasPrefix("[") {
                 let isArray = line.hasPrefix("[[")
-                let inner = line.dropFirst(isArray ? 2 : 1)
+                let inner = Substring(line).dropFirst(isArray ? 2 : 1)
                 guard let close = Self.firstIndex(of: "]", in: inner) else { continue }
-                table = Self.splitKey(inner[inner.startIndex..<close])
+                let name = Self.splitKey(inner[inner.startIndex..<close])
+                if isArray {
+                    let count = (arrayCounts[name] ?? 0) + 1
+                    arrayCounts[name] = count
+                    table = name + [String(count)]
+                } else {
+                    table = Self.resolve(name, arrayCounts: arrayCounts)
+                }
                 entries.append(Entry(path: table, line: lineNumber))
             } else if let equals = Self.firstIndex(of: "=", in: Substring(line)) {
-                let path = table + Self.splitKey(line[line.startIndex..<equals])
+                let path = table + Self.splitKey(Substring(line)[line.startIndex..<equals])
                 entries.append(Entry(path: path, line: lineNumber))
-                let value = line[line.index(after: equals)...].trimmingSpaces()
+                let value = Substring(line)[line.index(after: equals)...].trimmingSpaces()
                 if value.hasPrefix("{") { addInlineTable(Substring(value).dropFirst(), path: path, line: lineNumber) }
+                if value.hasPrefix("[") { openBrackets = max(0, Self.bracketBalance(Substring(value))) }
             }
         }
     }
 
-    /// The 1-based line defining `path`, or the line of its nearest enclosing table or inline table.
-    func line(of path: [String]) -> Int? {
+    /// `[markets.limits]` after two `[[markets]]` means the second market's table.
+    private static func resolve(_ name: [String], arrayCounts: [[String]: Int]) -> [String] {
+        for length in stride(from: name.count, through: 1, by: -1) {
+            let prefix = Array(name.prefix(length))
+            if let count = arrayCounts[prefix] { return prefix + [String(count)] + name.dropFirst(length) }
+        }
+        return name
+    }
+
+    /// The 1-based line defining `path`, or the line of its nearest enclosing table.
+    public func line(of path: [String]) -> Int? {
         if let exact = entries.first(where: { $0.path == path }) { return exact.line }
         var best: Entry?
         for entry in entries where entry.path.count < path.count && Array(path.prefix(entry.path.count)) == entry.path {
@@ -74,7 +100,24 @@ struct TOMLKeyLocator {
         }
     }
 
-    /// The line without its `#` comment (a `#` inside a string, like a hex color, is kept).
+    /// Opening minus closing square brackets outside strings.
+    private static func bracketBalance(_ text: Substring) -> Int {
+        var balance = 0, quote: Character?
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'" {
+                quote = character
+            } else if character == "[" {
+                balance += 1
+            } else if character == "]" {
+                balance -= 1
+            }
+        }
+        return balance
+    }
+
+    /// The line without its `#` comment (a `#` inside a string is kept).
     private static func stripComment(_ line: Substring) -> Substring {
         var quote: Character?, escaped = false
         var index = line.startIndex
