@@ -372,7 +372,21 @@ struct StrategyTrialTests {
         let events = fixture.engine.apply(.closeStrategy(account: fixture.state.deskAccount, strategy: id, limitNetPremium: nil))
         _ = DashboardReducer.reduce(&fixture.state, action: .engineEvents(events), engine: fixture.engine)
         #expect(fixture.state.strategyCloseTicket == nil)
-        #expect(fixture.state.status?.text.contains("no longer held") == true, "\(fixture.state.status?.text ?? "")")
+        // The desk's own close keeps the status line; the ticket's notice goes to the log.
+        let said = (fixture.state.status.map { [$0.text] } ?? []) + fixture.state.log.map(\.text)
+        #expect(said.contains { $0.contains("is no longer held — close ticket closed, nothing sent") }, "\(said.suffix(3))")
+    }
+
+    @Test("the close ticket shows every leg, the figures and its keys at every size", arguments: [(80, 24), (100, 30), (160, 48), (220, 60)])
+    func closeTicketSizes(width: Int, height: Int) throws {
+        var (fixture, id) = try Self.condorDesk()
+        fixture.press(.character("c"))
+        let text = fixture.render(width: width, height: height).text
+        let held = try #require(fixture.engine.strategy(id))
+        for leg in held.legs { #expect(text.contains(fixture.engine.series[leg.series.index].name), "\(width)×\(height)") }
+        for label in ["Close iron condor", "Net premium", "Balance after", "Realized P&L", "Enter close   Esc keep it"] {
+            #expect(text.contains(label), "\(width)×\(height) misses \(label)\n\(text)")
+        }
     }
 
     @Test("golden: the iron condor's close ticket, 120×40")
@@ -387,7 +401,7 @@ struct StrategyTrialTests {
         // A credit call spread whose long leg, closed alone, would leave a naked short the desk cannot collateralize.
         var fixture = DashboardFixture()
         let k = try Base.strikes(fixture, count: 3)
-        _ = Base.run(&fixture, "sell spread BTC-1D-\(k[1])/\(k[2])-C 40")
+        _ = Base.run(&fixture, "sell spread BTC-1D-\(k[1])/\(k[2])-C 6")
         fixture.press(.enter)
         let id = try #require(fixture.engine.strategies(of: fixture.state.deskAccount).first?.id, "\(fixture.state.status?.text ?? "")")
         fixture.press(.tab, .character("e"), .down, .down)
