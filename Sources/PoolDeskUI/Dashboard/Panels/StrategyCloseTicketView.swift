@@ -55,7 +55,9 @@ enum StrategyCloseTicketView {
         }
         let released = preview.collateralReleased
         let collateralText: String
-        if refused {
+        if preview.collateralBefore.isZero && preview.collateralAfter.isZero {
+            collateralText = "none held (the legs can owe nothing at expiry)"
+        } else if refused {
             collateralText = "\(NumberFormat.money(micros: preview.collateralBefore.micros)) held, unchanged"
         } else if released.isNegative {
             collateralText = "\(NumberFormat.money(micros: -released.micros)) more posted  (held \(NumberFormat.money(micros: preview.collateralBefore.micros)) → \(NumberFormat.money(micros: preview.collateralAfter.micros)): the legs left need it alone)"
