@@ -130,17 +130,18 @@ extension DashboardReducer {
             return []
         case .confirm:
             state.mode = .normal
-            return [.engine(strategyCloseCommand(ticket, state: state, engine: engine))]
+            let preview = engine.previewStrategyClose(account: state.deskAccount, strategy: ticket.strategy, leg: ticket.leg)
+            return [.engine(strategyCloseCommand(ticket, preview: preview, state: state))]
         default:
             return []
         }
     }
 
-    /// The command the close ticket sends, limited to what the engine previews for it now moved by the slippage
-    /// tolerance: the whole close's net (fees in), or the one leg's total as a single order's limit. A close the preview
-    /// already refuses goes without a limit (the engine says why on the status line and in the log).
-    public static func strategyCloseCommand(_ ticket: StrategyCloseTicketState, state: DashboardState, engine: Engine) -> EngineCommand {
-        let preview = engine.previewStrategyClose(account: state.deskAccount, strategy: ticket.strategy, leg: ticket.leg)
+    /// The command the close ticket sends, limited to what `preview` (the engine's preview of this close, made now) says
+    /// moved by the slippage tolerance: the whole close's net (fees in), or the one leg's total as a single order's
+    /// limit. A close the preview already refuses goes without a limit (the engine says why on the status line and in
+    /// the log).
+    public static func strategyCloseCommand(_ ticket: StrategyCloseTicketState, preview: StrategyClosePreview, state: DashboardState) -> EngineCommand {
         if let leg = ticket.leg {
             let limit = preview.legs.first?.fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
             return .closeStrategyLeg(account: state.deskAccount, strategy: ticket.strategy, series: leg, quantity: nil, limitPremium: limit)

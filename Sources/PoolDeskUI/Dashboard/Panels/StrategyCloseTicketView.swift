@@ -44,7 +44,7 @@ enum StrategyCloseTicketView {
             lines.add("Net premium", "\(NumberFormat.money(micros: abs(flow.micros))) \(kind)  (legs \(NumberFormat.signedMoney(micros: preview.netPremium.micros)), fees \(NumberFormat.money(micros: preview.fees.micros)))",
                       flow.micros > 0 ? .bid : .ask)
             // The limit Enter sends: the same figure the reducer computes from a fresh preview.
-            switch DashboardReducer.strategyCloseCommand(ticket, state: state, engine: engine) {
+            switch DashboardReducer.strategyCloseCommand(ticket, preview: preview, state: state) {
             case .closeStrategy(_, _, let limit?):
                 lines.add("Worst accepted", "\(NumberFormat.signedMoney(micros: limit.micros))  (+ pay at most, − receive at least; slippage \(NumberFormat.percent(state.slippage)))", .muted)
             case .closeStrategyLeg(_, _, _, _, let limit?):
