@@ -96,6 +96,25 @@ struct StrategyTrialTests {
         #expect(!error.message.contains("one series spec"))
     }
 
+    @Test("the other commands name their malformed word too", arguments: [
+        ("speed fast", "\"fast\" is not a number"),
+        ("speed 99999", "\"99999\" is outside"),
+        ("slippage lots", "\"lots\" is not a percentage"),
+        ("slippage 60%", "\"60%\" is outside 0% to 50%"),
+        ("hedge maybe", "\"maybe\": on or off"),
+        ("buy 2 BTC-1D-60000-C extra", "unexpected \"extra\""),
+        ("buy -1 BTC-1D-60000-C", "\"-1\" must be above zero"),
+    ])
+    func otherCommandsNameTheWord(command: String, reason: String) {
+        let fixture = DashboardFixture()
+        let parsed = CommandLineParser.parse(command, engine: fixture.engine, selected: nil, deskAccount: fixture.state.deskAccount)
+        guard case .failure(let error) = parsed else {
+            Issue.record("\(command) parsed: \(parsed)")
+            return
+        }
+        #expect(error.message.contains(reason), "\(command): \(error.message)")
+    }
+
     // MARK: - 2. A refusal is shown whole at every size
 
     /// The rows of `grid` from the one holding `marker` down, each cut at the modal's right border, joined and with

@@ -101,7 +101,7 @@ public enum CommandLineParser {
             case .success(let value): parsed = value
             case .failure(let error): return fail(error.message)
             }
-            guard words.count <= 2 else { return fail("too many arguments") }
+            guard words.count <= 2 else { return fail("unexpected \"\(words[2])\" after the series") }
             guard let id = series(words[safe: 1]) else { return unknownSeries(words[safe: 1]) }
             return .success(.trade(side: command == .buy ? .buy : .sell, quantity: parsed, series: id, perContractLimit: limit))
         case .close:
@@ -137,14 +137,17 @@ public enum CommandLineParser {
             }
         case .speed:
             let range = DashboardState.speedRange
-            guard arguments.count == 1, let value = Double(arguments[0].trimmingCharacters(in: "x×")), value.isFinite, range.contains(value) else {
-                return fail("needs a number from \(speedText(range.lowerBound)) to \(speedText(range.upperBound))")
+            let bounds = "\(speedText(range.lowerBound)) to \(speedText(range.upperBound))"
+            guard arguments.count == 1 else { return fail("needs a number from \(bounds)") }
+            guard let value = Double(arguments[0].trimmingCharacters(in: "x×")), value.isFinite else {
+                return fail("\"\(arguments[0])\" is not a number: the speed is from \(bounds)")
             }
+            guard range.contains(value) else { return fail("\"\(arguments[0])\" is outside the range: the speed is from \(bounds)") }
             return .success(.speed(value))
         case .slippage:
-            guard arguments.count == 1, let fraction = parsePercent(arguments[0]), DashboardState.slippageRange.contains(fraction) else {
-                return fail("needs a percentage from 0% to 50%")
-            }
+            guard arguments.count == 1 else { return fail("needs a percentage from 0% to 50%") }
+            guard let fraction = parsePercent(arguments[0]) else { return fail("\"\(arguments[0])\" is not a percentage (0% to 50%)") }
+            guard DashboardState.slippageRange.contains(fraction) else { return fail("\"\(arguments[0])\" is outside 0% to 50%") }
             return .success(.slippage(fraction))
         case .pause: return .success(.pause)
         case .resume: return .success(.resume)
@@ -158,7 +161,8 @@ public enum CommandLineParser {
             }
             return .success(.market(index))
         case .hedge:
-            guard arguments.count == 1, ["on", "off"].contains(arguments[0].lowercased()) else { return fail("on or off") }
+            guard arguments.count == 1 else { return fail("on or off") }
+            guard ["on", "off"].contains(arguments[0].lowercased()) else { return fail("\"\(arguments[0])\": on or off") }
             return .success(.hedging(arguments[0].lowercased() == "on"))
         case .help: return .success(.help)
         case .quit: return .success(.quit)
