@@ -62,6 +62,8 @@ final class DeskRunLoop<C: Clock> where C.Duration == Duration {
             if let rate = pacer.closeTickWindow(now: time) { send(.tickRateMeasured(rate)) }
             if dirty, pacer.isFrameDue(now: time) {
                 terminal.present(state: state, engine: driver.engine)
+                // A ticket opened by the keys before this frame is on screen now: only from here on does it take keys.
+                send(.framePresented(width: screen.size.width, height: screen.size.height))
                 pacer.framePresented(now: time)
                 dirty = false
             }

@@ -27,6 +27,20 @@ struct StrategyEndToEndTests {
         try session.sendKeys("Enter")
         #expect(session.waitFor("▶ straddle"), "no strategy row after Enter:\n\((try? session.capture()) ?? "")")
         #expect(try session.capture().contains("2 open"))
+        // c on the strategy's row: the close ticket (each leg's price, the net, collateral, realized P&L); Esc keeps it,
+        // c and Enter close it as one order.
+        try session.sendKeys("Tab", "c")
+        #expect(session.waitFor("Close straddle"), "no close ticket:\n\((try? session.capture()) ?? "")")
+        let closeTicket = try session.capture()
+        for label in ["Net premium", "Worst accepted", "Collateral", "Balance after", "Realized P&L", "Enter close"] {
+            #expect(closeTicket.contains(label), "close ticket misses \(label):\n\(closeTicket)")
+        }
+        try session.sendKeys("Escape")
+        #expect(session.waitUntil { !$0.contains("Close straddle") && $0.contains("▶ straddle") }, "Esc did not keep it:\n\((try? session.capture()) ?? "")")
+        try session.sendKeys("c")
+        #expect(session.waitFor("Close straddle"))
+        try session.sendKeys("Enter")
+        #expect(session.waitUntil { !$0.contains("▶ straddle") && !$0.contains("Close straddle") }, "the strategy did not close:\n\((try? session.capture()) ?? "")")
     }
 
     @Test("legs marked on the chain open the ticket; Enter fills them; the risk view shows the account")

@@ -83,8 +83,9 @@ struct StrategyDashboardTests {
         let boards = CommandLineParser.complete("buy straddle BTC-1", engine: engine, themes: [])
         #expect(boards.candidates.contains("BTC-1D-") && boards.candidates.contains("BTC-1H-"))
         let k = try Self.strikes(fixture, count: 3)
+        // The spread's last strike is completed with the `-` its -C/-P needs.
         let strike = CommandLineParser.complete("buy spread BTC-1D-\(k[0])/\(k[2].prefix(k[2].count - 1))", engine: engine, themes: [])
-        #expect(strike.text.hasSuffix("/\(k[2])") || strike.candidates.contains("BTC-1D-\(k[0])/\(k[2])"), "\(strike)")
+        #expect(strike.text.hasSuffix("/\(k[2])-") || strike.candidates.contains("BTC-1D-\(k[0])/\(k[2])-"), "\(strike)")
         let kind = CommandLineParser.complete("buy spread BTC-1D-\(k[0])/\(k[2])-", engine: engine, themes: [])
         #expect(kind.candidates == ["BTC-1D-\(k[0])/\(k[2])-C", "BTC-1D-\(k[0])/\(k[2])-P"])
     }
@@ -243,10 +244,11 @@ struct StrategyDashboardTests {
         guard case .leg(let leg, let strategy)? = fixture.state.selectedPositionRow(in: fixture.engine) else {
             Issue.record("cursor not on a leg"); return
         }
-        // c asks first (one key never trades): Esc keeps the leg, c then Enter closes it.
+        // c opens the leg's close ticket (one key never trades): Esc keeps the leg, c then Enter closes it.
         #expect(fixture.press(.character("c")).isEmpty)
-        #expect(fixture.state.status?.text.contains("Enter or y closes") == true, "\(fixture.state.status?.text ?? "")")
+        #expect(fixture.state.strategyCloseTicket == StrategyCloseTicketState(strategy: strategy, leg: leg.position.series, name: "iron condor"))
         #expect(fixture.press(.escape).isEmpty)
+        #expect(fixture.state.strategyCloseTicket == nil)
         #expect(fixture.engine.strategies(of: fixture.state.deskAccount).first?.legs.count == 4)
         #expect(fixture.press(.character("c")).isEmpty)
         let closeLeg = fixture.press(.enter)
@@ -255,11 +257,14 @@ struct StrategyDashboardTests {
         }
         #expect(closedStrategy == strategy && series == leg.position.series)
         #expect(fixture.engine.strategies(of: fixture.state.deskAccount).first?.legs.count == 3, "\(fixture.state.status?.text ?? "")")
-        // c on the strategy row closes what is left as one order.
+        // c on the strategy row opens the close ticket of what is left, as one order; keys other than Enter and Esc
+        // do nothing there.
         fixture.press(.up)
         #expect(fixture.press(.character("c")).isEmpty)
-        #expect(fixture.state.status?.text.contains("for about") == true, "\(fixture.state.status?.text ?? "")")
-        let closeAll = fixture.press(.character("y"))
+        #expect(fixture.state.strategyCloseTicket?.leg == nil && fixture.state.strategyCloseTicket?.strategy == strategy)
+        #expect(fixture.press(.character("y"), .character("5"), .tab).isEmpty)
+        #expect(fixture.state.strategyCloseTicket != nil)
+        let closeAll = fixture.press(.enter)
         guard case .engine(.closeStrategy(_, let id, let limit))? = closeAll.first else {
             Issue.record("expected a strategy close, got \(closeAll)"); return
         }

@@ -11,7 +11,7 @@ extension DashboardReducer {
     ///
     /// Returns the notice for the status line, if any.
     static func followChain(_ state: inout DashboardState, engine: Engine) -> StatusMessage? {
-        var notice = closeUntradableTicket(&state, engine: engine)
+        var notice = closeUntradableTicket(&state, engine: engine) ?? closeVanishedStrategyTicket(&state, engine: engine)
         let market = state.marketIndex
         guard engine.markets.indices.contains(market), state.selectedBoard.indices.contains(market) else { return notice }
         let live = state.boards(in: engine)

@@ -101,7 +101,7 @@ public enum CommandLineParser {
             case .success(let value): parsed = value
             case .failure(let error): return fail(error.message)
             }
-            guard words.count <= 2 else { return fail("too many arguments") }
+            guard words.count <= 2 else { return fail("unexpected \"\(words[2])\" after the series") }
             guard let id = series(words[safe: 1]) else { return unknownSeries(words[safe: 1]) }
             return .success(.trade(side: command == .buy ? .buy : .sell, quantity: parsed, series: id, perContractLimit: limit))
         case .close:
@@ -137,14 +137,17 @@ public enum CommandLineParser {
             }
         case .speed:
             let range = DashboardState.speedRange
-            guard arguments.count == 1, let value = Double(arguments[0].trimmingCharacters(in: "x×")), value.isFinite, range.contains(value) else {
-                return fail("needs a number from \(speedText(range.lowerBound)) to \(speedText(range.upperBound))")
+            let bounds = "\(speedText(range.lowerBound)) to \(speedText(range.upperBound))"
+            guard arguments.count == 1 else { return fail("needs a number from \(bounds)") }
+            guard let value = Double(arguments[0].trimmingCharacters(in: "x×")), value.isFinite else {
+                return fail("\"\(arguments[0])\" is not a number: the speed is from \(bounds)")
             }
+            guard range.contains(value) else { return fail("\"\(arguments[0])\" is outside the range: the speed is from \(bounds)") }
             return .success(.speed(value))
         case .slippage:
-            guard arguments.count == 1, let fraction = parsePercent(arguments[0]), DashboardState.slippageRange.contains(fraction) else {
-                return fail("needs a percentage from 0% to 50%")
-            }
+            guard arguments.count == 1 else { return fail("needs a percentage from 0% to 50%") }
+            guard let fraction = parsePercent(arguments[0]) else { return fail("\"\(arguments[0])\" is not a percentage (0% to 50%)") }
+            guard DashboardState.slippageRange.contains(fraction) else { return fail("\"\(arguments[0])\" is outside 0% to 50%") }
             return .success(.slippage(fraction))
         case .pause: return .success(.pause)
         case .resume: return .success(.resume)
@@ -158,7 +161,8 @@ public enum CommandLineParser {
             }
             return .success(.market(index))
         case .hedge:
-            guard arguments.count == 1, ["on", "off"].contains(arguments[0].lowercased()) else { return fail("on or off") }
+            guard arguments.count == 1 else { return fail("on or off") }
+            guard ["on", "off"].contains(arguments[0].lowercased()) else { return fail("\"\(arguments[0])\": on or off") }
             return .success(.hedging(arguments[0].lowercased() == "on"))
         case .help: return .success(.help)
         case .quit: return .success(.quit)
@@ -173,24 +177,6 @@ public enum CommandLineParser {
             case .failure(let problem):
                 return fail(problem.message)
             }
-        }
-    }
-
-    /// `straddle BTC-1D-60000 1`: the template's spec words, then an optional size (a plain positive number).
-    static func parseStrategy(_ template: StrategyTemplate, side: Side, arguments: [String], engine: Engine) -> Result<DeskCommand, CommandLineError> {
-        var words = arguments
-        var size: Quantity?
-        if words.count >= 2, let last = words.last, last.first.map({ $0.isNumber || $0 == "." }) == true, StrategyTemplate.parseRatio(last) == nil {
-            switch Quantity.parse(last) {
-            case .success(let value) where value.isPositive: size = value
-            case .success: return .failure(CommandLineError("\(template.rawValue): size \"\(last)\" must be above zero"))
-            case .failure(let error): return .failure(CommandLineError("\(template.rawValue): size \(error)"))
-            }
-            words.removeLast()
-        }
-        switch template.legs(words, engine: engine) {
-        case .success(let legs): return .success(.strategy(side: side, template: template, legs: legs, size: size))
-        case .failure(let error): return .failure(CommandLineError(error.message))
         }
     }
 
@@ -238,57 +224,6 @@ public enum CommandLineParser {
         if matches.count == 1 {
             words[words.count - 1] = matches[0]
             return (words.joined(separator: " ") + " ", [])
-        }
-        let prefix = commonPrefix(matches)
-        if prefix.count > current.count { words[words.count - 1] = prefix }
-        return (words.joined(separator: " "), matches)
-    }
-
-    /// Completes a strategy's spec word: `BTC-1D-` board prefixes, then the strikes of the named board after each
-    /// `-` or `/`; for `custom`, signed series names. A completed strike gets no trailing space, so `/` or `-C` follows.
-    static func completeStrategy(_ template: StrategyTemplate, words: [String], engine: Engine) -> (text: String, candidates: [String]) {
-        var words = words
-        let current = words.last ?? ""
-        let pool: [String]
-        var finishes = false
-        if template == .custom {
-            let sign = current.first.map { $0 == "+" || $0 == "-" ? String($0) : "" } ?? ""
-            pool = engine.liveBoards.flatMap { id -> [String] in
-                let board = engine.boards[id.index]
-                return (board.calls + board.puts).map { (sign.isEmpty ? "+" : sign) + engine.series[$0.index].name }
-            }
-            finishes = true
-        } else {
-            let parts = current.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-            if parts.count <= 2 {
-                pool = engine.liveBoards.flatMap { id -> [String] in
-                    let board = engine.boards[id.index]
-                    let symbol = engine.markets[board.market.index].symbol
-                    return board.tenors.map { "\(symbol)-\($0.tenorLabel)-" }
-                }
-            } else {
-                // Strikes of the board the spec names (its first tenor), after what is already written.
-                let symbol = parts[0].uppercased(), tenor = parts[1].split(separator: "/").first.map(String.init)?.uppercased() ?? ""
-                let board = engine.liveBoards.map { engine.boards[$0.index] }.first { board in
-                    engine.markets[board.market.index].symbol == symbol && board.tenors.contains { $0.tenorLabel == tenor }
-                }
-                let strikes = board.map { board in board.calls.map { String(engine.series[$0.index].name.split(separator: "-")[2]) } } ?? []
-                if parts.count == 3 {
-                    let written = parts[2]
-                    let head = written.contains("/") ? String(written[...(written.lastIndex(of: "/") ?? written.startIndex)]) : ""
-                    let prefix = parts[0] + "-" + parts[1] + "-" + head
-                    pool = strikes.map { prefix + $0 }
-                } else {
-                    pool = ["C", "P"].map { parts[0] + "-" + parts[1] + "-" + parts[2] + "-" + $0 }
-                    finishes = true
-                }
-            }
-        }
-        let matches = pool.filter { $0.lowercased().hasPrefix(current.lowercased()) }
-        guard !matches.isEmpty else { return (words.joined(separator: " "), []) }
-        if matches.count == 1 {
-            words[words.count - 1] = matches[0]
-            return (words.joined(separator: " ") + (finishes ? " " : ""), [])
         }
         let prefix = commonPrefix(matches)
         if prefix.count > current.count { words[words.count - 1] = prefix }

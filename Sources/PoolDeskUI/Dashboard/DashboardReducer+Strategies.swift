@@ -120,64 +120,60 @@ extension DashboardReducer {
 
     // MARK: - Closing a strategy
 
-    /// The command that closes every leg of `holding` as one order, limited to the previewed net of the closing legs ±
-    /// slippage; the status line asks to confirm it and says what it would cost or pay.
-    static func closeStrategyCommand(_ holding: StrategyHolding, state: inout DashboardState, engine: Engine) -> EngineCommand {
-        var limit: Money?
-        var price = ""
-        if let order = closingOrder(holding) {
-            let preview = engine.previewStrategy(order)
-            if let rejection = preview.rejection {
-                price = " — the pool would refuse it now: \(rejection.message)"
-            } else {
-                limit = strategyLimit(previewed: preview.netCashFlow, tolerance: state.slippage)
-                price = " for about " + netText(preview.netCashFlow) + " (fees in)"
-            }
+    /// The strategy close ticket: Enter sends the close with the net (or, for one leg, that leg's total) previewed now ±
+    /// slippage as its limit; Esc keeps the strategy. No other key does anything (there is no field to edit).
+    static func reduceStrategyClose(_ state: inout DashboardState, ticket: StrategyCloseTicketState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        switch KeyMap.ticketAction(for: key) {
+        case .cancel:
+            state.mode = .normal
+            state.status = StatusMessage("close cancelled: the \(ticket.leg == nil ? ticket.name : "leg") stays open", role: .muted)
+            return []
+        case .confirm:
+            state.mode = .normal
+            let preview = engine.previewStrategyClose(account: state.deskAccount, strategy: ticket.strategy, leg: ticket.leg)
+            return [.engine(strategyCloseCommand(ticket, preview: preview, state: state))]
+        default:
+            return []
         }
-        state.status = StatusMessage("close the \(holding.name) \(holding.id) (\(Plural.count(holding.legs.count, "leg")))\(price)? Enter or y closes, any other key keeps it",
-                                     role: .warning)
-        return .closeStrategy(account: state.deskAccount, strategy: holding.id, limitNetPremium: limit)
     }
 
-    /// The command that closes one leg of a strategy whole, limited to what the same trade previews as a single order
-    /// ± slippage (the leg trades at the pool's price for its size, as any order does); the status line asks first.
-    static func closeLegCommand(_ view: PositionView, strategy: StrategyID, state: inout DashboardState, engine: Engine) -> EngineCommand {
-        let held = Quantity(micros: abs(view.position.quantity.micros))
-        let order = Order(account: state.deskAccount, series: view.position.series, side: view.position.isLong ? .sell : .buy, quantity: held)
-        let preview = engine.preview(order)
-        let limit = preview.fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
-        var price = ""
-        if let fill = preview.fill {
-            price = " for about " + netText(fill.side == .buy ? fill.traderCashFlow : -fill.traderCashFlow) + " (fees in)"
-        } else if let rejection = preview.rejection {
-            price = " — the pool would refuse it now: \(rejection.message)"
+    /// The command the close ticket sends, limited to what `preview` (the engine's preview of this close, made now) says
+    /// moved by the slippage tolerance: the whole close's net (fees in), or the one leg's total as a single order's
+    /// limit. A close the preview already refuses goes without a limit (the engine says why on the status line and in
+    /// the log).
+    public static func strategyCloseCommand(_ ticket: StrategyCloseTicketState, preview: StrategyClosePreview, state: DashboardState) -> EngineCommand {
+        if let leg = ticket.leg {
+            let limit = preview.legs.first?.fill.map { Order.slippageLimit(previewed: $0.traderCashFlow, side: $0.side, tolerance: state.slippage) }
+            return .closeStrategyLeg(account: state.deskAccount, strategy: ticket.strategy, series: leg, quantity: nil, limitPremium: limit)
         }
-        state.status = StatusMessage("close the \(view.series.name) leg of \(strategy) (\(held.plainText))\(price)? Enter or y closes, any other key keeps it",
-                                     role: .warning)
-        return .closeStrategyLeg(account: state.deskAccount, strategy: strategy, series: view.position.series, quantity: nil, limitPremium: limit)
+        let limit = preview.rejection == nil ? strategyLimit(previewed: preview.netCashFlow, tolerance: state.slippage) : nil
+        return .closeStrategy(account: state.deskAccount, strategy: ticket.strategy, limitNetPremium: limit)
     }
 
-    /// `paying 1,234.56 net` for a positive (debit) amount, `receiving 1,234.56 net` for a credit.
-    static func netText(_ amount: Money) -> String {
-        amount.isNegative
-            ? "receiving \(NumberFormat.money(micros: -amount.micros)) net"
-            : "paying \(NumberFormat.money(micros: amount.micros)) net"
+    /// Closes a strategy close ticket whose strategy (or leg) is gone — settled, liquidated, closed from elsewhere —
+    /// and says so: Enter must never send a close of something else.
+    static func closeVanishedStrategyTicket(_ state: inout DashboardState, engine: Engine) -> StatusMessage? {
+        guard let ticket = state.strategyCloseTicket else { return nil }
+        let held = engine.strategy(ticket.strategy)
+        let legHeld = ticket.leg.map { series in held?.legs.contains { $0.series == series } == true } ?? true
+        guard held == nil || !legHeld else { return nil }
+        state.mode = .normal
+        let what = ticket.leg.flatMap { engine.isKnownSeries($0) ? "the \(engine.series[$0.index].name) leg of \(ticket.strategy)" : nil }
+            ?? "\(ticket.name) \(ticket.strategy)"
+        return StatusMessage("\(what) is no longer held — close ticket closed, nothing sent", role: .warning)
     }
 
-    /// The order that trades `holding`'s legs back (each leg's side opposite its holding; size the legs' greatest
-    /// common quantity, ratios the rest), for previewing a close; nil when a ratio would pass the strategy limit.
-    public static func closingOrder(_ holding: StrategyHolding) -> StrategyOrder? {
-        let sizes = holding.legs.map { abs($0.quantity.micros) }.filter { $0 > 0 }
-        guard var unit = sizes.first else { return nil }
-        func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
-        for size in sizes.dropFirst() { unit = gcd(unit, size) }
-        var legs: [StrategyLeg] = []
-        for held in holding.legs where held.quantity.micros != 0 {
-            let ratio = abs(held.quantity.micros) / unit
-            guard ratio <= Int64(StrategyTemplate.maximumRatio) else { return nil }
-            legs.append(StrategyLeg(series: held.series, side: held.quantity.micros > 0 ? .sell : .buy, ratio: Int(ratio)))
+    /// How a key is named in a status line: `"5"`, `Enter`.
+    static func keyName(_ key: KeyPress) -> String {
+        switch key {
+        case .character(let character): "\"\(character)\""
+        case .enter: "Enter"
+        case .tab: "Tab"
+        case .backspace: "Backspace"
+        case .paste: "a paste"
+        case .up, .down, .left, .right: "an arrow key"
+        default: "a key"
         }
-        return StrategyOrder(account: holding.account, legs: legs, size: Quantity(micros: unit), name: holding.name)
     }
 
     // MARK: - Risk view

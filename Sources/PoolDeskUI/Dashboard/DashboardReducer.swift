@@ -33,6 +33,9 @@ public enum DashboardAction: Hashable, Sendable {
     case connectionChanged(ConnectionStatus)
     /// A resumed session's saved view (market, positions sort, speed), read by the shell from the UI-state file.
     case restoreView(SavedView)
+    /// The shell put a frame of the current state on a `width` × `height` screen: a ticket opened before it is on screen
+    /// from now on (unless the screen is too small to draw the dashboard), and takes keys.
+    case framePresented(width: Int, height: Int)
 }
 
 /// The dashboard's one place of change: actions in, new UI state and effects out.
@@ -44,6 +47,12 @@ public enum DashboardReducer {
         switch action {
         case .key(let key):
             return reduce(&state, key: key, engine: engine)
+        case .framePresented(let width, let height):
+            // Nothing else changes: a frame is not news (no chain following, no risk refresh).
+            if DashboardLayout(width: width, height: height, chainStrikes: 2 * engine.configuration.strikesPerSide + 1) != nil {
+                state.ticketDrawn = true
+            }
+            return []
         case .engineEvents(let events):
             let (entries, status) = EventLogFormatter.entries(for: events, engine: engine, desk: state.deskAccount)
             deskNews = entries.contains { $0.isDesk }
@@ -104,7 +113,11 @@ public enum DashboardReducer {
 
     /// Handles one key press against the current engine (read-only here).
     public static func reduce(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
+        let ticketBefore = state.mode.ticketKind
         let effects = reduceKey(&state, key: key, engine: engine)
+        // A ticket that has just opened takes keys only once a frame has shown it (the shell drains keys typed in a
+        // burst before drawing again: without this, digits typed ahead would land in a size field not yet on screen).
+        if let ticket = state.mode.ticketKind, ticket != ticketBefore { state.ticketDrawn = false }
         if let notice = followChain(&state, engine: engine) { state.status = notice }
         return effects
     }
@@ -129,11 +142,6 @@ public enum DashboardReducer {
                 return quit(&state, engine: engine, confirmed: false)
             default: state.mode = .normal
             }
-            return []
-        case .confirmStrategyClose(let command):
-            state.mode = .normal
-            if key == .enter || key == .character("y") { return [.engine(command)] }
-            state.status = StatusMessage("close cancelled: the position stays open", role: .muted)
             return []
         case .confirmQuit:
             state.mode = .normal
@@ -161,11 +169,20 @@ public enum DashboardReducer {
             state.logScroll = 0
             return []
         case .commandLine(let line): return reduceCommandLine(&state, line: line, key: key, engine: engine)
+        case .ticket, .liquidity, .strategyTicket, .strategyClose:
+            if !state.ticketDrawn && key != .escape {
+                state.status = StatusMessage("\(keyName(key)) ignored: the ticket was not on screen yet — type again now it is", role: .warning)
+                return []
+            }
+        default: break
+        }
+        switch state.mode {
+        case .normal, .help, .confirmQuit, .logFilter, .commandLine: break
         case .ticket(let ticket): return reduceTicket(&state, ticket: ticket, key: key, engine: engine)
         case .liquidity(let ticket): return reduceLiquidityTicket(&state, ticket: ticket, key: key, engine: engine)
         case .strategyTicket(let ticket): return reduceStrategyTicket(&state, ticket: ticket, key: key, engine: engine)
+        case .strategyClose(let ticket): return reduceStrategyClose(&state, ticket: ticket, key: key, engine: engine)
         case .risk(let view): return reduceRiskView(&state, view: view, key: key, engine: engine)
-        case .normal: break
         }
         if case .paste = key {
             // Pasted text is never a string of key commands (`b25⏎` must not buy anything).
@@ -229,12 +246,13 @@ public enum DashboardReducer {
         case .closePosition:
             if state.focus == .positions, let row = state.selectedPositionRow(in: engine) {
                 switch row {
-                // Like a single position's close ticket, a strategy close asks first (Enter or y sends it).
+                // Like a single position, a strategy (or one leg of it) closes through a ticket: Enter sends, Esc keeps.
                 case .strategy(let summary):
-                    state.mode = .confirmStrategyClose(closeStrategyCommand(summary.holding, state: &state, engine: engine))
+                    state.mode = .strategyClose(StrategyCloseTicketState(strategy: summary.holding.id, name: summary.holding.name))
                     return []
                 case .leg(let view, let strategy):
-                    state.mode = .confirmStrategyClose(closeLegCommand(view, strategy: strategy, state: &state, engine: engine))
+                    let name = engine.strategy(strategy)?.name ?? "strategy"
+                    state.mode = .strategyClose(StrategyCloseTicketState(strategy: strategy, leg: view.position.series, name: name))
                     return []
                 case .single: break
                 }

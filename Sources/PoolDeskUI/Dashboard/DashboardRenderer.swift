@@ -42,6 +42,7 @@ public enum DashboardRenderer {
         if state.ticket != nil { OrderTicketView.draw(&grid, state: state, engine: engine, context: context) }
         if state.liquidityTicket != nil { LiquidityTicketView.draw(&grid, state: state, engine: engine, context: context) }
         if state.strategyTicket != nil { StrategyTicketView.draw(&grid, state: state, engine: engine, context: context) }
+        if state.strategyCloseTicket != nil { StrategyCloseTicketView.draw(&grid, state: state, engine: engine, context: context) }
         if state.riskView != nil { RiskView.draw(&grid, state: state, engine: engine, context: context) }
         if state.helpVisible { HelpOverlay.draw(&grid, state: state, context: context) }
         if !context.glyphs.supportsBraille { grid.replaceNonASCII() }

@@ -255,9 +255,20 @@ public enum DashboardMode: Hashable, Sendable {
     case strategyTicket(StrategyTicketState)
     /// The full-screen risk view (`r`): scenario grid and exposure heat map.
     case risk(RiskViewState)
-    /// `c` on a strategy row or a strategy leg: the close (with its price limit) waits for Enter or `y`; any other
-    /// key keeps the position, so one key never trades.
-    case confirmStrategyClose(EngineCommand)
+    /// `c` on a strategy row or a strategy leg: the close ticket (each leg's price, the net, collateral released,
+    /// realized P&L); Enter closes, Esc keeps the position.
+    case strategyClose(StrategyCloseTicketState)
+
+    /// Which ticket owns the keyboard (nil: none): a ticket that has just opened takes no keys until it has been drawn.
+    var ticketKind: Int? {
+        switch self {
+        case .ticket: 0
+        case .liquidity: 1
+        case .strategyTicket: 2
+        case .strategyClose: 3
+        case .normal, .commandLine, .help, .confirmQuit, .logFilter, .risk: nil
+        }
+    }
 }
 
 /// Everything the dashboard shows besides the engine itself.
@@ -315,6 +326,9 @@ public struct DashboardState: Hashable, Sendable {
     public internal(set) var markedLegs: [StrategyLeg] = []
     /// Strategies whose legs the positions panel shows under their row.
     public internal(set) var expandedStrategies: Set<StrategyID> = []
+    /// Whether the ticket that owns the keyboard has been on screen (``DashboardAction/framePresented(width:height:)``):
+    /// until then it takes no key but Esc, so keys typed ahead while it opens never change a field nobody has seen.
+    public internal(set) var ticketDrawn = true
 
     public static let maximumLogEntries = 500
     /// Lines the activity blotter keeps (the desk's own; the crowd never pushes them out).
@@ -347,6 +361,8 @@ public struct DashboardState: Hashable, Sendable {
     public var liquidityTicket: LiquidityTicketState? { if case .liquidity(let ticket) = mode { ticket } else { nil } }
     /// The open strategy ticket, if any.
     public var strategyTicket: StrategyTicketState? { if case .strategyTicket(let ticket) = mode { ticket } else { nil } }
+    /// The open strategy close ticket, if any.
+    public var strategyCloseTicket: StrategyCloseTicketState? { if case .strategyClose(let ticket) = mode { ticket } else { nil } }
     /// The risk view, if it is up.
     public var riskView: RiskViewState? { if case .risk(let view) = mode { view } else { nil } }
     /// The command line being edited, if any.

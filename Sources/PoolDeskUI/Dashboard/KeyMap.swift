@@ -55,7 +55,7 @@ public enum KeyMap {
         KeyBinding([.character("X")], "X", .markSellLeg, "chain: mark / unmark it as a sold leg", placesOrders: true),
         KeyBinding([.enter], "Enter", .openStrategy, "strategy ticket with the marked legs (2–4)", placesOrders: true),
         KeyBinding([.character("u")], "u", .clearLegs, "clear the marked legs"),
-        KeyBinding([.character("e")], "e", .toggleStrategy, "positions: fold / unfold a strategy's legs (c closes all)"),
+        KeyBinding([.character("e")], "e", .toggleStrategy, "positions: fold / unfold a strategy's legs (c closes)"),
         KeyBinding([.character("r")], "r", .riskView, "risk view: P&L by spot × vol, pool exposure heat map"),
         KeyBinding([.character("d")], "d", .deposit, "deposit into the pool as an LP", placesOrders: true),
         KeyBinding([.character("w")], "w", .withdraw, "withdraw LP shares", placesOrders: true),

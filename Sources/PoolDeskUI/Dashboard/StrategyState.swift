@@ -33,6 +33,22 @@ public struct StrategyTicketState: Hashable, Sendable {
     }
 }
 
+/// The strategy close ticket: a held strategy closed whole (every open leg as one order) or one of its legs, previewed
+/// by ``Engine/previewStrategyClose(account:strategy:leg:)`` as it is drawn and again when Enter sends it.
+public struct StrategyCloseTicketState: Hashable, Sendable {
+    public var strategy: StrategyID
+    /// The leg closed alone (its series); nil closes every open leg.
+    public var leg: SeriesID?
+    /// The strategy's name (`iron condor`).
+    public var name: String
+
+    public init(strategy: StrategyID, leg: SeriesID? = nil, name: String) {
+        self.strategy = strategy
+        self.leg = leg
+        self.name = name
+    }
+}
+
 /// Whose risk the risk view shows.
 public enum RiskScope: String, CaseIterable, Hashable, Sendable {
     case account, pool

@@ -16,13 +16,18 @@ public struct PayoffChart: Sendable {
     public var today: [Double]
     public var spot: Double
     public var breakEvens: [Double]
+    /// The curves' true lowest and highest P&L over the spots (``StrategyAnalytics/extremes(_:netPremium:curve:now:rate:)``),
+    /// which the sampled dots can miss (a kink between two dot columns); the value axis spans and labels it. Nil: the
+    /// samples' own extremes.
+    public var valueRange: ClosedRange<Double>?
 
-    public init(spots: [Double], atExpiry: [Double], today: [Double], spot: Double, breakEvens: [Double]) {
+    public init(spots: [Double], atExpiry: [Double], today: [Double], spot: Double, breakEvens: [Double], valueRange: ClosedRange<Double>? = nil) {
         self.spots = spots
         self.atExpiry = atExpiry
         self.today = today
         self.spot = spot
         self.breakEvens = breakEvens
+        self.valueRange = valueRange
     }
 
     /// Dot columns a plot `width` cells wide holds (what to compute the curve at).
@@ -32,14 +37,30 @@ public struct PayoffChart: Sendable {
     static let labelWidth = 9
     static func plotWidth(_ width: Int) -> Int { max(1, width - labelWidth - 1) }
 
+    /// A value-axis label that never claims a narrower range than the curves span: to the cent when it fits the label
+    /// column (`-1,758.11`), else whole dollars rounded outward (`up` for the top, `down` for the bottom), else compact.
+    static func axisLabel(_ value: Double, outward: FloatingPointRoundingRule) -> String {
+        guard value != 0 else { return "0" }
+        let exact = NumberFormat.signed(value, decimals: 2)
+        if exact.count <= labelWidth { return exact }
+        let whole = NumberFormat.signed(value.rounded(outward), decimals: 0)
+        return whole.count <= labelWidth ? whole : (value > 0 ? "+" : "") + NumberFormat.compact(value)
+    }
+
     /// Draws into `rect`: the plot on all rows but the last two (markers, spot labels).
     public func draw(in grid: inout CellGrid, rect: Rect, theme: Theme, glyphs: GlyphSet) {
         guard rect.width > Self.labelWidth + 4, rect.height >= 5, let low = spots.first, let high = spots.last, high > low else { return }
         let plot = Rect(x: rect.x + Self.labelWidth + 1, y: rect.y, width: Self.plotWidth(rect.width), height: rect.height - 2)
         let finite = (atExpiry + today).filter(\.isFinite)
         guard var top = finite.max(), var bottom = finite.min() else { return }
+        if let valueRange, valueRange.lowerBound.isFinite, valueRange.upperBound.isFinite {
+            top = max(top, valueRange.upperBound)
+            bottom = min(bottom, valueRange.lowerBound)
+        }
+        // The labels: the true extremes (the zero line when the curves stay on one side of it).
         top = max(top, 0)
         bottom = min(bottom, 0)
+        let (highest, lowest) = (top, bottom)
         if top - bottom < 1e-9 { top += 1; bottom -= 1 }
         let margin = (top - bottom) * 0.04
         top += margin
@@ -107,9 +128,8 @@ public struct PayoffChart: Sendable {
         }
         // P&L labels: top, zero, bottom.
         let axisStyle = theme.style(.chartAxis).onBackground(base.background, theme: theme)
-        func label(_ value: Double) -> String { value == 0 ? "0" : NumberFormat.signed(value, decimals: abs(value) >= 100 ? 0 : 2) }
-        grid.drawText(label(top - margin), x: rect.x, y: plot.y, width: Self.labelWidth, alignment: .right, style: axisStyle)
-        grid.drawText(label(bottom + margin), x: rect.x, y: plot.maxY - 1, width: Self.labelWidth, alignment: .right, style: axisStyle)
+        grid.drawText(Self.axisLabel(highest, outward: .up), x: rect.x, y: plot.y, width: Self.labelWidth, alignment: .right, style: axisStyle)
+        grid.drawText(Self.axisLabel(lowest, outward: .down), x: rect.x, y: plot.maxY - 1, width: Self.labelWidth, alignment: .right, style: axisStyle)
         if zeroCell > 0, zeroCell < plot.height - 1 {
             grid.drawText("0", x: rect.x, y: plot.y + zeroCell, width: Self.labelWidth, alignment: .right, style: axisStyle)
         }

@@ -92,7 +92,9 @@ public enum StrategyTemplate: String, CaseIterable, Hashable, Sendable {
             ratios = parsed
             words.remove(at: index)
         }
-        guard words.count == 1 else { return fail(words.isEmpty ? "missing the series" : "one series spec expected, got \(words.count) words") }
+        guard words.count == 1 else {
+            return fail(words.isEmpty ? "missing the series" : "unexpected \"\(words[1])\" after the series spec: one spec, strikes joined by /")
+        }
         let spec: StrikeSpec
         switch StrikeSpec.parse(words[0]) {
         case .success(let value): spec = value
@@ -101,20 +103,22 @@ public enum StrategyTemplate: String, CaseIterable, Hashable, Sendable {
         let strikeCounts: [StrategyTemplate: Int] = [.spread: 2, .straddle: 1, .strangle: 2, .butterfly: 3, .condor: 4,
                                                      .ironfly: 3, .reversal: 2, .calendar: 1, .ratio: 2]
         let wanted = strikeCounts[self] ?? 1
-        guard spec.strikes.count == wanted else { return fail("\(wanted) strike\(wanted == 1 ? "" : "s") expected, got \(spec.strikes.count)") }
+        // Errors about the spec name it, so a long command line says which word is wrong.
+        let written = "\"\(words[0])\": "
+        guard spec.strikes.count == wanted else { return fail(written + "\(wanted) strike\(wanted == 1 ? "" : "s") expected, got \(spec.strikes.count)") }
         guard spec.tenors.count == (self == .calendar ? 2 : 1) else {
-            return fail(self == .calendar ? "two expiries expected (BTC-1D/7D-…)" : "one expiry expected")
+            return fail(written + (self == .calendar ? "two expiries expected (BTC-1D/7D-…)" : "one expiry expected"))
         }
         let values = spec.strikes.map { Money(decimal: $0) }
         for (text, value) in zip(spec.strikes, values) where value == nil || !(value?.isPositive ?? false) {
             return fail("strike \"\(text)\" is not a positive number")
         }
         let numbers = values.compactMap { $0 }
-        if zip(numbers, numbers.dropFirst()).contains(where: { $0 >= $1 }) { return fail("strikes must be written low to high") }
+        if zip(numbers, numbers.dropFirst()).contains(where: { $0 >= $1 }) { return fail(written + "strikes must be written low to high, each once") }
         switch self {
-        case .spread, .ratio: if spec.kind == nil { return fail("say -C or -P for calls or puts") }
+        case .spread, .ratio: if spec.kind == nil { return fail(written + "say -C or -P for calls or puts") }
         case .straddle, .strangle, .condor, .ironfly, .reversal:
-            if spec.kind != nil { return fail("takes both calls and puts: leave out -C/-P") }
+            if spec.kind != nil { return fail(written + "takes both calls and puts: leave out -C/-P") }
         default: break
         }
         var resolved: [StrategyLeg] = []
@@ -147,7 +151,7 @@ public enum StrategyTemplate: String, CaseIterable, Hashable, Sendable {
         if let failure { return .failure(failure) }
         if self == .calendar, resolved.count == 2 {
             let near = engine.series[resolved[0].series.index].expiry, far = engine.series[resolved[1].series.index].expiry
-            guard near < far else { return fail("the first expiry must come before the second") }
+            guard near < far else { return fail(written + "the first expiry must come before the second") }
         }
         return Self.validate(resolved, engine: engine).map { _ in resolved }
     }

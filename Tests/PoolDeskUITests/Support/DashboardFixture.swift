@@ -8,6 +8,9 @@ struct DashboardFixture {
     var engine: Engine
     var state: DashboardState
     var context = RenderContext(theme: Theme.compiledInDefault, glyphs: .unicode, chartStyle: .braille)
+    /// Whether a frame is drawn after each key, as when a user types at human speed (the shell then tells the reducer
+    /// with `.framePresented`); false sends keys as one burst, drained before any frame (typing ahead).
+    var drawsBetweenKeys = true
 
     init(seed: UInt64 = 1, minutes: Int64 = 20, readOnly: Bool = false, isReplay: Bool = false) {
         let scenario = Scenario(seed: seed, participants: ParticipantConfiguration(count: 20))
@@ -38,8 +41,14 @@ struct DashboardFixture {
                 }
             }
             all += effects
+            if drawsBetweenKeys { presentFrame() }
         }
         return all
+    }
+
+    /// Tells the reducer a frame of the current state is on screen (what the run loop does after presenting one).
+    mutating func presentFrame(width: Int = 160, height: Int = 48) {
+        _ = DashboardReducer.reduce(&state, action: .framePresented(width: width, height: height), engine: engine)
     }
 
     /// Types each character of `text` as a key.

@@ -19,6 +19,8 @@ enum HelpOverlay {
         lines.append(("Order ticket", "", false))
         lines += KeyMap.ticket.map { ($0.label, $0.summary, false) }
         lines.append(("Strategy", "the same keys; Tab flips every leg", false))
+        lines.append(("Close (c)", "a strategy or leg: Enter closes, Esc keeps it", false))
+        lines.append(("", "a ticket takes keys once it is on screen", false))
         lines.append(("", "", false))
         lines.append(("Risk view (r)", "", false))
         lines += KeyMap.risk.map { ($0.label, $0.summary, false) }

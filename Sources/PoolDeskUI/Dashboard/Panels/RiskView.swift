@@ -83,31 +83,40 @@ enum RiskView {
             return
         }
         let expiryLabel = 15, cellWidth = 9
-        let bucketCount = min(15, max(1, (width - expiryLabel) / cellWidth))
-        let buckets = strikeBuckets(cells.map(\.strike), spot: market.spot, count: bucketCount)
+        let columnCount = min(15, max(1, (width - expiryLabel) / cellWidth))
+        // Columns hold strikes, labelled by the strikes they hold: one strike each when they fit, else runs of
+        // neighbouring strikes labelled first to last on two header rows.
+        let strikeGroups = strikeColumns(cells.map(\.strike), count: columnCount)
         let expiries = Array(Set(cells.map(\.expiry))).sorted()
-        var sums = Array(repeating: Array(repeating: 0.0, count: buckets.count), count: expiries.count)
-        var filled = Array(repeating: Array(repeating: false, count: buckets.count), count: expiries.count)
+        var sums = Array(repeating: Array(repeating: 0.0, count: strikeGroups.count), count: expiries.count)
+        var filled = Array(repeating: Array(repeating: false, count: strikeGroups.count), count: expiries.count)
         for cell in cells {
-            guard let row = expiries.firstIndex(of: cell.expiry), let column = buckets.firstIndex(where: { $0.contains(cell.strike) }) else { continue }
+            guard let row = expiries.firstIndex(of: cell.expiry), let column = strikeGroups.firstIndex(where: { $0.contains(cell.strike) }) else { continue }
             sums[row][column] += view.metric.value(cell)
             filled[row][column] = true
         }
         let largest = sums.joined().map(abs).max() ?? 0
-        let atTheMoney = buckets.firstIndex { $0.contains(market.spot) }
+        let nearest = cells.map(\.strike).min { abs($0 - market.spot) < abs($1 - market.spot) }
+        let atTheMoney = nearest.flatMap { strike in strikeGroups.firstIndex { $0.contains(strike) } }
         var header = TextLayout.fit("expiry\\strike", width: expiryLabel)
-        for (index, bucket) in buckets.enumerated() {
-            let label = (index == atTheMoney ? "*" : "") + strikeLabel((bucket.lowerBound + bucket.upperBound) / 2, spot: market.spot)
+        var secondHeader = String(repeating: " ", count: expiryLabel)
+        for (index, column) in strikeGroups.enumerated() {
+            let label = (index == atTheMoney ? "*" : "") + strikeLabel(column.first)
             header += TextLayout.fit(label, width: cellWidth, alignment: .right)
+            secondHeader += TextLayout.fit(column.count > 1 ? "–" + strikeLabel(column.last) : "", width: cellWidth, alignment: .right)
         }
         grid.drawText(header, x: x, y: y, width: width, style: theme.style(.header))
         y += 1
+        if strikeGroups.contains(where: { $0.count > 1 }), y < inner.maxY - 1 {
+            grid.drawText(secondHeader, x: x, y: y, width: width, style: theme.style(.header))
+            y += 1
+        }
         let shades: [Unicode.Scalar] = context.glyphs.supportsBraille ? ["░", "▒", "▓", "█"] : [".", ":", "*", "#"]
         for (row, expiry) in expiries.enumerated() {
             guard y < inner.maxY - 1 else { break }
             let left = max(0, (expiry - engine.time).seconds)
             grid.drawText(TextLayout.fit(NumberFormat.duration(seconds: left, units: 2), width: expiryLabel), x: x, y: y, width: expiryLabel, style: theme.style(.muted))
-            for column in buckets.indices {
+            for column in strikeGroups.indices {
                 let cellX = x + expiryLabel + column * cellWidth
                 guard filled[row][column] else {
                     grid.drawText("·", x: cellX, y: y, width: cellWidth, alignment: .right, style: theme.style(.muted))
@@ -126,28 +135,34 @@ enum RiskView {
             y += 1
         }
         if y < inner.maxY {
-            grid.drawText("- short  + long  \(String(String.UnicodeScalarView(shades))) size against the largest cell  * spot's strikes",
+            grid.drawText("- short  + long  \(String(String.UnicodeScalarView(shades))) size against the largest cell  * the strike nearest spot",
                           x: x, y: inner.maxY - 1, width: width, style: theme.style(.muted))
         }
     }
 
-    /// `count` equal strike ranges covering every strike and today's spot, the last one closed.
-    static func strikeBuckets(_ strikes: [Double], spot: Double, count: Int) -> [ClosedRange<Double>] {
-        let low = min(strikes.min() ?? spot, spot), high = max(strikes.max() ?? spot, spot)
-        guard high > low, count > 1 else { return [low...max(high, low)] }
-        let distinctStrikes = Set(strikes).count
-        let buckets = min(count, max(1, distinctStrikes))
-        let step = (high - low) / Double(buckets)
-        return (0..<buckets).map { index in
-            let start = low + Double(index) * step
-            let end = index == buckets - 1 ? high : low + Double(index + 1) * step
-            // Half-open in effect: a strike on a boundary belongs to the bucket above (contains() finds the first).
-            return start...(index == buckets - 1 ? end : end.nextDown)
+    /// The distinct strikes, ascending, split into at most `count` columns of neighbouring strikes (as even as they
+    /// go; one strike per column when there are few enough): each column is labelled by the strikes it holds.
+    static func strikeColumns(_ strikes: [Double], count: Int) -> [StrikeColumn] {
+        let distinct = Array(Set(strikes)).sorted()
+        guard !distinct.isEmpty else { return [] }
+        let strikeGroups = min(max(1, count), distinct.count)
+        return (0..<strikeGroups).map { index in
+            let start = index * distinct.count / strikeGroups, end = (index + 1) * distinct.count / strikeGroups
+            return StrikeColumn(strikes: Array(distinct[start..<end]))
         }
     }
 
-    /// `58.5k` for BTC-sized strikes, `2,950` for ETH-sized ones.
-    static func strikeLabel(_ strike: Double, spot: Double) -> String {
-        strike >= 10_000 ? NumberFormat.compact(strike, decimals: 1) : NumberFormat.fixed(strike, decimals: strike >= 100 ? 0 : 2)
+    /// Neighbouring strikes shown in one heat-map column.
+    struct StrikeColumn: Hashable {
+        var strikes: [Double]
+        var first: Double { strikes.first ?? 0 }
+        var last: Double { strikes.last ?? 0 }
+        var count: Int { strikes.count }
+        func contains(_ strike: Double) -> Bool { strikes.contains(strike) }
+    }
+
+    /// A strike as the chain writes it, exactly: `60,000`, `2,950`, `0.85`.
+    static func strikeLabel(_ strike: Double) -> String {
+        NumberFormat.fixed(strike, decimals: strike == strike.rounded() ? 0 : 2)
     }
 }

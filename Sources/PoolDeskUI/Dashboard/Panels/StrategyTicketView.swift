@@ -15,31 +15,28 @@ enum StrategyTicketView {
         guard inner.height > 6, inner.width > 40 else { return }
         let background = theme.fillStyle(.modalBackground).background
         func style(_ role: ThemeRole) -> CellStyle { theme.style(role).onBackground(background, theme: theme) }
-        var y = inner.y
-        let labelWidth = 16
-        func line(_ label: String, _ value: String, _ role: ThemeRole = .text) {
-            guard y < inner.maxY - 1 else { return }
-            grid.drawText(label, x: inner.x + 1, y: y, width: labelWidth, style: style(.muted))
-            grid.drawText(value, x: inner.x + 1 + labelWidth, y: y, width: inner.width - labelWidth - 2, style: style(role))
-            y += 1
-        }
+        let width = inner.width - 2
+        var lines = TicketLines(labelWidth: 16, width: width)
         let cursor = context.glyphs.supportsBraille ? "▏" : "_"
         let sideRole: ThemeRole = ticket.side == .buy ? .bid : .ask
-        line("Side · size", "\(ticket.side == .buy ? "BUY " : "SELL")  \(ticket.size.text)\(cursor) per leg ratio  (+/- step, digits type)", sideRole)
+        lines.add("Side · size", "\(ticket.side == .buy ? "BUY " : "SELL")  \(ticket.size.text)\(cursor) per leg ratio  (+/- step, digits type)", sideRole)
         guard let order = ticket.order(account: state.deskAccount) else {
             if case .failure(let error) = ticket.parsedSize {
-                line("", ticket.size.text.isEmpty ? "type a size (digits and .), +/- to step" : "\(error)", .warning)
+                lines.add("", ticket.size.text.isEmpty ? "type a size (digits and .), +/- to step" : "\(error)", .warning)
             }
+            _ = lines.draw(in: &grid, x: inner.x + 1, y: inner.y, limit: inner.maxY - 1, style: style)
             return
         }
         let preview = engine.previewStrategy(order)
+        // The refusal takes the ticket's last rows, whole (wrapped), before anything else is laid out.
+        let refusal = preview.rejection.map { TicketLines.refusal($0.message, width: width, maximumLines: inner.height - 2) } ?? []
+        let bottom = inner.maxY - max(1, refusal.count)
 
-        // Legs: side, contracts, series, price each (fee excluded), IV before → after, or the leg's refusal.
-        let header = "   " + TextLayout.fit("Series", width: 26) + TextLayout.fit("Qty", width: 9, alignment: .right)
-            + TextLayout.fit("Price each", width: 12, alignment: .right) + "  IV before → after"
-        if y < inner.maxY - 1 { grid.drawText(header, x: inner.x + 1, y: y, width: inner.width - 2, style: style(.header)); y += 1 }
+        // Legs: side, contracts, series, price each (fee excluded), IV before → after; a refusing leg points at the
+        // reason below (which names it), so no reason is cut at the border.
+        lines.addWide("   " + TextLayout.fit("Series", width: 26) + TextLayout.fit("Qty", width: 9, alignment: .right)
+                      + TextLayout.fit("Price each", width: 12, alignment: .right) + "  IV before → after", .header)
         for leg in preview.legs {
-            guard y < inner.maxY - 1 else { break }
             let option = engine.series[leg.leg.series.index]
             let sign = leg.leg.side == .buy ? "+" : "−"
             var text = " \(sign) " + TextLayout.fit(option.name, width: 26)
@@ -49,15 +46,14 @@ enum StrategyTicketView {
                 text += TextLayout.fit(NumberFormat.fixed(fill.pricePerContract), width: 12, alignment: .right)
                     + "  \(NumberFormat.percent(fill.volatilityBefore)) → \(NumberFormat.percent(fill.volatilityAfter))"
                 role = leg.leg.side == .buy ? .bid : .ask
-            } else if let rejection = leg.rejection {
-                text += "  ✗ \(rejection.message)"
+            } else if leg.rejection != nil {
+                text += "  ✗ refused (the reason is below)"
                 role = .danger
             } else {
                 text += TextLayout.fit("—", width: 12, alignment: .right) + "  not priced (an earlier leg refused)"
                 role = .muted
             }
-            grid.drawText(text, x: inner.x + 1, y: y, width: inner.width - 2, style: style(role))
-            y += 1
+            lines.addWide(text, role)
         }
 
         // Money: net premium (+ debit / − credit), fees, the worst accepted with the slippage, collateral.
@@ -68,27 +64,29 @@ enum StrategyTicketView {
         if filled {
             let flow = preview.netCashFlow
             let kind = flow.micros >= 0 ? "debit: you pay" : "credit: you receive"
-            line("Net premium", "\(NumberFormat.money(micros: abs(flow.micros))) \(kind)  (premium \(NumberFormat.signedMoney(micros: preview.netPremium.micros)), fees \(NumberFormat.money(micros: preview.fees.micros)))",
-                 flow.micros >= 0 ? .bid : .ask)
+            lines.add("Net premium", "\(NumberFormat.money(micros: abs(flow.micros))) \(kind)  (legs \(NumberFormat.signedMoney(micros: preview.netPremium.micros)), fees \(NumberFormat.money(micros: preview.fees.micros)))",
+                      flow.micros >= 0 ? .bid : .ask)
             let limit = DashboardReducer.strategyLimit(previewed: flow, tolerance: state.slippage)
-            line("Worst accepted", "\(NumberFormat.signedMoney(micros: limit.micros))  (+ pay at most, − receive at least; slippage \(NumberFormat.percent(state.slippage)))", .muted)
+            lines.add("Worst accepted", "\(NumberFormat.signedMoney(micros: limit.micros))  (+ pay at most, − receive at least; slippage \(NumberFormat.percent(state.slippage)))", .muted)
         } else {
-            line("Net premium", "≈ \(NumberFormat.signed(net)) at model prices, no fees (the order would be refused)", .muted)
+            lines.add("Net premium", "≈ \(NumberFormat.signed(net)) at model prices, no fees (the order would be refused)", .muted)
         }
+        // Each Greek named once: the label says whose, the value which.
         let before = preview.accountGreeksBefore, after = preview.accountGreeksAfter
         func move(_ a: Double, _ b: Double) -> String { "\(NumberFormat.compact(a)) → \(NumberFormat.compact(b))" }
-        line("Your Δ$ · Γ$", "\(move(before.delta, after.delta))   Γ$ \(move(before.gamma, after.gamma))")
-        line("Your ν · Θ", "\(move(before.vega, after.vega))   Θ \(move(before.theta, after.theta))")
-        line("Collateral", "\(NumberFormat.money(micros: preview.collateral.micros)) posted   balance after \(NumberFormat.money(micros: preview.balanceAfter.micros))   pool util → \(NumberFormat.percent(preview.utilizationAfter))")
+        lines.add("Your Greeks", "Δ$ \(move(before.delta, after.delta))   Γ$ \(move(before.gamma, after.gamma))")
+        lines.add("", "ν \(move(before.vega, after.vega))   Θ \(move(before.theta, after.theta))")
+        lines.add("Collateral", "\(NumberFormat.money(micros: preview.collateral.micros)) posted   balance after \(NumberFormat.money(micros: preview.balanceAfter.micros))   pool util → \(NumberFormat.percent(preview.utilizationAfter))")
 
         // Payoff figures at the first expiry.
         var profile = StrategyPayoff.profile(payoffLegs, netPremium: net)
         let volatility = StrategyAnalytics.tradedVolatility(legs)
         let expiry = StrategyAnalytics.firstExpiry(payoffLegs) ?? engine.time
         let years = max(0, engine.time.years(until: expiry))
+        let multiExpiry = Set(payoffLegs.map(\.expiry)).count > 1
         var probability = StrategyAnalytics.probabilityOfProfit(payoffLegs, netPremium: net, spot: market.spot, volatility: volatility,
                                                                  years: years, rate: engine.configuration.rate)
-        if Set(payoffLegs.map(\.expiry)).count > 1 {
+        if multiExpiry {
             // A calendar is read with its later legs at model value at the first expiry; its maximum loss stays the
             // bound with them at intrinsic (the debit), which no vol can break.
             let model = StrategyAnalytics.multiExpiryProfile(legs, netPremium: net, spot: market.spot, volatility: volatility,
@@ -98,32 +96,40 @@ enum StrategyTicketView {
             probability = model.probability
         }
         func bound(_ value: Double?, _ sign: String) -> String { value.map { sign + NumberFormat.fixed($0) } ?? "unlimited" }
-        line("Max profit/loss", "\(bound(profile.maximumProfit, "+"))  /  \(bound(profile.maximumLoss, "−"))",
-             profile.maximumLoss == nil ? .warning : .text)
+        lines.add("Max profit/loss", "\(bound(profile.maximumProfit, "+"))  /  \(bound(profile.maximumLoss, "−"))",
+                  profile.maximumLoss == nil ? .warning : .text)
         let breakEvens = profile.breakEvens.map { NumberFormat.fixed($0, decimals: $0 >= 1000 ? 0 : 2) }.joined(separator: ", ")
-        line("Break-even", breakEvens.isEmpty ? "none" : breakEvens)
-        line("P(profit)", "\(NumberFormat.percent(probability)) at \(Set(payoffLegs.map(\.expiry)).count > 1 ? "the first " : "")expiry  (lognormal, σ \(NumberFormat.percent(volatility)), \(NumberFormat.duration(seconds: years * 365 * 86_400, units: 2)))")
+        lines.add("Break-even", breakEvens.isEmpty ? "none" : breakEvens)
+        let horizon = NumberFormat.duration(seconds: years * 365 * 86_400, units: 2)
+        lines.add("P(profit)", "\(NumberFormat.percent(probability)) at \(multiExpiry ? "the first " : "")expiry (in \(horizon)), lognormal at σ")
+        // σ is read before this order: the order's own IV impact (the legs' "after" above) is not in it.
+        lines.add("  σ", "\(NumberFormat.percent(volatility)): the legs' traded vol before this order's impact, averaged by contracts")
 
-        // The payoff chart in what is left, above the last line.
-        let chartRect = Rect(x: inner.x + 1, y: y, width: inner.width - 2, height: inner.maxY - 1 - y)
+        let y = lines.draw(in: &grid, x: inner.x + 1, y: inner.y, limit: bottom, style: style)
+
+        // The payoff chart in what is left, above the last rows.
+        let chartRect = Rect(x: inner.x + 1, y: y, width: width, height: bottom - y)
         if chartRect.height >= 6 {
             let range = StrategyAnalytics.chartRange(payoffLegs, breakEvens: profile.breakEvens, spot: market.spot, volatility: volatility, years: years)
             let curve = StrategyAnalytics.curve(legs, netPremium: net, range: range, count: PayoffChart.samples(forWidth: chartRect.width, glyphs: context.glyphs),
                                                 now: engine.time, rate: engine.configuration.rate)
+            let extremes = StrategyAnalytics.extremes(legs, netPremium: net, curve: curve, now: engine.time, rate: engine.configuration.rate)
             grid.drawText("Payoff  \(context.glyphs.supportsBraille ? "⣿" : "*") at expiry  \(context.glyphs.supportsBraille ? "⠒" : ".") today (model)  │ spot  B break-even",
                           x: chartRect.x, y: chartRect.y, width: chartRect.width, style: style(.muted))
-            PayoffChart(spots: curve.spots, atExpiry: curve.atExpiry, today: curve.today, spot: market.spot, breakEvens: profile.breakEvens)
+            PayoffChart(spots: curve.spots, atExpiry: curve.atExpiry, today: curve.today, spot: market.spot, breakEvens: profile.breakEvens,
+                        valueRange: extremes)
                 .draw(in: &grid, rect: Rect(x: chartRect.x, y: chartRect.y + 1, width: chartRect.width, height: chartRect.height - 1),
                       theme: theme, glyphs: context.glyphs)
         }
 
-        // Last line: the refusal (leg and reason) or the keys.
-        if let rejection = preview.rejection {
-            grid.drawText("✗ would be rejected: \(rejection.message)", x: inner.x + 1, y: inner.maxY - 1, width: inner.width - 2,
-                          style: style(.danger).adding(.bold))
-        } else {
-            grid.drawText("Enter confirm   Esc cancel   Tab buy/sell   +/- size", x: inner.x + 1, y: inner.maxY - 1, width: inner.width - 2,
+        // Last rows: the refusal (leg and reason, whole) or the keys.
+        if refusal.isEmpty {
+            grid.drawText("Enter confirm   Esc cancel   Tab buy/sell   +/- size", x: inner.x + 1, y: inner.maxY - 1, width: width,
                           alignment: .center, style: style(.keyHint))
+        } else {
+            for (offset, text) in refusal.enumerated() {
+                grid.drawText(text, x: inner.x + 1, y: bottom + offset, width: width, style: style(.danger).adding(.bold))
+            }
         }
     }
 }
