@@ -37,6 +37,7 @@ public struct BenchCommand: ParsableCommand {
         record("ordersPerSecond", "orders through the engine", EngineBenchmarks.ordersPerSecond(engine10k), "orders/s")
         for (key, label, engine) in [("0", "no other positions", EngineBenchmarks.engineWithPositions(0)), ("10k", "10k positions", engine10k)] {
             guard let strategies = EngineBenchmarks.strategies(engine) else { continue }
+            if !strategies.allFilled && !json { print("warning: some benchmark strategies or orders were refused (\(label))") }
             record("placeStrategyUs\(key)", "iron condor as one strategy, \(label)", strategies.placeStrategyMicroseconds, "µs")
             record("fourOrdersUs\(key)", "the same 4 legs as single orders, \(label)", strategies.fourOrdersMicroseconds, "µs")
             record("previewStrategyUs\(key)", "iron condor preview, \(label)", strategies.previewMicroseconds, "µs")
