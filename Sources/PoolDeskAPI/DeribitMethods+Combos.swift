@@ -91,7 +91,8 @@ extension DeribitMethods {
     /// market or limit with `price` the worst net premium per unit, fees included (signed: a buy pays at most `price`,
     /// a sell receives at least it; negative prices are credits). Answers `{order, trades}` with `order.order_id` the
     /// strategy's id (`strat3`) and one trade per leg, or the refusal naming the leg. `strategy` (PoolDesk's, optional)
-    /// names it for display (`iron condor`); `label` is not kept for combos (a retry places a second strategy).
+    /// names it for display (`iron condor`). `label` works as for a single order: unique per account, a retry with a used
+    /// label places nothing and gets the first outcome again, and `get_order_state_by_label` answers for it.
     static func tradeCombo(_ side: Side, _ context: APIContext, _ params: RequestParameters, name: String) throws(APIError) -> APIOutcome {
         let account = try tradingAccount(context)
         let engine = context.engine
@@ -105,10 +106,12 @@ extension DeribitMethods {
         guard amount.isPositive else { throw .invalidParams("amount", "must be above zero") }
         let type = try params.optionalText("type") ?? "market"
         var limit: Money?
+        var limitPrice: Money?
         switch type {
         case "market": break
         case "limit":
             let price = try params.amount("price", as: Money.self)
+            limitPrice = price
             // Net per unit × units, signed from the trader's side (paid > 0): a sell's price is what it receives.
             let total = Money.notional(Money(micros: abs(price.micros)), amount, rounding: .down)
             limit = side == .buy ? (price.isNegative ? -total : total) : (price.isNegative ? total : -total)
@@ -116,14 +119,24 @@ extension DeribitMethods {
         }
         let order = StrategyOrder(account: account, legs: legs, size: amount, limitNetPremium: limit,
                                   name: String((try params.optionalText("strategy") ?? "combo").prefix(40)))
-        return .command(.placeStrategy(order)) { events, engine in
-            strategyReply(events, engine, account: account, instrument: name, direction: side, amount: amount, type: type)
-        }
+        guard let first = legs.first else { throw .invalidParams("instrument_name", "a combo has 2 to 4 legs") }
+        let request = OrderRequest(account: account, series: first.series, instrumentName: name, side: side, amount: amount,
+                                   orderType: type, limitPrice: limitPrice, label: try label(params))
+        return .order(request, .placeStrategy(order))
+    }
+
+    /// The first leg's series of a combo id, listed or past (a journaled combo may name expired series), or nil.
+    public static func comboFirstSeries(_ name: String, engine: Engine) -> SeriesID? {
+        guard name.hasPrefix(comboPrefix), let leg = name.dropFirst(comboPrefix.count).split(separator: "/").first,
+              let cross = leg.firstIndex(of: "x") else { return nil }
+        let instrument = String(leg[leg.index(after: cross)...])
+        return engine.resolveSeries(named: instrument) ?? engine.series.firstIndex { $0.name == instrument }.map(SeriesID.init)
     }
 
     /// `private/close_strategy` (PoolDesk): `strategy_id` (`strat3` or 3) closes every leg as one order; with
     /// `instrument_name` only that leg, `amount` contracts of it (all when absent). `price` (optional): for a whole
     /// close the worst net premium in total, signed as a combo's (paid > 0); for a leg, the worst premium per contract.
+    /// `label` as for `private/buy` (a retried close answers the first outcome and closes nothing more).
     static let closeStrategy: Handler = { context, params throws(APIError) in
         let account = try tradingAccount(context)
         let engine = context.engine
@@ -138,9 +151,13 @@ extension DeribitMethods {
         let strategy = StrategyID(index)
         let price = try params.optionalAmount("price", as: Money.self)
         let command: EngineCommand
+        var closedAmount = Quantity.zero
+        var firstLeg = engine.strategy(strategy)?.legs.first?.series ?? SeriesID(-1)
         if params.values["instrument_name"] != nil {
             let id = try series(params, engine)
+            firstLeg = id
             let quantity = try params.optionalAmount("amount", as: Quantity.self)
+            closedAmount = quantity ?? engine.position(account: account, series: id, strategy: strategy).map { Quantity(micros: abs($0.quantity.micros)) } ?? .zero
             if let quantity, !quantity.isPositive { throw .invalidParams("amount", "must be above zero") }
             var limit: Money?
             if let price, let held = engine.position(account: account, series: id, strategy: strategy) {
@@ -151,28 +168,31 @@ extension DeribitMethods {
         } else {
             command = .closeStrategy(account: account, strategy: strategy, limitNetPremium: price)
         }
-        return .command(command) { events, engine in
-            strategyReply(events, engine, account: account, instrument: strategy.description, direction: nil, amount: nil, type: "market")
-        }
+        let request = OrderRequest(account: account, series: firstLeg, instrumentName: strategy.description, side: .sell,
+                                   amount: closedAmount, orderType: "market", limitPrice: price, label: try label(params))
+        return .order(request, command)
     }
 
-    /// `{order, trades}` for a strategy command's events, or the refusal as an error.
+    /// `{order, trades}` for a strategy command's events, or the refusal as an error. The order carries `label` (empty
+    /// when none) as a single order's does.
     static func strategyReply(_ events: [EngineEvent], _ engine: Engine, account: AccountID, instrument: String, direction: Side?,
-                              amount: Quantity?, type: String) -> Result<JSONValue, APIError> {
+                              amount: Quantity?, type: String, label: String?) -> Result<JSONValue, APIError> {
         var trades: [JSONValue] = []
         for event in events {
             switch event.payload {
             case .orderRejected(let who, _, _, _, let rejection) where who == account:
                 return .failure(rejected(rejection))
             case .orderFilled(let fill) where fill.account == account && fill.strategy != nil:
-                trades.append([
+                var trade: [String: JSONValue] = [
                     "trade_seq": .number(Double(event.sequence)), "trade_id": .string(String(event.sequence)),
                     "timestamp": .number(Double(event.time.milliseconds)),
                     "instrument_name": .string(engine.isKnownSeries(fill.series) ? engine.series[fill.series.index].name : ""),
                     "direction": .string(fill.side.rawValue), "amount": .number(fill.quantity.doubleValue),
                     "price": .number(fill.pricePerContract), "fee": .number(fill.fee.doubleValue), "fee_currency": "USD",
                     "iv": .number(fill.volatilityAfter * 100), "combo_id": .string(instrument),
-                ])
+                ]
+                if let label { trade["label"] = .string(label) }
+                trades.append(.object(trade))
             case .strategyOpened(let activity), .strategyChanged(let activity), .strategyClosed(let activity):
                 guard activity.account == account else { continue }
                 let units = amount?.doubleValue ?? 0
@@ -183,6 +203,7 @@ extension DeribitMethods {
                     "average_price": .number(units > 0 ? activity.netPremium.doubleValue / units : activity.netPremium.doubleValue),
                     "net_premium": .number(activity.netPremium.doubleValue), "fees": .number(activity.fees.doubleValue),
                     "collateral": .number(activity.collateral.doubleValue), "strategy": .string(activity.name),
+                    "label": .string(label ?? ""),
                     "creation_timestamp": .number(Double(event.time.milliseconds)),
                     "last_update_timestamp": .number(Double(event.time.milliseconds)),
                 ]

@@ -306,6 +306,9 @@ public enum DeribitMethods {
         return label
     }
 
+    /// `private/close_position`: `instrument_name`, `type` market or limit with `price` (the worst premium per contract),
+    /// `amount` (PoolDesk's: part of the position; absent, all of it) and `label` (PoolDesk's, as for `private/buy`: a
+    /// retried close closes nothing more, and a connected dashboard can ask what became of a close it lost).
     static let closePosition: Handler = { context, params throws(APIError) in
         let account = try tradingAccount(context)
         let id = try series(params, context.engine)
@@ -328,10 +331,8 @@ public enum DeribitMethods {
         let request = OrderRequest(account: account, series: id, instrumentName: context.engine.series[id.index].name,
                                    side: held.map { $0.isLong ? .sell : .buy } ?? .sell,
                                    amount: closing ?? .zero,
-                                   orderType: type, limitPrice: limitPrice, label: nil)
-        return .command(.closePosition(account: account, series: id, quantity: amount, limitPremium: limit)) { events, engine in
-            orderResult(request, events, engine)
-        }
+                                   orderType: type, limitPrice: limitPrice, label: try label(params))
+        return .order(request, .closePosition(account: account, series: id, quantity: amount, limitPremium: limit))
     }
 
     /// Deribit's `{order, trades}` for the order `request` became in `events`, or the refusal as an error.
@@ -348,6 +349,14 @@ public enum DeribitMethods {
         switch placed.outcome {
         case .rejected(let rejection):
             return .failure(rejected(rejection))
+        case .strategyFilled(let events):
+            let request = placed.request
+            if request.isStrategyClose {
+                return strategyReply(events, engine, account: request.account, instrument: request.instrumentName, direction: nil,
+                                     amount: nil, type: "market", label: request.label)
+            }
+            return strategyReply(events, engine, account: request.account, instrument: request.instrumentName, direction: request.side,
+                                 amount: request.amount, type: request.orderType, label: request.label)
         case .filled(let fill):
             let trade = tradeObject(TradeRecord(sequence: placed.sequence, time: placed.time, fill: fill, label: placed.request.label),
                                     engine, own: true, indexPrice: placed.indexPrice, markPrice: placed.markPrice,
@@ -367,9 +376,13 @@ public enum DeribitMethods {
     /// `price` is the limit per contract, or `market_price` for a market order, as on Deribit.
     public static func orderObject(_ placed: PlacedOrder, _ engine: Engine) -> JSONValue {
         let request = placed.request
+        if case .strategyFilled = placed.outcome, case .success(let reply) = orderReply(placed, engine), let order = reply["order"] {
+            return order
+        }
         var order: [String: JSONValue] = [
             "order_id": orderID(request.series, sequence: placed.sequence, engine), "label": .string(request.label ?? ""),
-            "instrument_name": .string(request.instrumentName), "direction": .string(request.side.rawValue),
+            "instrument_name": .string(request.instrumentName),
+            "direction": .string(request.isStrategyClose ? "close" : request.side.rawValue),
             "amount": .number(request.amount.doubleValue), "order_type": .string(request.orderType),
             "price": request.limitPrice.map { .number($0.doubleValue) } ?? "market_price",
             "time_in_force": "fill_or_kill", "post_only": false, "reduce_only": false, "api": true, "is_liquidation": false,
@@ -380,6 +393,9 @@ public enum DeribitMethods {
             order["order_state"] = "filled"
             order["filled_amount"] = .number(fill.quantity.doubleValue)
             order["average_price"] = .number(fill.pricePerContract)
+        case .strategyFilled:
+            // Rendered above; only an inconsistent event list lands here.
+            order["order_state"] = "filled"
         case .rejected(let rejection):
             let error = rejected(rejection)
             order["order_state"] = "rejected"
@@ -430,15 +446,20 @@ public enum DeribitMethods {
                         data: ["reason": .string(rejection.reason.rawValue), "detail": .string(rejection.detail)])
     }
 
+    /// `private/get_positions`: `currency` (optional). Deribit's position objects; a strategy's leg adds `strategy_id`
+    /// (`strat3`, as `close_strategy` takes it and a combo order's `order_id`), `strategy` (its display name) and
+    /// `combo_id` (the combo of the legs still held, ``comboID(of:engine:)``; null when fewer than two are left or their
+    /// ratios do not reduce to 1–10). Single-order positions have none of these, as on Deribit.
     static let getPositions: Handler = { context, params throws(APIError) in
         guard let account = context.account else { throw .unauthorized("needs an access token (public/auth)") }
         let engine = context.engine
         let market: MarketID? = params.optionalString("currency").map { _ in () } != nil ? try market(params, engine) : nil
         let views = engine.positionViews(of: account).filter { market == nil || $0.series.market == market }
+        var strategies: [StrategyID: (name: String, combo: JSONValue)] = [:]
         return .result(.array(views.map { view in
             let trader = OptionValuation(price: view.mark, delta: view.greeks.delta, gamma: view.greeks.gamma,
                                          vega: view.greeks.vega, theta: view.greeks.theta, rho: view.greeks.rho)
-            return [
+            var position: [String: JSONValue] = [
                 "instrument_name": .string(view.series.name), "kind": "option",
                 "direction": .string(view.position.isLong ? "buy" : "sell"), "size": .number(view.position.quantity.doubleValue),
                 "average_price": .number(abs(view.position.costBasis.doubleValue / view.position.quantity.doubleValue)),
@@ -446,7 +467,33 @@ public enum DeribitMethods {
                 "initial_margin": .number(view.position.collateral.doubleValue),
                 "delta": .number(trader.delta), "gamma": .number(trader.gamma), "vega": .number(trader.vega), "theta": .number(trader.theta),
             ]
+            if let id = view.position.strategy {
+                let strategy = strategies[id] ?? engine.strategy(id).map { held in
+                    (held.name, comboID(of: held, engine: engine).map(JSONValue.string) ?? .null)
+                } ?? ("", .null)
+                strategies[id] = strategy
+                position["strategy_id"] = .string(id.description)
+                position["strategy"] = .string(strategy.name)
+                position["combo_id"] = strategy.combo
+            }
+            return .object(position)
         }))
+    }
+
+    /// The combo id of the legs a strategy still holds: their signed quantities reduced by their greatest common divisor
+    /// to whole ratios (a bought leg positive), as `create_combo` reduces trades; nil for fewer than two legs or when a
+    /// ratio would exceed 10 (no combo trades that).
+    public static func comboID(of strategy: StrategyHolding, engine: Engine) -> String? {
+        func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
+        let held = strategy.legs.filter { !$0.quantity.isZero }
+        guard (2...4).contains(held.count) else { return nil }
+        let common = held.reduce(Int64(0)) { gcd($0, abs($1.quantity.micros)) }
+        guard common > 0 else { return nil }
+        let legs = held.map { leg in
+            StrategyLeg(series: leg.series, side: leg.quantity.isPositive ? .buy : .sell, ratio: Int(abs(leg.quantity.micros) / common))
+        }
+        guard legs.allSatisfy({ (1...10).contains($0.ratio) }) else { return nil }
+        return comboName(legs, engine: engine)
     }
 
     static let accountSummary: Handler = { context, _ throws(APIError) in

@@ -1,17 +1,21 @@
 import PoolEngine
 
 /// What a `private/buy` / `private/sell` asked for, kept with its `label` so a retry can be recognised and a lost
-/// reply recovered (`private/get_order_state_by_label`).
+/// reply recovered (`private/get_order_state_by_label`). A combo (``isCombo``) is one strategy order: `instrumentName`
+/// is its combo id, `series` its first leg (which names the market and the order id's symbol), `amount` its units and
+/// `limitPrice` the worst net premium per unit, signed as the request gave it. A strategy close
+/// (``isStrategyClose``, `private/close_strategy`) has the strategy's id (`strat3`) as `instrumentName`, its first leg
+/// as `series`, the leg's contracts as `amount` (zero for a whole close) and the `price` given as `limitPrice`.
 public struct OrderRequest: Hashable, Sendable {
     public var account: AccountID
     public var series: SeriesID
     public var instrumentName: String
     public var side: Side
-    /// Contracts asked for.
+    /// Contracts asked for (a combo: units of the combo).
     public var amount: Quantity
     /// `market` or `limit`.
     public var orderType: String
-    /// Worst premium per contract in USD, fees included (limit orders only).
+    /// Worst premium per contract in USD, fees included (limit orders only; a combo: net per unit, credits negative).
     public var limitPrice: Money?
     /// The client's label: 1 to 64 characters, unique per account (a second order with it is not placed).
     public var label: String?
@@ -27,6 +31,18 @@ public struct OrderRequest: Hashable, Sendable {
         self.limitPrice = limitPrice
         self.label = label
     }
+
+    /// Whether this is a combo (a strategy order, all legs or none): its instrument is a `COMBO:` id.
+    public var isCombo: Bool { instrumentName.hasPrefix(DeribitMethods.comboPrefix) }
+
+    /// Whether this closes a strategy or one of its legs (`private/close_strategy`): its instrument is a strategy id,
+    /// `strat` and digits (no series is named so: series names hold dashes).
+    public var isStrategyClose: Bool {
+        instrumentName.hasPrefix("strat") && Int(instrumentName.dropFirst(5)) != nil
+    }
+
+    /// Whether the order is a strategy command (a combo or a strategy close), answered from its strategy events.
+    public var isStrategyOrder: Bool { isCombo || isStrategyClose }
 }
 
 /// An order as placed: what was asked and what the engine did with it (one fill or one refusal; the pool never
@@ -35,6 +51,10 @@ public struct PlacedOrder: Hashable, Sendable {
     public enum Outcome: Hashable, Sendable {
         case filled(Fill)
         case rejected(Rejection)
+        /// A combo or strategy close that filled: the command's events for the account, its legs' fills then its
+        /// strategy event (the reply is rendered from them,
+        /// ``DeribitMethods/strategyReply(_:_:account:instrument:direction:amount:type:label:)``).
+        case strategyFilled([EngineEvent])
     }
 
     public var request: OrderRequest
@@ -57,8 +77,14 @@ public struct PlacedOrder: Hashable, Sendable {
     }
 
     /// The placed order `request` became from the events of its command (nil when they hold neither a fill nor a
-    /// refusal for its account), with the index and mark of `engine` (the pool just after the command).
+    /// refusal for its account), with the index and mark of `engine` (the pool just after the command). A combo's
+    /// sequence is its first leg's fill (or its refusal).
     public init?(request: OrderRequest, events: [EngineEvent], engine: Engine) {
+        if request.isStrategyOrder {
+            guard let combo = Self.combo(request, events) else { return nil }
+            self = combo
+            return
+        }
         for event in events {
             switch event.payload {
             case .orderFilled(let fill) where fill.account == request.account && !fill.isLiquidation:
@@ -78,6 +104,45 @@ public struct PlacedOrder: Hashable, Sendable {
             return
         }
         return nil
+    }
+
+    /// A strategy order's outcome: its refusal, or its legs' fills and its strategy event (nil: neither among `events`).
+    static func combo(_ request: OrderRequest, _ events: [EngineEvent]) -> PlacedOrder? {
+        var own: [EngineEvent] = []
+        for event in events {
+            switch event.payload {
+            case .orderRejected(let account, _, _, _, let rejection) where account == request.account:
+                return PlacedOrder(request: request, sequence: event.sequence, time: event.time, outcome: .rejected(rejection),
+                                   indexPrice: nil, markPrice: nil)
+            case .orderFilled(let fill) where fill.account == request.account && fill.strategy != nil && !fill.isLiquidation:
+                own.append(event)
+            case .strategyOpened(let activity) where activity.account == request.account,
+                 .strategyChanged(let activity) where activity.account == request.account,
+                 .strategyClosed(let activity) where activity.account == request.account:
+                own.append(event)
+            default:
+                continue
+            }
+        }
+        func isStrategyEvent(_ event: EngineEvent) -> Bool {
+            switch event.payload {
+            case .strategyOpened, .strategyChanged, .strategyClosed: true
+            default: false
+            }
+        }
+        guard let first = own.first, own.contains(where: isStrategyEvent) else { return nil }
+        return PlacedOrder(request: request, sequence: first.sequence, time: first.time, outcome: .strategyFilled(own),
+                           indexPrice: nil, markPrice: nil)
+    }
+
+    /// The event sequences of the fills the order made (its legs' for a combo), for labelling them in the history.
+    public var fillSequences: [UInt64] {
+        switch outcome {
+        case .filled: [sequence]
+        case .rejected: []
+        case .strategyFilled(let events):
+            events.compactMap { if case .orderFilled = $0.payload { $0.sequence } else { nil } }
+        }
     }
 }
 
@@ -193,9 +258,9 @@ public struct OrderHistory: Sendable {
     public mutating func remember(_ order: PlacedOrder) {
         guard let label = order.request.label else { return }
         labelled[LabelKey(account: order.request.account, label: label)] = order
-        if case .filled = order.outcome {
-            labelsBySequence[order.sequence] = label
-            if let index = fills.lastIndex(where: { $0.sequence == order.sequence }) { fills[index].label = label }
+        for sequence in order.fillSequences {
+            labelsBySequence[sequence] = label
+            if let index = fills.lastIndex(where: { $0.sequence == sequence }) { fills[index].label = label }
         }
     }
 

@@ -35,6 +35,13 @@ public struct BenchCommand: ParsableCommand {
         record("openPositions10k", "open positions (10k run)", Double(engine10k.positions.count), "positions")
         record("ticksPerSecond10k", "engine ticks, 10k positions, 8 boards", EngineBenchmarks.ticksPerSecond(engine10k), "ticks/s")
         record("ordersPerSecond", "orders through the engine", EngineBenchmarks.ordersPerSecond(engine10k), "orders/s")
+        for (key, label, engine) in [("0", "no other positions", EngineBenchmarks.engineWithPositions(0)), ("10k", "10k positions", engine10k)] {
+            guard let strategies = EngineBenchmarks.strategies(engine) else { continue }
+            if !strategies.allFilled && !json { print("warning: some benchmark strategies or orders were refused (\(label))") }
+            record("placeStrategyUs\(key)", "iron condor as one strategy, \(label)", strategies.placeStrategyMicroseconds, "µs")
+            record("fourOrdersUs\(key)", "the same 4 legs as single orders, \(label)", strategies.fourOrdersMicroseconds, "µs")
+            record("previewStrategyUs\(key)", "iron condor preview, \(label)", strategies.previewMicroseconds, "µs")
+        }
         let chain = EngineBenchmarks.chainRevaluation(engine10k)
         record("chainSeries", "live series (all markets × expiries)", Double(chain.seriesCount), "series")
         record("chainRevaluationUs", "full chain revaluation, batched", chain.batchMicroseconds, "µs/tick")

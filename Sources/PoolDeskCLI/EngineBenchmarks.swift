@@ -80,6 +80,84 @@ public enum EngineBenchmarks {
         return Double(orders) / max(elapsed, 1e-9)
     }
 
+    /// Strategy figures (µs per operation, best of several passes): an iron condor placed as one strategy order
+    /// (`placeStrategy`: every leg planned and committed on a working copy of the engine), the same four legs sent as
+    /// four single orders (`placeOrder` × 4), and the condor's preview (`previewStrategy`, nothing applied).
+    public struct StrategyFigures: Sendable {
+        public var placeStrategyMicroseconds: Double
+        public var fourOrdersMicroseconds: Double
+        public var previewMicroseconds: Double
+        /// Whether every timed strategy, single order and preview filled (a refusal would time the wrong path).
+        public var allFilled: Bool
+    }
+
+    /// An iron condor on the longest live board of the first market that allows one: sell the nearest out-of-the-money
+    /// put and call, buy the next strike out on each side; every leg's |delta| at least the cutoff, so the four single
+    /// orders fill too. Nil when no board lists two such strikes on each side.
+    static func benchCondor(_ engine: Engine, account: AccountID) -> StrategyOrder? {
+        let cutoff = engine.configuration.amm.minimumAbsoluteDelta
+        let boards = engine.liveBoards(market: MarketID(0)).filter { engine.time < $0.tradingCutoff(engine.configuration.amm) }
+        for board in boards.sorted(by: { $0.expiry > $1.expiry }) {
+            let atm = board.atTheMoneyIndex(spot: engine.markets[0].spot)
+            let puts = (0..<atm).reversed().map { board.series(.put, strikeIndex: $0) }
+                .filter { abs(engine.markValuation($0).delta) >= cutoff }
+            let calls = (atm + 1..<board.strikes.count).map { board.series(.call, strikeIndex: $0) }
+                .filter { abs(engine.markValuation($0).delta) >= cutoff }
+            guard puts.count >= 2, calls.count >= 2 else { continue }
+            let legs = [StrategyLeg(series: puts[1], side: .buy), StrategyLeg(series: puts[0], side: .sell),
+                        StrategyLeg(series: calls[0], side: .sell), StrategyLeg(series: calls[1], side: .buy)]
+            return StrategyOrder(account: account, legs: legs, size: engine.marketConfiguration(MarketID(0)).minimumOrderSize,
+                                 name: "iron condor")
+        }
+        return nil
+    }
+
+    /// Times strategies on copies of `engine` (which keeps its positions): `iterations` condors per pass, alternately
+    /// sold and bought (each opens a new strategy, so the flow stays balanced; the pass adds 4 × `iterations` leg
+    /// positions), the same legs as single orders (which net, adding none), and previews for an account holding
+    /// nothing. Nil when no condor can be formed.
+    public static func strategies(_ engine: Engine, iterations: Int = 100, repetitions: Int = 5) -> StrategyFigures? {
+        var base = engine
+        _ = base.apply(.openAccount(name: "bench", role: .trader, funding: Money(1_000_000_000)))
+        let account = AccountID(base.accounts.count - 1)
+        guard let condor = benchCondor(base, account: account) else { return nil }
+        let orders = [condor, condor.reversed]
+        var bestStrategy = Double.infinity, bestSingles = Double.infinity, bestPreview = Double.infinity
+        var filled = 0
+        for _ in 0..<repetitions {
+            var strategies = base
+            _ = strategies.apply(.placeStrategy(orders[1]))   // warm: the copy owns its storage before timing
+            var start = monotonicSeconds()
+            for index in 0..<iterations {
+                for event in strategies.apply(.placeStrategy(orders[index % 2])) {
+                    if case .strategyOpened = event.payload { filled += 1 }
+                }
+            }
+            bestStrategy = min(bestStrategy, (monotonicSeconds() - start) / Double(iterations))
+
+            var singles = base
+            _ = singles.apply(.placeOrder(Order(account: account, series: condor.legs[0].series, side: .buy, quantity: condor.size)))
+            start = monotonicSeconds()
+            for index in 0..<iterations {
+                for leg in orders[index % 2].legs {
+                    for event in singles.apply(.placeOrder(Order(account: account, series: leg.series, side: leg.side, quantity: condor.size))) {
+                        if case .orderFilled = event.payload { filled += 1 }
+                    }
+                }
+            }
+            bestSingles = min(bestSingles, (monotonicSeconds() - start) / Double(iterations))
+
+            start = monotonicSeconds()
+            for index in 0..<iterations {
+                if base.previewStrategy(orders[index % 2]).rejection == nil { filled += 1 }
+            }
+            bestPreview = min(bestPreview, (monotonicSeconds() - start) / Double(iterations))
+        }
+        blackHole(filled)
+        return StrategyFigures(placeStrategyMicroseconds: bestStrategy * 1e6, fourOrdersMicroseconds: bestSingles * 1e6,
+                               previewMicroseconds: bestPreview * 1e6, allFilled: filled == repetitions * iterations * 6)
+    }
+
     /// Frame figures at `width` × `height`: compose ms (render into the grid), diff ms, flush ms (diff
     /// plus encoding the changed runs as the escape sequences a terminal receives), and the cells that
     /// change between two frames one tick apart (what reaches the terminal when only prices move).

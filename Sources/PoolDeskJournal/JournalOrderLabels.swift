@@ -57,6 +57,12 @@ public struct JournalLabelledOrder: Hashable, Sendable {
     public var label: JournalOrderLabel
     public var commandID: Int64
     public var outcome: EngineEvent?
+    /// The command's trade and strategy events for the account, oldest first (a combo's legs' fills and its
+    /// `strategyOpened`, or its refusal): at most ``maximumEvents``.
+    public var events: [EngineEvent]
+
+    /// More than any one order command makes for its account (a strategy: 4 fills and one strategy event).
+    public static let maximumEvents = 16
 }
 
 /// One `orderFilled` event as the trade history reads it, with the label of its order when it had one.
@@ -106,17 +112,28 @@ extension SessionJournal {
                     account: account, label: label, instrument: row["instrument"], side: direction == "sell" ? .sell : .buy,
                     amount: Quantity(micros: row["amount"]), orderType: row["order_type"], price: price.map(Money.init(micros:)),
                     indexPrice: row["index_price"], markPrice: row["mark_price"])
-                let event = try Row.fetchOne(db, sql: """
-                    SELECT seq, sim_time, payload FROM events
-                    WHERE command_id = ? AND account = ? AND kind IN ('orderFilled', 'orderRejected') ORDER BY seq LIMIT 1
-                    """, arguments: [commandID, Int64(account.index)])
+                // The command's events lie between its `after_seq` and the next command's: a bounded range of the
+                // primary key, however long the journal.
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT seq, sim_time, kind, payload FROM events
+                    WHERE seq > (SELECT after_seq FROM commands WHERE id = ?)
+                      AND seq <= COALESCE((SELECT after_seq FROM commands WHERE id > ? ORDER BY id LIMIT 1), 9223372036854775807)
+                      AND command_id = ? AND account = ?
+                      AND kind IN ('orderFilled', 'orderRejected', 'strategyOpened', 'strategyChanged', 'strategyClosed')
+                    ORDER BY seq LIMIT ?
+                    """, arguments: [commandID, commandID, commandID, Int64(account.index), JournalLabelledOrder.maximumEvents])
                 let decoder = JournalCodec.makeDecoder()
-                let outcome = try event.map { row -> EngineEvent in
+                var outcome: EngineEvent?
+                var events: [EngineEvent] = []
+                for row in rows {
                     let payload: String = row["payload"]
-                    return EngineEvent.journaled(sequence: UInt64(row["seq"] as Int64), time: SimTime(milliseconds: row["sim_time"]),
-                                                 payload: try decoder.decode(EventPayload.self, from: Data(payload.utf8)))
+                    let event = EngineEvent.journaled(sequence: UInt64(row["seq"] as Int64), time: SimTime(milliseconds: row["sim_time"]),
+                                                      payload: try decoder.decode(EventPayload.self, from: Data(payload.utf8)))
+                    events.append(event)
+                    let kind: String = row["kind"]
+                    if outcome == nil, kind == "orderFilled" || kind == "orderRejected" { outcome = event }
                 }
-                return JournalLabelledOrder(label: stored, commandID: commandID, outcome: outcome)
+                return JournalLabelledOrder(label: stored, commandID: commandID, outcome: outcome, events: events)
             }
         }
     }

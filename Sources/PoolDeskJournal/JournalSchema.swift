@@ -34,6 +34,10 @@ import GRDB
 //                   are integer millionths; `index_price` and `mark_price` are the spot and model mark after the
 //                   command. Additive: created when a journal is opened for writing, so release-1 journals without it
 //                   open, verify, replay and export unchanged; labels are client metadata outside the hash chain.
+//                   Also for `private/close_position`, for combos (`instrument` the `COMBO:` id, `amount` its units,
+//                   `price` the net per unit, negative for a credit; the outcome is the command's legs' fills and its
+//                   `strategyOpened`, or its refusal) and for `private/close_strategy` (`instrument` the strategy id,
+//                   `strat3`; `direction` `sell`; `amount` the leg's contracts, 0 for the whole strategy).
 //     Partial indexes `events_fills_by_series` and `events_fills_by_account` (on orderFilled rows) keep the API's
 //     trade-history pages bounded reads; they are additive too.
 //

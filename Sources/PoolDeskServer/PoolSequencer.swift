@@ -208,6 +208,24 @@ public actor PoolSequencer {
             return .failure(APIError(-32603, "Internal error", data: ["reason": "the journal could not be read"]))
         }
         guard let stored, let event = stored.outcome else { return .success(nil) }
+        let name = stored.label.instrument
+        var request = OrderRequest(account: account, series: SeriesID(-1), instrumentName: name, side: stored.label.side,
+                                   amount: stored.label.amount, orderType: stored.label.orderType, limitPrice: stored.label.price,
+                                   label: label)
+        if request.isStrategyOrder {
+            // A strategy order: its reply is rebuilt from all its events (legs' fills and strategy event), as first
+            // rendered. Its series (market, order id) is the combo's first leg, or for a close the first leg it traded.
+            let traded = stored.events.lazy.compactMap { event -> SeriesID? in
+                switch event.payload {
+                case .orderFilled(let fill): fill.series
+                case .orderRejected(_, let series, _, _, _): series
+                default: nil
+                }
+            }.first
+            request.series = (request.isCombo ? DeribitMethods.comboFirstSeries(name, engine: engine) : nil)
+                ?? traded ?? Int(name.dropFirst(5)).flatMap { engine.strategy(StrategyID($0))?.legs.first?.series } ?? SeriesID(-1)
+            return .success(PlacedOrder(request: request, events: stored.events, engine: engine))
+        }
         let outcome: PlacedOrder.Outcome
         var seriesID: SeriesID?
         switch event.payload {
@@ -220,11 +238,7 @@ public actor PoolSequencer {
         default: return .success(nil)
         }
         // The event names the series; a refusal may not, and a past series no longer resolves by name alone.
-        let name = stored.label.instrument
-        let series = seriesID ?? engine.resolveSeries(named: name) ?? engine.series.firstIndex { $0.name == name }.map(SeriesID.init) ?? SeriesID(-1)
-        let request = OrderRequest(account: account, series: series, instrumentName: stored.label.instrument, side: stored.label.side,
-                                   amount: stored.label.amount, orderType: stored.label.orderType, limitPrice: stored.label.price,
-                                   label: label)
+        request.series = seriesID ?? engine.resolveSeries(named: name) ?? engine.series.firstIndex { $0.name == name }.map(SeriesID.init) ?? SeriesID(-1)
         return .success(PlacedOrder(request: request, sequence: event.sequence, time: event.time, outcome: outcome,
                                     indexPrice: stored.label.indexPrice, markPrice: stored.label.markPrice))
     }

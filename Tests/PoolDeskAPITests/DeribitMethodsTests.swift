@@ -19,6 +19,21 @@ struct DeribitMethodsTests {
         return engine.series[board.series(.call, strikeIndex: board.atTheMoneyIndex(spot: engine.markets[0].spot)).index].name
     }
 
+    @Test("close_position takes a label: a retried partial close answers the first close and closes nothing more")
+    func labelledClose() throws {
+        var pool = TestPool(engine: scenario.engine)
+        let desk = scenario.deskAccount
+        let name = try atTheMoneyCall(pool.engine)
+        _ = try pool.call("private/buy", ["instrument_name": .string(name), "amount": "1"], account: desk).get()
+        let params: [String: JSONValue] = ["instrument_name": .string(name), "amount": "0.4", "label": "close-once"]
+        let first = try pool.call("private/close_position", params, account: desk).get()
+        #expect(first["order"]?["label"] == "close-once" && first["order"]?["direction"] == "sell")
+        #expect(try pool.call("private/close_position", params, account: desk).get() == first)
+        #expect(pool.engine.positions(of: desk).map(\.quantity) == [Quantity(micros: 600_000)], "1 bought, 0.4 closed once")
+        let state = try pool.call("private/get_order_state_by_label", ["currency": "BTC", "label": "close-once"], account: desk).get()
+        #expect(state == .array([try #require(first["order"])]))
+    }
+
     @Test("public/get_instruments lists every live BTC option with Deribit's fields")
     func instruments() throws {
         var engine = scenario.engine

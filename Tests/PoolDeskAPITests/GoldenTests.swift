@@ -76,8 +76,18 @@ struct GoldenTests {
                 ["instrument_name": .string(put), "amount": "1", "direction": "buy"],
             ]], caller: .desk),
             Step(file: "private-buy-combo", method: "private/buy",
-                 params: ["instrument_name": .string("COMBO:1x\(call)/1x\(put)"), "amount": "0.2", "strategy": "straddle"], caller: .desk),
-            Step(file: "private-close_strategy", method: "private/close_strategy", params: ["strategy_id": "strat0"], caller: .desk),
+                 params: ["instrument_name": .string("COMBO:1x\(call)/1x\(put)"), "amount": "0.2", "strategy": "straddle",
+                          "label": "golden-combo"], caller: .desk),
+            Step(file: "private-buy-combo-retried-label", method: "private/buy",
+                 params: ["instrument_name": .string("COMBO:1x\(call)/1x\(put)"), "amount": "0.2", "strategy": "straddle",
+                          "label": "golden-combo"], caller: .desk),
+            Step(file: "private-get_order_state_by_label-combo", method: "private/get_order_state_by_label",
+                 params: ["currency": "BTC", "label": "golden-combo"], caller: .desk),
+            Step(file: "private-get_positions-strategy", method: "private/get_positions", params: ["currency": "BTC"], caller: .desk),
+            Step(file: "private-close_strategy", method: "private/close_strategy", params: ["strategy_id": "strat0", "label": "golden-close"],
+                 caller: .desk),
+            Step(file: "private-close_strategy-retried-label", method: "private/close_strategy",
+                 params: ["strategy_id": "strat0", "label": "golden-close"], caller: .desk),
         ]
     }
 
@@ -156,6 +166,26 @@ struct GoldenTests {
             fields["id"] = 15
             return .object(fields)
         })
+        // A combo's label works as a single order's: the retry answers the first outcome (strat0 again, no strat1).
+        let combo = try #require(response("private-buy-combo")?["result"])
+        #expect(combo["order"]?["label"] == "golden-combo" && combo["order"]?["order_id"] == "strat0")
+        #expect(response("private-buy-combo-retried-label")?["result"] == combo)
+        let close = try #require(response("private-close_strategy")?["result"])
+        #expect(close["order"]?["label"] == "golden-close" && close["order"]?["direction"] == "close")
+        #expect(response("private-close_strategy-retried-label")?["result"] == close, "a retried close answers the first close")
+        let comboState = try #require(response("private-get_order_state_by_label-combo")?["result"])
+        #expect(comboState == .array([try #require(combo["order"])]))
+        let legs = try #require(response("private-get_positions-strategy")?["result"])
+        if case .array(let positions) = legs {
+            let grouped = positions.filter { $0["strategy_id"] == "strat0" }
+            #expect(grouped.count == 2)
+            #expect(grouped.allSatisfy { $0["combo_id"] == combo["order"]?["instrument_name"] && $0["strategy"] == "straddle" })
+            let single = positions.filter { $0["strategy_id"] == nil }
+            #expect(!single.isEmpty && single.allSatisfy { $0["combo_id"] == nil && $0["strategy"] == nil },
+                    "the single-order position (the put sold by label golden-2) carries no strategy")
+        } else {
+            Issue.record("\(legs.text)")
+        }
         #expect(response("private-sell-rejected-label")?["error"]?["code"] == .number(Double(12_000 + 14)), "limitPrice is RejectionReason #14")
         #expect(response("private-buy-label-too-long")?["error"]?["code"] == -32_602)
         #expect(response("public-get_last_trades_by_instrument-bad-count")?["error"]?["data"]?["param"] == "count")

@@ -192,6 +192,40 @@ struct RemoteDeskDriverTests {
         #expect(driver.inFlight.isEmpty)
     }
 
+    @Test("a strategy order goes out as a labelled combo; lost with the line, it is asked about by label, never sent again")
+    func lostStrategyResolvedByLabel() throws {
+        let (driver, link, engine) = makeDriver()
+        let board = try #require(engine.liveBoards(market: MarketID(0)).first)
+        let atm = board.atTheMoneyIndex(spot: engine.markets[0].spot)
+        let legs = [StrategyLeg(series: board.series(.call, strikeIndex: atm), side: .buy),
+                    StrategyLeg(series: board.series(.put, strikeIndex: atm), side: .buy)]
+        let order = StrategyOrder(account: scenario.deskAccount, legs: legs, size: Quantity(1), name: "straddle")
+        guard case .success = driver.submit(.placeStrategy(order)) else {
+            Issue.record("not sent")
+            return
+        }
+        let request = try #require(link.sent.first)
+        let combo = "COMBO:1x\(engine.series[legs[0].series.index].name)/1x\(engine.series[legs[1].series.index].name)"
+        #expect(request.method == "private/buy")
+        #expect(request.params["instrument_name"] == .string(combo))
+        let label = try #require(request.label)
+        #expect(request.params["label"] == .string(label))
+        link.inbox = [.phase(.disconnected(reason: "reset", retryInSeconds: 0.25))]
+        _ = step(driver)
+        #expect(driver.inFlight[label]?.lost == true)
+        link.inbox = [.phase(.synchronising), .catchUp(serverID: "s1", []), .phase(.connected)]
+        _ = step(driver)
+        #expect(link.queries == [label], "asked by label in the legs' currency")
+        #expect(link.sent.count == 1, "the lost strategy was not sent again")
+        // The server's answer for a labelled combo (its order object, as get_order_state_by_label gives it).
+        let filled: JSONValue = [["label": .string(label), "order_state": "filled", "order_id": "strat0", "instrument_name": .string(combo)]]
+        link.inbox = [.labelState(label: label, .success(filled))]
+        _ = step(driver)
+        let texts = driver.pendingNotices().compactMap { if case .notice(let m) = $0 { m.text } else { nil } }
+        #expect(texts.contains { $0.contains("straddle 1 was filled before the line dropped") }, "\(texts)")
+        #expect(driver.inFlight.isEmpty)
+    }
+
     @Test("a viewer's credential makes a monitor: nothing is sent")
     func viewerSendsNothing() throws {
         let (driver, link, engine) = makeDriver()

@@ -33,11 +33,12 @@ struct StrategyDeskTests {
         #expect(request.currency == "BTC")
         let outcome = DeribitMethods.handle(JSONRPCRequest(id: 1, method: request.method, params: request.params),
                                             APIContext(engine: engine, account: desk, mayTrade: true))
-        guard case .success(.command(.placeStrategy(let placed), _)) = outcome else {
+        guard case .success(.order(let placedRequest, .placeStrategy(let placed))) = outcome else {
             Issue.record("not a strategy: \(outcome)")
             return
         }
         #expect(placed == order)
+        #expect(placedRequest.isCombo && placedRequest.amount == Quantity(micros: 500_000), "a labelled order the server can answer for")
 
         // A limit: a credit of at least 10 USD for the 0.5 units is −20 a unit.
         var limited = order
@@ -46,7 +47,7 @@ struct StrategyDeskTests {
         #expect(withLimit.params["type"] == "limit" && withLimit.params["price"] == "-20")
         let limitOutcome = DeribitMethods.handle(JSONRPCRequest(id: 2, method: withLimit.method, params: withLimit.params),
                                                  APIContext(engine: engine, account: desk, mayTrade: true))
-        guard case .success(.command(.placeStrategy(let placedLimit), _)) = limitOutcome else {
+        guard case .success(.order(_, .placeStrategy(let placedLimit))) = limitOutcome else {
             Issue.record("not a strategy: \(limitOutcome)")
             return
         }
@@ -68,10 +69,11 @@ struct StrategyDeskTests {
         #expect(leg.params["instrument_name"] == .string(engine.series[order.legs[1].series.index].name) && leg.params["amount"] == "0.2")
         let outcome = DeribitMethods.handle(JSONRPCRequest(id: 1, method: leg.method, params: leg.params),
                                             APIContext(engine: engine, account: desk, mayTrade: true))
-        guard case .success(.command(let command, _)) = outcome else {
-            Issue.record("not a command: \(outcome)")
+        guard case .success(.order(let closeRequest, let command)) = outcome else {
+            Issue.record("not an order: \(outcome)")
             return
         }
+        #expect(closeRequest.isStrategyClose && closeRequest.instrumentName == "strat0")
         #expect(command == .closeStrategyLeg(account: desk, strategy: id, series: order.legs[1].series, quantity: Quantity(micros: 200_000), limitPremium: nil))
     }
 

@@ -15,7 +15,11 @@ public enum EngineRules {
     /// Deribit's 12.5%), and a fill's `volatilityAfter` carries the same utilization multiplier as its
     /// `volatilityBefore` (rules 1–2 journaled the "after" without it, so a buy above the utilization threshold could
     /// report its IV falling).
-    public static let current = 3
+    ///
+    /// Version 4: a strategy leg the trader buys that bounds the strategy's loss (a protective wing: without it the
+    /// strategy's maximum payout at expiry would be larger or unbounded) is exempt from the opening |delta| cutoff, so a
+    /// credit spread or iron condor may buy its far wing; short legs, single orders and unbounded strategies keep it.
+    public static let current = 4
 }
 
 extension EngineConfiguration {
@@ -29,4 +33,7 @@ extension EngineConfiguration {
     /// vol times the trade's utilization multiplier. Under rules 1–2 a buy's "before" includes the multiplier and its
     /// "after" does not, so only a sell's pair (whose multiplier is always 1) compares like with like.
     public var fillVolatilitiesShareDefinition: Bool { rulesVersion >= 3 }
+    /// Whether a bounded strategy's protective wings open below the |delta| cutoff (rules 4; see
+    /// ``Engine/protectiveWings(of:quantities:)``). Under rules 1–3 every opening leg meets the cutoff.
+    public var exemptsProtectiveWingsFromDeltaCutoff: Bool { rulesVersion >= 4 }
 }

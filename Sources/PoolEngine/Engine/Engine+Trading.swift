@@ -22,8 +22,9 @@ struct PlannedTrade {
 
 extension Engine {
     /// Validates and prices an order; nothing changes. `forced` (liquidations) skips the size limit, the trading
-    /// cutoff, the opening rules, the utilization cap and the trader's balance.
-    func planTrade(_ order: Order, forced: Bool = false, strategy: StrategyID? = nil) -> Result<PlannedTrade, Rejection> {
+    /// cutoff, the opening rules, the utilization cap and the trader's balance. `protectiveWing` (a strategy's leg
+    /// that bounds its loss, rules 4) skips only the |delta| cutoff.
+    func planTrade(_ order: Order, forced: Bool = false, strategy: StrategyID? = nil, protectiveWing: Bool = false) -> Result<PlannedTrade, Rejection> {
         if let rejection = admissionRejection(order, forced: forced) { return .failure(rejection) }
         let board = boards[series[order.series.index].board.index]
         let quantity = order.quantity
@@ -33,7 +34,9 @@ extension Engine {
             closing = Quantity(micros: min(quantity.micros, abs(existing.quantity.micros)))
         }
         let opening = quantity - closing
-        if opening.isPositive && !forced, let rejection = openingRejection(order, board: board) { return .failure(rejection) }
+        if opening.isPositive && !forced, let rejection = openingRejection(order, board: board, checksDelta: !protectiveWing) {
+            return .failure(rejection)
+        }
 
         let quote = quoteTrade(series: order.series, side: order.side, quantity: quantity)
         // Buyers pay the premium rounded up, sellers receive it rounded down: the pool's favour either way.
@@ -94,10 +97,11 @@ extension Engine {
     }
 
     /// Rules for the part of an order that opens (or grows) a position: no halt on the board, a solvent pool, and a
-    /// strike not too far out of the money (Lyra's |delta| cutoff).
-    func openingRejection(_ order: Order, board: Board) -> Rejection? {
+    /// strike not too far out of the money (Lyra's |delta| cutoff; not for a protective wing, `checksDelta` false).
+    func openingRejection(_ order: Order, board: Board, checksDelta: Bool = true) -> Rejection? {
         if let halt = activeHalt(for: board.id) { return Rejection(.marketHalted, halt.reason.description) }
         if cachedNAV <= 0 { return Rejection(.poolInsolvent) }
+        guard checksDelta else { return nil }
         let delta = abs(markValuation(order.series).delta)
         if delta < configuration.amm.minimumAbsoluteDelta {
             return Rejection(.deltaCutoff, format2(delta) + " < " + format2(configuration.amm.minimumAbsoluteDelta))

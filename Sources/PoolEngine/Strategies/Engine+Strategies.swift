@@ -8,6 +8,8 @@
 ///   collateral, checking the utilization cap): the strategy costs exactly what its legs would cost traded one by one
 ///   in that order, never less. If any leg refuses, or the net (signed, fees in) is past `limitNetPremium`, or the
 ///   account cannot pay, the working copy is dropped: nothing changes, and one `orderRejected` names the leg.
+/// - **Protective wings** (rules 4): a bought leg of a bounded strategy without which its maximum payout would grow
+///   (``protectiveWings(of:quantities:)``) skips the |delta| cutoff; every other check of a single order applies.
 /// - **Holding.** Legs are positions keyed by (account, series, strategy): they never net with the account's
 ///   single-order positions or another strategy's legs.
 /// - **Collateral.** When every leg is on one board (one expiry) and the net call quantity is not negative, the
@@ -156,6 +158,35 @@ extension Engine {
         fill.side == .buy ? fill.premium + fill.fee : -(fill.premium - fill.fee)
     }
 
+    /// The legs of `order` (each trading `quantities[i]`) that are protective wings, by index: under rules 4, when the
+    /// strategy is bounded (every leg on one board and its maximum payout at expiry finite,
+    /// ``StrategyCollateral/maximumPayout(_:)``), each leg the trader buys without which that maximum payout would be
+    /// larger or unbounded. Such a leg only limits what the strategy can lose, so it opens below the |delta| cutoff
+    /// (the far wing of a 1-day credit spread or iron condor). Empty under rules 1–3, for unbounded strategies and for
+    /// several expiries.
+    ///
+    /// A credit call spread's bought call is one (without it the short call is naked); a long straddle's legs are not
+    /// (without either, the payout is still 0).
+    func protectiveWings(of order: StrategyOrder, quantities: [Quantity]) -> Set<Int> {
+        guard configuration.exemptsProtectiveWingsFromDeltaCutoff, let first = order.legs.first, order.legs.count == quantities.count,
+              order.legs.allSatisfy({ isKnownSeries($0.series) }) else { return [] }
+        let board = series[first.series.index].board
+        guard order.legs.allSatisfy({ series[$0.series.index].board == board }) else { return [] }
+        let legs = zip(order.legs, quantities).map { leg, quantity in
+            StrategyCollateral.Leg(kind: series[leg.series.index].kind, strike: series[leg.series.index].strike,
+                                   quantity: leg.side == .buy ? quantity : Quantity(micros: -quantity.micros))
+        }
+        guard let payout = StrategyCollateral.maximumPayout(legs) else { return [] }
+        var wings = Set<Int>()
+        for index in legs.indices where order.legs[index].side == .buy {
+            var without = legs
+            without.remove(at: index)
+            if let reduced = StrategyCollateral.maximumPayout(without), reduced <= payout { continue }
+            wings.insert(index)
+        }
+        return wings
+    }
+
     /// Validates, prices and fills a strategy order on a working copy.
     func executeStrategy(_ order: StrategyOrder) -> Result<StrategyExecution, StrategyFailure> {
         func refuse(_ reason: RejectionReason, _ detail: String, leg: Int? = nil) -> Result<StrategyExecution, StrategyFailure> {
@@ -195,11 +226,12 @@ extension Engine {
             id: id, account: order.account, name: order.name, legs: order.legs.map(\.series), size: order.size,
             netPremium: .zero, fees: .zero, openedAt: time, collateral: .zero, isBounded: false)
         let balanceBefore = accounts[order.account.index].balance
+        let wings = protectiveWings(of: order, quantities: quantities)
         var fills: [Fill] = []
         var net = Money.zero, fees = Money.zero
         for (index, leg) in order.legs.enumerated() {
             let legOrder = Order(account: order.account, series: leg.series, side: leg.side, quantity: quantities[index])
-            switch work.planTrade(legOrder, strategy: id) {
+            switch work.planTrade(legOrder, strategy: id, protectiveWing: wings.contains(index)) {
             case .success(let plan):
                 let fill = work.commitTrade(plan)
                 fills.append(fill)
