@@ -91,7 +91,8 @@ struct ConfigReader {
     static let breakersKeys = ["minimumFreeLiquidityShare", "maximumIvDeviation", "ivSmoothingHalfLife", "cooldown"]
     static let participantsKeys = ["count", "meanActionInterval", "traderFunding", "liquidityProviderFunding", "mix", "behaviour"]
     static let behaviourKeys = ["minimumEdge", "jumpPollInterval", "jumpThreshold", "jumpHoldingPeriod", "bankRunDrawdown",
-                                "bankRunUtilization", "calmUtilization", "calmPeriod"]
+                                "bankRunUtilization", "calmUtilization", "calmPeriod", "liquidityHoldingPeriod",
+                                "liquidityAbsencePeriod"]
 
     /// Durations longer than this are refused (no setting needs more, and sums of times stay far from overflow).
     static let longestDuration = SimDuration.days(3_660)
@@ -142,9 +143,11 @@ struct ConfigReader {
             let symbol = try self.symbol(symbolValue, marketPath + ["symbol"])
             if result.contains(where: { $0.symbol == symbol }) { throw error(marketPath + ["symbol"], "\(symbol) is listed twice") }
             var market: MarketConfiguration
+            // BTC and ETH start from a new session's markets (``EngineConfiguration/standard``: calibrated IV premium).
+            let standardMarkets = EngineConfiguration.standard.markets
             switch symbol {
-            case MarketConfiguration.bitcoin.symbol: market = .bitcoin
-            case MarketConfiguration.ether.symbol: market = .ether
+            case MarketConfiguration.bitcoin.symbol: market = standardMarkets.first { $0.symbol == symbol } ?? .bitcoin
+            case MarketConfiguration.ether.symbol: market = standardMarkets.first { $0.symbol == symbol } ?? .ether
             default:
                 guard entry["initialSpot"] != nil else {
                     throw error(marketPath + ["symbol"], "\(symbol) is not BTC or ETH, so it needs an initialSpot (its other defaults are BTC's)")
@@ -328,6 +331,14 @@ struct ConfigReader {
             case "bankRunUtilization": behaviour.bankRunUtilization = try number(value, keyPath, 0.000_001...1)
             case "calmUtilization": behaviour.calmUtilization = try number(value, keyPath, 0...1)
             case "calmPeriod": behaviour.calmPeriod = try duration(value, keyPath, .seconds(1)...Self.longestDuration)
+            // The default is stored as nil (what a behaviour stored before the field existed says), so
+            // `config --default` read back is exactly the defaults.
+            case "liquidityHoldingPeriod":
+                let period = try duration(value, keyPath, .minutes(1)...Self.longestDuration)
+                behaviour.liquidityHoldingPeriod = period == ParticipantBehaviour.defaultLiquidityHoldingPeriod ? nil : period
+            case "liquidityAbsencePeriod":
+                let period = try duration(value, keyPath, .minutes(1)...Self.longestDuration)
+                behaviour.liquidityAbsencePeriod = period == ParticipantBehaviour.defaultLiquidityAbsencePeriod ? nil : period
             default: throw unknown(keyPath, expected: Self.behaviourKeys)
             }
         }

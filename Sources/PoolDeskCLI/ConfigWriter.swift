@@ -130,6 +130,8 @@ enum ConfigWriter {
         out.key("bankRunUtilization", number(behaviour.bankRunUtilization), "… or when utilization reaches this")
         out.key("calmUtilization", number(behaviour.calmUtilization), "it comes back when utilization is below this …")
         out.key("calmPeriod", duration(behaviour.calmPeriod), "… and at least this long after it left")
+        out.key("liquidityHoldingPeriod", duration(behaviour.holdingPeriod), "rules 4: a plain LP keeps a deposit this long on average (exponential)")
+        out.key("liquidityAbsencePeriod", duration(behaviour.absencePeriod), "rules 4: … and stays out this long on average before depositing again")
         return out.text
     }
 

@@ -95,7 +95,7 @@ struct ConfigFileTests {
         ("startTime = \"2026-02-31T00:00:00Z\"", 1, "startTime", "is not a UTC time"),
         ("tenors = [\"1h\", \"1h\"]", 1, "tenors", "listed twice"),
         ("tenors = []", 1, "tenors", "between 1 and 12 tenors"),
-        ("rulesVersion = 9", 1, "rulesVersion", "out of range (1–3)"),
+        ("rulesVersion = 9", 1, "rulesVersion", "out of range (1–4)"),
         ("[hedging]\nenabled = \"yes\"", 2, "hedging.enabled", "expected true or false"),
         ("[breakers]\ncooldown = \"99999d\"", 2, "breakers.cooldown", "out of range"),
         ("[pool]\nutilizationCap = nan", 2, "pool.utilizationCap", "out of range"),
