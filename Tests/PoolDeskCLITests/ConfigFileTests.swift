@@ -67,6 +67,7 @@ struct ConfigFileTests {
         expected.configuration.pool.utilizationCap = 0.5
         var ether = MarketConfiguration.ether
         ether.initialSpot = 2_500
+        ether.impliedVolatilityPremium = 1.024   // a new session's ETH: the premium calibrated to its process
         expected.configuration.markets = [ether]
         expected.participants.mix = ParticipantMix([.informed: 1, .noise: 3])
         #expect(parsed == expected)
@@ -184,6 +185,11 @@ struct ConfigFileTests {
         #expect(names.filter { $0 == .jumpTrader }.count == 2)
         let original = Scenario(seed: 1, participants: ParticipantConfiguration(count: 20)).engine
         #expect(original.bots.map(\.strategy) == (0..<20).map(ParticipantConfiguration.strategy(forIndex:)))
-        #expect(original.bots.allSatisfy { $0.behaviour == nil && $0.memory == nil })
+        // Under rules 4 a plain LP carries a behaviour (its holding period); the other original strategies have none.
+        #expect(original.bots.allSatisfy { $0.memory == nil && ($0.behaviour == nil) == ($0.strategy != .liquidityProvider) })
+        var rules3 = EngineConfiguration()
+        rules3.rulesVersion = 3
+        let legacy = Scenario(configuration: rules3, seed: 1, participants: ParticipantConfiguration(count: 20)).engine
+        #expect(legacy.bots.allSatisfy { $0.behaviour == nil && $0.memory == nil })
     }
 }

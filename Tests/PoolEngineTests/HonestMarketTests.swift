@@ -115,7 +115,7 @@ struct HonestMarketTests {
         rules.liquidityHoldingPeriod = .days(3)
         let decoded = try JSONDecoder().decode(ParticipantBehaviour.self, from: JSONEncoder().encode(rules))
         #expect(decoded.holdingPeriod == .days(3) && decoded.absencePeriod == .days(2))
-        rules.liquidityAbsencePeriod = .milliseconds(0)
+        rules.liquidityAbsencePeriod = SimDuration(milliseconds: 0)
         #expect(rules.validationError() == "liquidityAbsencePeriod must be positive")
     }
 
