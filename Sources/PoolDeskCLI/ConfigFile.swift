@@ -77,7 +77,7 @@ struct ConfigReader {
 
     static let topLevelKeys = ["markets", "tickInterval", "startTime", "tenors", "strikesPerSide", "rate", "riskRefreshInterval",
                                "liquidationCheckInterval", "priceHistoryLength", "priceHistoryInterval", "rulesVersion",
-                               "amm", "pool", "shorts", "hedging", "breakers", "participants"]
+                               "honestMarket", "amm", "pool", "shorts", "hedging", "breakers", "participants"]
     static let marketKeys = ["symbol", "initialSpot", "drift", "calmVolatility", "stressedVolatility", "meanCalmDuration",
                              "meanStressedDuration", "jumpsPerYear", "jumpMean", "jumpStandardDeviation", "impliedVolatilityPremium",
                              "standardSize", "maximumOrderSize", "minimumOrderSize"]
@@ -118,6 +118,7 @@ struct ConfigReader {
             case "priceHistoryLength": configuration.priceHistoryLength = try integer(value, path, 2...100_000)
             case "priceHistoryInterval": configuration.priceHistoryInterval = try duration(value, path, .seconds(1)...(.days(1)))
             case "rulesVersion": configuration.rulesVersion = try integer(value, path, EngineRules.original...EngineRules.current)
+            case "honestMarket": configuration.honestMarket = try bool(value, path)
             case "amm": try readAMM(self.table(value, path), path, into: &configuration.amm)
             case "pool": try readPool(self.table(value, path), path, into: &configuration.pool)
             case "shorts": try readShorts(self.table(value, path), path, into: &configuration.shorts)

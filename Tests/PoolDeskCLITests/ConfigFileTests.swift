@@ -185,11 +185,8 @@ struct ConfigFileTests {
         #expect(names.filter { $0 == .jumpTrader }.count == 2)
         let original = Scenario(seed: 1, participants: ParticipantConfiguration(count: 20)).engine
         #expect(original.bots.map(\.strategy) == (0..<20).map(ParticipantConfiguration.strategy(forIndex:)))
-        // Under rules 4 a plain LP carries a behaviour (its holding period); the other original strategies have none.
-        #expect(original.bots.allSatisfy { $0.memory == nil && ($0.behaviour == nil) == ($0.strategy != .liquidityProvider) })
-        var rules3 = EngineConfiguration()
-        rules3.rulesVersion = 3
-        let legacy = Scenario(configuration: rules3, seed: 1, participants: ParticipantConfiguration(count: 20)).engine
-        #expect(legacy.bots.allSatisfy { $0.behaviour == nil && $0.memory == nil })
+        #expect(original.bots.allSatisfy { $0.behaviour == nil && $0.memory == nil })
+        // New sessions hold: their plain LPs carry a behaviour (the holding period).
+        #expect(standard.bots.filter { $0.strategy == .liquidityProvider }.allSatisfy { $0.behaviour != nil })
     }
 }

@@ -18,12 +18,22 @@ struct HonestMarketTests {
     }
 
     @Test("under rules 4 the price path is the same whoever trades; under rules 3 the participants' draws move it")
-    func ownPriceStreams() {
+    func ownPriceStreams() throws {
         let busy = ParticipantConfiguration.standard(count: 20, meanActionInterval: .seconds(30))
         let other = ParticipantConfiguration(count: 20, meanActionInterval: .seconds(30), mix: ParticipantMix([.noise: 1]))
         let none = ParticipantConfiguration(count: 0)
         let current = EngineConfiguration.standard
-        #expect(current.rulesVersion == 4 && current.drawsPricesFromOwnStreams)
+        #expect(current.rulesVersion == 4 && current.honestMarket == true && current.drawsPricesFromOwnStreams)
+        // A configuration built in code, or stored without the field, keeps the simulation as before even under rules 4.
+        #expect(EngineConfiguration().rulesVersion == 4 && EngineConfiguration().honestMarket == nil)
+        #expect(!EngineConfiguration().drawsPricesFromOwnStreams && !EngineConfiguration().liquidityProvidersHold
+                && !EngineConfiguration().informedValueOverOptionLife)
+        var stored = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(current)) as? [String: Any])
+        #expect(stored["honestMarket"] as? Bool == true)
+        stored["honestMarket"] = nil
+        #expect(try JSONDecoder().decode(EngineConfiguration.self, from: JSONSerialization.data(withJSONObject: stored)).honestMarket == nil)
+        let plain = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(EngineConfiguration())) as? [String: Any])
+        #expect(plain["honestMarket"] == nil, "not written when unset, so configurations encode as before")
         let path = Self.spotPath(current, seed: 5, participants: busy, minutes: 60)
         #expect(path == Self.spotPath(current, seed: 5, participants: other, minutes: 60))
         #expect(path == Self.spotPath(current, seed: 5, participants: none, minutes: 60))

@@ -3,14 +3,17 @@ import RealModule
 extension EngineConfiguration {
     /// What a new session of the desk (`pooldesk`, `sim`, `serve`, and `config --default`) starts from: the
     /// documented defaults of every field, with the skew curve fitted to Deribit's BTC smile
-    /// (``SkewCurve/deribitBTC2026``) and each market's IV premium calibrated to its own price process
+    /// (``SkewCurve/deribitBTC2026``), issue 14's honest market (``honestMarket``: under rules 4, the price process on
+    /// its own streams, LPs who hold, informed traders valuing over the option's life) and each market's IV premium
+    /// calibrated to its own price process
     /// (``MarketConfiguration/processFairImpliedVolatilityPremium``, rounded to 0.001: BTC 1.040, ETH 1.024).
     ///
-    /// `EngineConfiguration()` keeps the hand-chosen ``SkewCurve/legacy`` curve and the 1.08 premium, which is also
-    /// what a stored configuration means, so code and tests that build a configuration directly keep their numbers.
+    /// `EngineConfiguration()` keeps the hand-chosen ``SkewCurve/legacy`` curve, the simulation as before and the 1.08
+    /// premium, which is also what a stored configuration without those fields means, so code and tests that build a configuration directly keep their numbers.
     public static var standard: EngineConfiguration {
         var configuration = EngineConfiguration()
         configuration.amm.skewCurve = .deribitBTC2026
+        configuration.honestMarket = true
         for index in configuration.markets.indices {
             let premium = configuration.markets[index].processFairImpliedVolatilityPremium
             configuration.markets[index].impliedVolatilityPremium = (premium * 1_000).rounded() / 1_000

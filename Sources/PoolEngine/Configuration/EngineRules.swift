@@ -16,10 +16,12 @@ public enum EngineRules {
     /// `volatilityBefore` (rules 1–2 journaled the "after" without it, so a buy above the utilization threshold could
     /// report its IV falling).
     public static let feeCap = 3
-    /// Version 4 (issue 14, an honest market): the simulated price process draws from its own seeded stream per
-    /// market (so the price path does not depend on what the participants do), plain LPs hold for days
-    /// (``ParticipantBehaviour/liquidityHoldingPeriod``) instead of moving money every few minutes, and informed
-    /// traders value an option at the variance the process is expected to realize over its remaining life.
+    /// Version 4 (issue 14, an honest market), for sessions whose configuration asks for it
+    /// (``EngineConfiguration/honestMarket``, which ``EngineConfiguration/standard`` sets): the simulated price process
+    /// draws from its own seeded stream per market (so the price path does not depend on what the participants do),
+    /// plain LPs hold for days (``ParticipantBehaviour/liquidityHoldingPeriod``) instead of moving money every few
+    /// minutes, and informed traders value an option at the variance the process is expected to realize over its
+    /// remaining life.
     public static let current = 4
 }
 
@@ -34,13 +36,13 @@ extension EngineConfiguration {
     /// vol times the trade's utilization multiplier. Under rules 1–2 a buy's "before" includes the multiplier and its
     /// "after" does not, so only a sell's pair (whose multiplier is always 1) compares like with like.
     public var fillVolatilitiesShareDefinition: Bool { rulesVersion >= 3 }
-    /// Whether the simulated price process draws from its own seeded stream per market (rules 4) instead of the
+    /// Whether the simulated price process draws from its own seeded stream per market (rules 4, honest market) instead of the
     /// engine's one generator, which the participants share (rules 1–3: a different mix walks a different path).
-    public var drawsPricesFromOwnStreams: Bool { rulesVersion >= 4 }
-    /// Whether plain LPs hold their shares for days (rules 4, ``ParticipantBehaviour/liquidityHoldingPeriod``) instead
+    public var drawsPricesFromOwnStreams: Bool { rulesVersion >= 4 && honestMarket == true }
+    /// Whether plain LPs hold their shares for days (rules 4, honest market, ``ParticipantBehaviour/liquidityHoldingPeriod``) instead
     /// of depositing or withdrawing part of them at every action (rules 1–3).
-    public var liquidityProvidersHold: Bool { rulesVersion >= 4 }
+    public var liquidityProvidersHold: Bool { rulesVersion >= 4 && honestMarket == true }
     /// Whether informed traders value an option at the total variance the process is expected to realize until its
-    /// expiry, regime switches included (rules 4), instead of the current regime's (rules 1–3).
-    public var informedValueOverOptionLife: Bool { rulesVersion >= 4 }
+    /// expiry, regime switches included (rules 4, honest market), instead of the current regime's.
+    public var informedValueOverOptionLife: Bool { rulesVersion >= 4 && honestMarket == true }
 }
