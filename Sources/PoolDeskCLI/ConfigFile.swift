@@ -78,7 +78,7 @@ struct ConfigReader {
 
     static let topLevelKeys = ["markets", "tickInterval", "startTime", "tenors", "strikesPerSide", "rate", "riskRefreshInterval",
                                "liquidationCheckInterval", "priceHistoryLength", "priceHistoryInterval", "rulesVersion",
-                               "amm", "pool", "shorts", "hedging", "breakers", "participants"]
+                               "honestMarket", "amm", "pool", "shorts", "hedging", "breakers", "participants"]
     static let marketKeys = ["symbol", "initialSpot", "drift", "calmVolatility", "stressedVolatility", "meanCalmDuration",
                              "meanStressedDuration", "jumpsPerYear", "jumpMean", "jumpStandardDeviation", "impliedVolatilityPremium",
                              "standardSize", "maximumOrderSize", "minimumOrderSize"]
@@ -92,7 +92,8 @@ struct ConfigReader {
     static let breakersKeys = ["minimumFreeLiquidityShare", "maximumIvDeviation", "ivSmoothingHalfLife", "cooldown"]
     static let participantsKeys = ["count", "meanActionInterval", "traderFunding", "liquidityProviderFunding", "mix", "behaviour"]
     static let behaviourKeys = ["minimumEdge", "jumpPollInterval", "jumpThreshold", "jumpHoldingPeriod", "bankRunDrawdown",
-                                "bankRunUtilization", "calmUtilization", "calmPeriod"]
+                                "bankRunUtilization", "calmUtilization", "calmPeriod", "liquidityHoldingPeriod",
+                                "liquidityAbsencePeriod"]
 
     /// Durations longer than this are refused (no setting needs more, and sums of times stay far from overflow).
     static let longestDuration = SimDuration.days(3_660)
@@ -118,6 +119,7 @@ struct ConfigReader {
             case "priceHistoryLength": configuration.priceHistoryLength = try integer(value, path, 2...100_000)
             case "priceHistoryInterval": configuration.priceHistoryInterval = try duration(value, path, .seconds(1)...(.days(1)))
             case "rulesVersion": configuration.rulesVersion = try integer(value, path, EngineRules.original...EngineRules.current)
+            case "honestMarket": configuration.honestMarket = try bool(value, path)
             case "amm": try readAMM(self.table(value, path), path, into: &configuration.amm)
             case "pool": try readPool(self.table(value, path), path, into: &configuration.pool)
             case "shorts": try readShorts(self.table(value, path), path, into: &configuration.shorts)
@@ -143,9 +145,11 @@ struct ConfigReader {
             let symbol = try self.symbol(symbolValue, marketPath + ["symbol"])
             if result.contains(where: { $0.symbol == symbol }) { throw error(marketPath + ["symbol"], "\(symbol) is listed twice") }
             var market: MarketConfiguration
+            // BTC and ETH start from a new session's markets (``EngineConfiguration/standard``: calibrated IV premium).
+            let standardMarkets = EngineConfiguration.standard.markets
             switch symbol {
-            case MarketConfiguration.bitcoin.symbol: market = .bitcoin
-            case MarketConfiguration.ether.symbol: market = .ether
+            case MarketConfiguration.bitcoin.symbol: market = standardMarkets.first { $0.symbol == symbol } ?? .bitcoin
+            case MarketConfiguration.ether.symbol: market = standardMarkets.first { $0.symbol == symbol } ?? .ether
             default:
                 guard entry["initialSpot"] != nil else {
                     throw error(marketPath + ["symbol"], "\(symbol) is not BTC or ETH, so it needs an initialSpot (its other defaults are BTC's)")
@@ -329,6 +333,14 @@ struct ConfigReader {
             case "bankRunUtilization": behaviour.bankRunUtilization = try number(value, keyPath, 0.000_001...1)
             case "calmUtilization": behaviour.calmUtilization = try number(value, keyPath, 0...1)
             case "calmPeriod": behaviour.calmPeriod = try duration(value, keyPath, .seconds(1)...Self.longestDuration)
+            // The default is stored as nil (what a behaviour stored before the field existed says), so
+            // `config --default` read back is exactly the defaults.
+            case "liquidityHoldingPeriod":
+                let period = try duration(value, keyPath, .minutes(1)...Self.longestDuration)
+                behaviour.liquidityHoldingPeriod = period == ParticipantBehaviour.defaultLiquidityHoldingPeriod ? nil : period
+            case "liquidityAbsencePeriod":
+                let period = try duration(value, keyPath, .minutes(1)...Self.longestDuration)
+                behaviour.liquidityAbsencePeriod = period == ParticipantBehaviour.defaultLiquidityAbsencePeriod ? nil : period
             default: throw unknown(keyPath, expected: Self.behaviourKeys)
             }
         }

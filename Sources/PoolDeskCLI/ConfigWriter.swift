@@ -23,6 +23,8 @@ enum ConfigWriter {
         out.key("priceHistoryLength", "\(configuration.priceHistoryLength)", "spot samples kept per market (charts, momentum traders)")
         out.key("priceHistoryInterval", duration(configuration.priceHistoryInterval), "simulated time between two kept spot samples")
         out.key("rulesVersion", "\(configuration.rulesVersion)", "engine market rules (\(EngineRules.original)–\(EngineRules.current)); keep the newest for new sessions")
+        out.key("honestMarket", configuration.honestMarket == true ? "true" : "false",
+                "rules 4: prices on their own random streams, LPs who hold for days, informed traders valuing over the option's life")
         for market in configuration.markets {
             out.blank()
             out.comment("One underlying quoted in USD: lognormal diffusion, regime-switching vol, compound-Poisson jumps.")
@@ -130,6 +132,8 @@ enum ConfigWriter {
         out.key("bankRunUtilization", number(behaviour.bankRunUtilization), "… or when utilization reaches this")
         out.key("calmUtilization", number(behaviour.calmUtilization), "it comes back when utilization is below this …")
         out.key("calmPeriod", duration(behaviour.calmPeriod), "… and at least this long after it left")
+        out.key("liquidityHoldingPeriod", duration(behaviour.holdingPeriod), "rules 4: a plain LP keeps a deposit this long on average (exponential)")
+        out.key("liquidityAbsencePeriod", duration(behaviour.absencePeriod), "rules 4: … and stays out this long on average before depositing again")
         return out.text
     }
 

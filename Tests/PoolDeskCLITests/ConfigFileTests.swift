@@ -67,6 +67,7 @@ struct ConfigFileTests {
         expected.configuration.pool.utilizationCap = 0.5
         var ether = MarketConfiguration.ether
         ether.initialSpot = 2_500
+        ether.impliedVolatilityPremium = 1.024   // a new session's ETH: the premium calibrated to its process
         expected.configuration.markets = [ether]
         expected.participants.mix = ParticipantMix([.informed: 1, .noise: 3])
         #expect(parsed == expected)
@@ -185,5 +186,7 @@ struct ConfigFileTests {
         let original = Scenario(seed: 1, participants: ParticipantConfiguration(count: 20)).engine
         #expect(original.bots.map(\.strategy) == (0..<20).map(ParticipantConfiguration.strategy(forIndex:)))
         #expect(original.bots.allSatisfy { $0.behaviour == nil && $0.memory == nil })
+        // New sessions hold: their plain LPs carry a behaviour (the holding period).
+        #expect(standard.bots.filter { $0.strategy == .liquidityProvider }.allSatisfy { $0.behaviour != nil })
     }
 }

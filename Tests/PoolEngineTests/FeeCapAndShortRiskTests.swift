@@ -23,11 +23,10 @@ struct FeeCapAndShortRiskTests {
         board.calls.last { engine.markValuation($0).delta >= 0.16 && engine.series[$0.index].strike.doubleValue > 60_000 }
     }
 
-    @Test("new sessions run under the newest rules (4); the cap is 12.5% and reads with that default from older configurations")
+    @Test("new sessions run under rules 4 (3 and later cap fees); the cap is 12.5% and reads with that default from older configurations")
     func rulesAndDefault() throws {
         #expect(EngineRules.current == 4)
-        #expect(EngineConfiguration().rulesVersion == 4)
-        #expect(EngineConfiguration().capsFeesAtPremiumShare)
+        #expect(EngineConfiguration().rulesVersion == 4 && EngineConfiguration().capsFeesAtPremiumShare)
         #expect(AMMConfiguration().maximumFeeShareOfPremium == 0.125)
         let encoder = JSONEncoder()
         var stored = try #require(JSONSerialization.jsonObject(with: encoder.encode(EngineConfiguration())) as? [String: Any])

@@ -17,6 +17,38 @@ extension Engine {
         return Self.totalVolatility(configuration.markets[market.index], stressed: state.regime == .stressed)
     }
 
+    /// The volatility an informed trader values an option of `market` expiring at `expiry` at. Under rules 4
+    /// (``EngineConfiguration/informedValueOverOptionLife``) on a simulated market: the root of the total variance the
+    /// process is expected to realize from now to the expiry given the current regime
+    /// (``expectedVolatility(_:stressed:years:)``), so a calm market's weekly option is valued with the stress it
+    /// will probably see; otherwise ``informedVolatility(market:)``.
+    public func informedVolatility(market: MarketID, expiry: SimTime) -> Double {
+        guard configuration.informedValueOverOptionLife, configuration.markets[market.index].history == nil else {
+            return informedVolatility(market: market)
+        }
+        return Self.expectedVolatility(
+            configuration.markets[market.index], stressed: markets[market.index].regime == .stressed,
+            years: max(0, time.years(until: expiry)))
+    }
+
+    /// Root of the mean total variance (diffusion and jumps, ``totalVolatility(_:stressed:)``) the simulated process
+    /// realizes over the next `years`, starting in the given regime: the regime is a two-state Markov chain with rates
+    /// a = 1/meanCalmDuration (calm → stressed) and b = 1/meanStressedDuration, so the chance of being stressed at t
+    /// is π + (p₀ − π)·e^(−(a+b)t) with π = a/(a+b) and p₀ the start (0 or 1); its mean over [0, T] replaces e^(−(a+b)t)
+    /// by g = (1 − e^(−x))/x, x = (a+b)T. A regime whose mean duration is 0 never switches (as in ``PriceProcess``).
+    static func expectedVolatility(_ market: MarketConfiguration, stressed: Bool, years: Double) -> Double {
+        let calm = totalVolatility(market, stressed: false), stress = totalVolatility(market, stressed: true)
+        let toStressed = market.meanCalmDuration.years > 0 ? 1 / market.meanCalmDuration.years : 0
+        let toCalm = market.meanStressedDuration.years > 0 ? 1 / market.meanStressedDuration.years : 0
+        let rate = toStressed + toCalm
+        guard rate > 0, years > 0, rate.isFinite else { return stressed ? stress : calm }
+        let share = toStressed / rate
+        let x = rate * years
+        let g = x < 1e-9 ? 1 - x / 2 : -Double.expMinusOne(-x) / x
+        let stressedShare = stressed ? share + (1 - share) * g : share * (1 - g)
+        return (calm * calm + stressedShare * (stress * stress - calm * calm)).squareRoot()
+    }
+
     /// How far ahead informed participants see a recorded market's realized volatility.
     static let informedHorizon = SimDuration.hours(24)
 
@@ -68,7 +100,8 @@ extension Engine {
             guard time < boards[option.board.index].tradingCutoff(configuration.amm) else { continue }
             let side: Side = position.isLong ? .sell : .buy
             let size = Quantity(micros: abs(position.quantity.micros))
-            guard let edge = relativeEdge(position.series, side: side, quantity: size, volatility: informedVolatility(market: option.market)),
+            let volatility = informedVolatility(market: option.market, expiry: option.expiry)
+            guard let edge = relativeEdge(position.series, side: side, quantity: size, volatility: volatility),
                   edge >= 0 else { continue }
             apply(.closePosition(account: account, series: position.series, quantity: nil), into: &events)
             return
@@ -76,7 +109,7 @@ extension Engine {
         let candidates = liveBoards.filter { time < boards[$0.index].tradingCutoff(configuration.amm) }
         guard !candidates.isEmpty else { return }
         let board = boards[candidates[random.integer(in: 0...(candidates.count - 1))].index]
-        let volatility = informedVolatility(market: board.market)
+        let volatility = informedVolatility(market: board.market, expiry: board.expiry)
         let quantity = participantQuantity(market: board.market)
         let atm = board.atTheMoneyIndex(spot: markets[board.market.index].spot)
         var best: (series: SeriesID, side: Side, edge: Double)?

@@ -93,12 +93,30 @@ public struct ParticipantBehaviour: Codable, Hashable, Sendable {
     public var calmUtilization: Double = 0.40
     /// … and at least this long after it ran.
     public var calmPeriod: SimDuration = .hours(24)
+    /// Rules 4: how long a plain LP keeps its deposit on average (exponentially distributed, so some leave within a
+    /// day and some stay for weeks); nil: ``defaultLiquidityHoldingPeriod``. Optional so that behaviours stored
+    /// before it existed encode exactly as they did.
+    public var liquidityHoldingPeriod: SimDuration?
+    /// Rules 4: how long a plain LP stays out after leaving, on average, before it deposits again; nil:
+    /// ``defaultLiquidityAbsencePeriod``.
+    public var liquidityAbsencePeriod: SimDuration?
+
+    /// A week: LPs of options vaults commit for an epoch or more (Lyra's and Ribbon's vaults ran weekly rounds), and
+    /// a deposit that leaves within minutes pays the withdrawal fee to those who stay.
+    public static let defaultLiquidityHoldingPeriod = SimDuration.days(7)
+    /// Two days.
+    public static let defaultLiquidityAbsencePeriod = SimDuration.days(2)
+
+    /// ``liquidityHoldingPeriod`` or its default.
+    public var holdingPeriod: SimDuration { liquidityHoldingPeriod ?? Self.defaultLiquidityHoldingPeriod }
+    /// ``liquidityAbsencePeriod`` or its default.
+    public var absencePeriod: SimDuration { liquidityAbsencePeriod ?? Self.defaultLiquidityAbsencePeriod }
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case minimumEdge, jumpPollInterval, jumpThreshold, jumpHoldingPeriod, bankRunDrawdown, bankRunUtilization
-        case calmUtilization, calmPeriod
+        case calmUtilization, calmPeriod, liquidityHoldingPeriod, liquidityAbsencePeriod
     }
 
     public init(from decoder: any Decoder) throws {
@@ -112,6 +130,8 @@ public struct ParticipantBehaviour: Codable, Hashable, Sendable {
         try stored.fill(&bankRunUtilization, .bankRunUtilization)
         try stored.fill(&calmUtilization, .calmUtilization)
         try stored.fill(&calmPeriod, .calmPeriod)
+        liquidityHoldingPeriod = try stored.decodeIfPresent(SimDuration.self, forKey: .liquidityHoldingPeriod)
+        liquidityAbsencePeriod = try stored.decodeIfPresent(SimDuration.self, forKey: .liquidityAbsencePeriod)
     }
 
     /// A reason the behaviour cannot be used, or nil.
@@ -124,6 +144,8 @@ public struct ParticipantBehaviour: Codable, Hashable, Sendable {
         if !(bankRunUtilization > 0 && bankRunUtilization <= 1) { return "bankRunUtilization must be within 0–1 (and above 0)" }
         if !(calmUtilization >= 0 && calmUtilization <= bankRunUtilization) { return "calmUtilization must be within 0 and bankRunUtilization" }
         if calmPeriod.milliseconds < 0 { return "calmPeriod must not be negative" }
+        if holdingPeriod.milliseconds <= 0 { return "liquidityHoldingPeriod must be positive" }
+        if absencePeriod.milliseconds <= 0 { return "liquidityAbsencePeriod must be positive" }
         return nil
     }
 }
@@ -132,7 +154,8 @@ public struct ParticipantBehaviour: Codable, Hashable, Sendable {
 public struct ParticipantMemory: Codable, Hashable, Sendable {
     /// Bank-run LP: the highest share price seen while invested.
     public var peakSharePrice: Double?
-    /// Bank-run LP: when it last withdrew everything (nil while invested).
+    /// Bank-run LP, and under rules 4 a plain LP: when it last withdrew everything (nil while invested or before its
+    /// first deposit).
     public var ranAt: SimTime?
     /// Jump trader: spot of each market at its last look.
     public var lastSpots: [Double]?

@@ -6,7 +6,8 @@ public enum ParticipantStrategy: String, Codable, Hashable, Sendable, CaseIterab
     case momentum
     /// Sells out-of-the-money options with modest collateral, collecting premium.
     case volatilitySeller
-    /// Deposits into and withdraws from the pool.
+    /// Deposits into and withdraws from the pool: part of its shares or balance at every action under rules 1–3, a
+    /// deposit held for days (``ParticipantBehaviour/liquidityHoldingPeriod``) under rules 4.
     case liquidityProvider
     // Participants with an edge (appended: the raw values above are stored in snapshots and journals).
     /// Knows the market's true current volatility (``Engine/informedVolatility(market:)``): buys options the pool
@@ -27,8 +28,8 @@ public enum ParticipantStrategy: String, Codable, Hashable, Sendable, CaseIterab
 public struct SimulatedParticipant: Codable, Hashable, Sendable {
     public var account: AccountID
     public var strategy: ParticipantStrategy
-    /// The thresholds a participant with an edge acts on (copied from its configuration so a snapshot carries them);
-    /// nil for the original four strategies, which have none (and so encode exactly as before).
+    /// The thresholds a participant with an edge, or under rules 4 a plain LP, acts on (copied from its configuration
+    /// so a snapshot carries them); nil for the other original strategies, which have none (and so encode exactly as before).
     public var behaviour: ParticipantBehaviour?
     /// What a participant with an edge remembers between two actions; nil until it has something to remember.
     public var memory: ParticipantMemory?
@@ -111,7 +112,10 @@ extension Engine {
             apply(.openAccount(name: name, role: role, funding: funding), into: &events)
             let account = AccountID(accounts.count - 1)
             var participant = SimulatedParticipant(account: account, strategy: strategy)
-            if strategy.hasEdge { participant.behaviour = participants.behaviour ?? ParticipantBehaviour() }
+            // Under rules 4 plain LPs have a behaviour too: their holding period.
+            if strategy.hasEdge || (strategy == .liquidityProvider && configuration.liquidityProvidersHold) {
+                participant.behaviour = participants.behaviour ?? ParticipantBehaviour()
+            }
             bots.append(participant)
             let wait = random.exponential(mean: Double(actionInterval(of: participant, default: participants.meanActionInterval).milliseconds))
             botSchedule.insert(BotWakeUp(time: time + SimDuration(milliseconds: Int64(wait) + 1), participant: bots.count - 1))
@@ -146,6 +150,8 @@ extension Engine {
             actJumpTrader(index, into: &events)
         case .bankRunLiquidityProvider:
             actBankRunLiquidityProvider(index, into: &events)
+        case .liquidityProvider where configuration.liquidityProvidersHold:
+            actHoldingLiquidityProvider(index, into: &events)
         case .liquidityProvider:
             let held = accounts[account.index].shares
             if held.isPositive, random.chance(0.35) {

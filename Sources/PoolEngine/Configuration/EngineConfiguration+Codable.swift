@@ -9,6 +9,7 @@ extension EngineConfiguration {
     enum CodingKeys: String, CodingKey {
         case markets, tickInterval, startTime, tenors, strikesPerSide, rate, amm, pool, shorts, hedging, breakers
         case riskRefreshInterval, liquidationCheckInterval, priceHistoryLength, priceHistoryInterval, rulesVersion
+        case honestMarket
     }
 
     public init(from decoder: any Decoder) throws {
@@ -30,6 +31,7 @@ extension EngineConfiguration {
         try stored.fill(&priceHistoryLength, .priceHistoryLength)
         try stored.fill(&priceHistoryInterval, .priceHistoryInterval)
         rulesVersion = try stored.decodeIfPresent(Int.self, forKey: .rulesVersion) ?? EngineRules.original
+        honestMarket = try stored.decodeIfPresent(Bool.self, forKey: .honestMarket)
     }
 }
 

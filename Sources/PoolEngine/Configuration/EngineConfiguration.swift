@@ -32,6 +32,12 @@ public struct EngineConfiguration: Codable, Hashable, Sendable {
     /// ``EngineRules/current``; a stored configuration without the field is a session started before rules were
     /// versioned, which runs under ``EngineRules/original`` so that its journal still replays exactly.
     public var rulesVersion: Int
+    /// Whether the session simulates issue 14's honest market under ``EngineRules`` 4 and later: the price process on
+    /// its own seeded streams, plain LPs holding for days, informed traders valuing over the option's life (see
+    /// ``EngineRules/current``). nil (the default of `EngineConfiguration()`, and what every configuration stored
+    /// before it existed means) or false: the simulation as before, so code and tests that build a configuration
+    /// directly keep their seeded numbers; ``standard`` (new sessions of the desk) sets it. Written only when set.
+    public var honestMarket: Bool?
 
     public init(
         markets: [MarketConfiguration] = [.bitcoin, .ether],

@@ -15,10 +15,15 @@ public enum EngineRules {
     /// Deribit's 12.5%), and a fill's `volatilityAfter` carries the same utilization multiplier as its
     /// `volatilityBefore` (rules 1–2 journaled the "after" without it, so a buy above the utilization threshold could
     /// report its IV falling).
-    ///
+    public static let feeCap = 3
     /// Version 4: a strategy leg the trader buys that bounds the strategy's loss (a protective wing: without it the
     /// strategy's maximum payout at expiry would be larger or unbounded) is exempt from the opening |delta| cutoff, so a
     /// credit spread or iron condor may buy its far wing; short legs, single orders and unbounded strategies keep it.
+    /// And, for sessions whose configuration asks for it (``EngineConfiguration/honestMarket``, which
+    /// ``EngineConfiguration/standard`` sets; issue 14, an honest market): the simulated price process draws from its
+    /// own seeded stream per market (so the price path does not depend on what the participants do), plain LPs hold for
+    /// days (``ParticipantBehaviour/liquidityHoldingPeriod``) instead of moving money every few minutes, and informed
+    /// traders value an option at the variance the process is expected to realize over its remaining life.
     public static let current = 4
 }
 
@@ -36,4 +41,13 @@ extension EngineConfiguration {
     /// Whether a bounded strategy's protective wings open below the |delta| cutoff (rules 4; see
     /// ``Engine/protectiveWings(of:quantities:)``). Under rules 1–3 every opening leg meets the cutoff.
     public var exemptsProtectiveWingsFromDeltaCutoff: Bool { rulesVersion >= 4 }
+    /// Whether the simulated price process draws from its own seeded stream per market (rules 4, honest market) instead of the
+    /// engine's one generator, which the participants share (rules 1–3: a different mix walks a different path).
+    public var drawsPricesFromOwnStreams: Bool { rulesVersion >= 4 && honestMarket == true }
+    /// Whether plain LPs hold their shares for days (rules 4, honest market, ``ParticipantBehaviour/liquidityHoldingPeriod``) instead
+    /// of depositing or withdrawing part of them at every action (rules 1–3).
+    public var liquidityProvidersHold: Bool { rulesVersion >= 4 && honestMarket == true }
+    /// Whether informed traders value an option at the total variance the process is expected to realize until its
+    /// expiry, regime switches included (rules 4, honest market), instead of the current regime's.
+    public var informedValueOverOptionLife: Bool { rulesVersion >= 4 && honestMarket == true }
 }

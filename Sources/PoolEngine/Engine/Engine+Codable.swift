@@ -20,6 +20,9 @@ extension Engine: Codable {
         /// Strategies held and the next strategy id; written only once a session has had a strategy, so snapshots
         /// without strategies keep the bytes they always had, and older snapshots (without the keys) decode as none.
         case strategies, nextStrategyIndex
+        /// The price process's own streams (rules 4); written only when there are some, so snapshots of sessions under
+        /// earlier rules keep the bytes they always had.
+        case priceStreams
     }
 
     /// Decodes a snapshot written by `encode(to:)`; throws on any other snapshot format.
@@ -55,6 +58,12 @@ extension Engine: Codable {
         externalNet = try container.decode(Money.self, forKey: .externalNet)
         bots = try container.decode([SimulatedParticipant].self, forKey: .bots)
         random = try container.decode(SeededRandom.self, forKey: .random)
+        priceStreams = try container.decodeIfPresent([SeededRandom].self, forKey: .priceStreams) ?? []
+        guard priceStreams.count == (configuration.drawsPricesFromOwnStreams ? configuration.markets.count : 0) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .priceStreams, in: container,
+                debugDescription: "engine snapshot has \(priceStreams.count) price streams, its rules need \(configuration.drawsPricesFromOwnStreams ? configuration.markets.count : 0)")
+        }
         nextSequence = try container.decode(UInt64.self, forKey: .nextSequence)
         nextPositionIndex = try container.decode(Int.self, forKey: .nextPositionIndex)
         seriesPositions = try container.decode([[PositionID]].self, forKey: .seriesPositions)
@@ -102,6 +111,7 @@ extension Engine: Codable {
         try container.encode(externalNet, forKey: .externalNet)
         try container.encode(bots, forKey: .bots)
         try container.encode(random, forKey: .random)
+        if !priceStreams.isEmpty { try container.encode(priceStreams, forKey: .priceStreams) }
         try container.encode(nextSequence, forKey: .nextSequence)
         try container.encode(nextPositionIndex, forKey: .nextPositionIndex)
         try container.encode(seriesPositions, forKey: .seriesPositions)

@@ -30,6 +30,10 @@ public struct Engine: Sendable {
     public internal(set) var ledger = PoolLedger()
 
     var random: SeededRandom
+    /// The simulated price process's own generator per market (``EngineConfiguration/drawsPricesFromOwnStreams``,
+    /// rules 4), so the path depends on the seed and the market only, never on the participants' draws; empty under
+    /// earlier rules, whose prices draw from `random`.
+    var priceStreams: [SeededRandom] = []
     var nextSequence: UInt64 = 1
 
     /// The sequence number of the last event this engine emitted (0 before the first).
@@ -77,6 +81,9 @@ public struct Engine: Sendable {
         self.seed = seed
         time = configuration.startTime
         random = SeededRandom(seed: seed)
+        if configuration.drawsPricesFromOwnStreams {
+            priceStreams = configuration.markets.indices.map { SeededRandom(seed: Self.priceStreamSeed(seed, market: $0)) }
+        }
         markets = configuration.markets.enumerated().map { index, market in
             MarketState(
                 id: MarketID(index), symbol: market.symbol, spot: market.initialSpot, openingSpot: market.initialSpot,
@@ -110,6 +117,12 @@ public struct Engine: Sendable {
         }
         sortLiveBoards()
         refreshRisk()
+    }
+
+    /// The seed of market `market`'s price stream: the engine seed mixed with the market's index and a constant, so
+    /// it differs from the participants' stream and from every other market's (SplitMix in `SeededRandom` spreads it).
+    static func priceStreamSeed(_ seed: UInt64, market: Int) -> UInt64 {
+        (seed ^ 0x5052_4943_4553_5452) &+ UInt64(truncatingIfNeeded: market + 1) &* 0x9E37_79B9_7F4A_7C15
     }
 
     // MARK: - Lookups

@@ -76,11 +76,13 @@ extension Engine {
     }
 
     /// Moves every market one tick: recorded markets along their path (times any shock factor), simulated ones by
-    /// the seeded process.
+    /// the seeded process (drawing from the market's own stream under rules 4, else from the engine's one generator).
     mutating func stepMarkets(years: Double) {
         for index in markets.indices {
             if let recorded = recordedSpot(index) {
                 markets[index].spot = markets[index].priceFactor.map { recorded * $0 } ?? recorded
+            } else if index < priceStreams.count {
+                PriceProcess.step(&markets[index], configuration: configuration.markets[index], years: years, random: &priceStreams[index])
             } else {
                 PriceProcess.step(&markets[index], configuration: configuration.markets[index], years: years, random: &random)
             }
