@@ -47,7 +47,8 @@ struct KeyboardSafetyEndToEndTests {
         try session.sendText("2")
         #expect(session.waitUntil { $0.contains("Size              2▏ contracts") }, "\((try? session.capture()) ?? "")")
         try session.sendKeys("Escape", "m", "b")
-        #expect(session.waitFor("Total to pay"))
+        // The ETH ticket itself, not the BTC one still on screen: keys typed before a ticket is drawn are refused.
+        #expect(session.waitFor("━ Buy ETH-"))
         try session.sendText("25")
         #expect(session.waitUntil { $0.contains("Size              25▏ contracts") }, "\((try? session.capture()) ?? "")")
     }

@@ -103,14 +103,33 @@ struct PropertyInvariantTests {
     /// is one rejection with no fill.
     @Test(.shrinking(false)) func strategySessionsKeepInvariants() async {
         await propertyCheck(count: 30, input: Gen.uint64(in: 0...UInt64.max)) { seed in
-            var session = RandomSession(configuration: TestMarkets.fast(), seed: seed,
-                                        participants: Int(seed % 4), maximumAdvance: .minutes(30))
-            session.includesStrategies = true
-            Self.run(&session, steps: 200, seed: seed)
-            #expect(session.fills > 0)
-            #expect(session.strategiesOpened > 0, "seed \(seed): no strategy filled")
-            #expect(session.strategiesChanged > 0, "seed \(seed): no strategy closed, settled or liquidated")
+            Self.strategySession(seed: seed)
         }
+    }
+
+    /// Seeds a property run once failed on: 11545988209031000364 opened strategies but neither closed nor settled one
+    /// within 200 steps (a shortfall of the test's own liveness, not a broken invariant).
+    @Test(arguments: [11_545_988_209_031_000_364 as UInt64])
+    func strategyRegressionSeeds(seed: UInt64) {
+        Self.strategySession(seed: seed)
+    }
+
+    static func strategySession(seed: UInt64) {
+        var session = RandomSession(configuration: TestMarkets.fast(), seed: seed,
+                                    participants: Int(seed % 4), maximumAdvance: .minutes(30))
+        session.includesStrategies = true
+        Self.run(&session, steps: 200, seed: seed)
+        // A session that has not yet filled a strategy (random legs are often refused: naked shorts on small balances,
+        // strikes past the delta cutoff), or whose strategies all stay open, runs on (bounded) until one fills and one
+        // closes, settles or is liquidated, so those paths are exercised in every run rather than in most.
+        var extra = 0
+        while session.strategiesOpened == 0 || session.strategiesChanged == 0, extra < 10 {
+            Self.run(&session, steps: 100, seed: seed)
+            extra += 1
+        }
+        #expect(session.fills > 0)
+        #expect(session.strategiesOpened > 0, "seed \(seed): no strategy filled")
+        #expect(session.strategiesChanged > 0, "seed \(seed): no strategy closed, settled or liquidated")
     }
 
     /// Quantities, amounts, collateral and limits anywhere in `Int64`, through `preview`, `previewClose` and `apply`:
