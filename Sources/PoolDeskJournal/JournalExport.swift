@@ -257,7 +257,7 @@ public struct ExportRecord: Encodable, Hashable {
             if activity.collateralChange.isPositive { collateralPosted = ExactAmount(activity.collateralChange) }
             if activity.collateralChange.isNegative { collateralReleased = ExactAmount(-activity.collateralChange) }
             realizedPnl = ExactAmount(activity.realizedPnL)
-            note = "\(activity.name) \(activity.strategy) \(activity.cause.rawValue), \(activity.legs.count) legs"
+            note = "\(activity.name) \(activity.strategy) \(activity.cause.rawValue), \(activity.legs.count) leg\(activity.legs.count == 1 ? "" : "s")"
         case .accountOpened, .accountFunded, .boardListed, .orderRejected, .boardSettled, .hedged, .haltStarted,
              .haltEnded, .hedgingChanged, .insolvency, .shocked:
             // Not a trade or a money flow of one account: the pool's own events and refusals are in the journal's

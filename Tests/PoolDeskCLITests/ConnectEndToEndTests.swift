@@ -33,12 +33,16 @@ struct ConnectEndToEndTests {
         let url = "ws://127.0.0.1:\(server.port)"
         // A wide slippage tolerance: the server's clock runs at ×60 while a loaded CI machine draws, and this test is
         // about every screen seeing the fill (the refusal of a moved price has its own test).
+        // One after the other: each login runs the server's deliberately slow secret check (scrypt, one at a time),
+        // which a loaded debug build can stretch past a client's patience when three arrive at once.
         let aliceDesk = try TmuxSession(command: [binary, "connect", url, "--credentials", alice, "--slippage", "25%", "--timeout", "60"], width: 160, height: 48)
-        let bobDesk = try TmuxSession(command: [binary, "connect", url, "--credentials", bob, "--timeout", "60"], width: 160, height: 48)
-        let monitor = try TmuxSession(command: [binary, "connect", url, "--timeout", "60"], width: 160, height: 48)
-        defer { aliceDesk.kill(); bobDesk.kill(); monitor.kill() }
+        defer { aliceDesk.kill() }
         #expect(aliceDesk.waitFor("127.0.0.1:\(server.port) · alice", timeout: 60), "\((try? aliceDesk.capture()) ?? "")")
-        #expect(bobDesk.waitFor("· bob", timeout: 60))
+        let bobDesk = try TmuxSession(command: [binary, "connect", url, "--credentials", bob, "--timeout", "60"], width: 160, height: 48)
+        defer { bobDesk.kill() }
+        #expect(bobDesk.waitFor("· bob", timeout: 60), "\((try? bobDesk.capture()) ?? ""), exit \(String(describing: try? bobDesk.termination()))")
+        let monitor = try TmuxSession(command: [binary, "connect", url, "--timeout", "60"], width: 160, height: 48)
+        defer { monitor.kill() }
         #expect(monitor.waitFor("MONITOR", timeout: 60), "\((try? monitor.capture()) ?? "")")
 
         // Alice buys the selected series with the ticket's default size.

@@ -317,6 +317,58 @@ struct StrategyTrialTests {
         #expect(fixture.engine.strategy(id) != nil)
     }
 
+    @Test("an edit and Enter in one burst trade nothing: Enter waits until the changed ticket has been drawn (trial 2)")
+    func enterAfterAnUnseenEditWaits() throws {
+        var fixture = DashboardFixture()
+        let k = try Base.strikes(fixture, count: 3)
+        _ = Base.run(&fixture, "buy straddle BTC-1D-\(k[1]) 1")
+        #expect(fixture.state.strategyTicket?.size.text == "1")
+        // Tab (buy → sell) and Enter in one burst: the SELL was never on screen, so nothing trades.
+        fixture.drawsBetweenKeys = false
+        #expect(fixture.press(.tab, .enter).isEmpty)
+        #expect(fixture.engine.strategies(of: fixture.state.deskAccount).isEmpty)
+        #expect(fixture.state.status?.text.hasPrefix("Enter ignored: the ticket changed") == true, "\(fixture.state.status?.text ?? "")")
+        // Once a frame has shown the change, Enter confirms what it shows.
+        fixture.presentFrame()
+        fixture.press(.enter)
+        let held = fixture.engine.strategies(of: fixture.state.deskAccount)
+        #expect(held.count == 1)
+        #expect(held.first?.legs.allSatisfy { $0.quantity.micros < 0 } == true, "the confirmed straddle is the sold one that was shown")
+
+        // The single-order ticket too: a size typed and Enter in one burst wait for a frame.
+        fixture.drawsBetweenKeys = true
+        fixture.press(.character("b"))
+        fixture.drawsBetweenKeys = false
+        let before = fixture.engine.positions(of: fixture.state.deskAccount).count
+        #expect(fixture.press(.character("3"), .enter).isEmpty)
+        #expect(fixture.engine.positions(of: fixture.state.deskAccount).count == before)
+        #expect(fixture.state.ticket?.quantityText == "3")
+    }
+
+    @Test("an expanded strategy's legs keep their names whole (call and put told apart) from 80×24 to 220×60")
+    func expandedLegNamesAreWhole() throws {
+        var fixture = DashboardFixture()
+        let k = try Base.strikes(fixture, count: 3)
+        _ = Base.run(&fixture, "sell straddle BTC-1D-\(k[1]) 0.1")
+        fixture.press(.enter)
+        #expect(fixture.engine.strategies(of: fixture.state.deskAccount).count == 1, "\(fixture.state.status?.text ?? "")")
+        fixture.press(.tab)
+        fixture.press(.character("e"))
+        // The short straddle's legs are the call and the put of one strike; the trial saw both cut to `…-6000…`.
+        let strike = String(k[1])
+        for (width, height) in [(80, 24), (120, 40), (160, 48), (220, 60)] {
+            let text = fixture.render(width: width, height: height).text
+            let lines = text.split(separator: "\n").filter { $0.contains(strike) && $0.contains("-0.10") }
+            #expect(lines.count == 2, "\(width)×\(height): leg rows \(lines)")
+            let kinds = Set(lines.compactMap { line -> Character? in
+                if line.contains("\(strike)C") || line.contains("\(strike)-C") { return "C" }
+                if line.contains("\(strike)P") || line.contains("\(strike)-P") { return "P" }
+                return nil
+            })
+            #expect(kinds == ["C", "P"], "\(width)×\(height): \(lines)")
+        }
+    }
+
     // MARK: - 9. The strategy close ticket
 
     /// A desk holding the iron condor of `StrategyDashboardTests`, focus on its positions row.

@@ -51,6 +51,7 @@ public enum DashboardReducer {
             // Nothing else changes: a frame is not news (no chain following, no risk refresh).
             if DashboardLayout(width: width, height: height, chainStrikes: 2 * engine.configuration.strikesPerSide + 1) != nil {
                 state.ticketDrawn = true
+                state.ticketChangedSinceDrawn = false
             }
             return []
         case .engineEvents(let events):
@@ -113,11 +114,20 @@ public enum DashboardReducer {
 
     /// Handles one key press against the current engine (read-only here).
     public static func reduce(_ state: inout DashboardState, key: KeyPress, engine: Engine) -> [DashboardEffect] {
-        let ticketBefore = state.mode.ticketKind
+        let modeBefore = state.mode
+        let ticketBefore = modeBefore.ticketKind
         let effects = reduceKey(&state, key: key, engine: engine)
         // A ticket that has just opened takes keys only once a frame has shown it (the shell drains keys typed in a
         // burst before drawing again: without this, digits typed ahead would land in a size field not yet on screen).
-        if let ticket = state.mode.ticketKind, ticket != ticketBefore { state.ticketDrawn = false }
+        if let ticket = state.mode.ticketKind {
+            if ticket != ticketBefore {
+                state.ticketDrawn = false
+            } else if state.mode != modeBefore {
+                // An edit (side, size, collateral…) changes what Enter would send: it confirms only once a frame has
+                // shown the changed preview, so `Tab Enter` or `3 Enter` typed in one burst cannot trade unseen terms.
+                state.ticketChangedSinceDrawn = true
+            }
+        }
         if let notice = followChain(&state, engine: engine) { state.status = notice }
         return effects
     }
@@ -172,6 +182,10 @@ public enum DashboardReducer {
         case .ticket, .liquidity, .strategyTicket, .strategyClose:
             if !state.ticketDrawn && key != .escape {
                 state.status = StatusMessage("\(keyName(key)) ignored: the ticket was not on screen yet — type again now it is", role: .warning)
+                return []
+            }
+            if state.ticketChangedSinceDrawn && key == .enter {
+                state.status = StatusMessage("Enter ignored: the ticket changed after it was last drawn — check it and press Enter again", role: .warning)
                 return []
             }
         default: break

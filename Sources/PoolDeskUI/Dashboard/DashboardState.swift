@@ -329,6 +329,8 @@ public struct DashboardState: Hashable, Sendable {
     /// Whether the ticket that owns the keyboard has been on screen (``DashboardAction/framePresented(width:height:)``):
     /// until then it takes no key but Esc, so keys typed ahead while it opens never change a field nobody has seen.
     public internal(set) var ticketDrawn = true
+    /// Whether a key changed the open ticket after the last frame showed it: Enter then waits for the next frame.
+    public internal(set) var ticketChangedSinceDrawn = false
 
     public static let maximumLogEntries = 500
     /// Lines the activity blotter keeps (the desk's own; the crowd never pushes them out).

@@ -43,7 +43,11 @@ enum PositionsPanel {
                 strategyWidths[sort] = max(strategyWidths[sort] ?? 0, width)
             }
         }
-        let layout = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow, extraWidths: strategyWidths)
+        // A strategy's legs are indented under its row: their names need that much more room, or the call and the
+        // put of one strike would both be cut to the same `BTC-2DEC26-6000…`.
+        let legViews = positionRows.compactMap { row -> PositionView? in if case .leg(let view, _) = row { view } else { nil } }
+        let layout = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow, extraWidths: strategyWidths,
+                                 indentedViews: legViews)
         let rows: [TableRow] = positionRows.map { row in
             switch row {
             case .single(let view):
@@ -51,7 +55,7 @@ enum PositionsPanel {
             case .leg(let view, _):
                 return TableRow(layout.columns.map { column in
                     var cell = column.cell(view)
-                    if column.sort == .series { cell.text = "  " + cell.text }
+                    if column.sort == .series { cell.text = String(repeating: " ", count: legIndent) + cell.text }
                     return cell
                 })
             case .strategy(let summary):
@@ -85,12 +89,14 @@ enum PositionsPanel {
     /// fit (stopping at the first that does not, so a less important column never shows while a more important one
     /// is dropped).
     static func layout(views: [PositionView], state: DashboardState, engine: Engine, width: Int, arrow: Character,
-                       extraWidths: [PositionSort: Int] = [:]) -> Layout {
+                       extraWidths: [PositionSort: Int] = [:], indentedViews: [PositionView] = []) -> Layout {
         let holdsShort = views.contains { $0.position.isShort }
         let all = columns(engine: engine, compactNames: true)
         func title(_ column: Column) -> String { column.sort == state.positionSort ? column.title + String(arrow) : column.title }
         func contentWidth(_ column: Column) -> Int {
-            views.reduce(max(title(column).count, extraWidths[column.sort] ?? 0)) { max($0, column.cell($1).text.count) }
+            let plain = views.reduce(max(title(column).count, extraWidths[column.sort] ?? 0)) { max($0, column.cell($1).text.count) }
+            guard column.sort == .series else { return plain }
+            return indentedViews.reduce(plain) { max($0, column.cell($1).text.count + legIndent) }
         }
         var chosen: [PositionSort] = [.series, .size]
         if !chosen.contains(state.positionSort) { chosen.append(state.positionSort) }
@@ -183,6 +189,9 @@ enum PositionsPanel {
         case .mark, .mid, .liquidation: return TableCell("")
         }
     }
+
+    /// Cells a strategy's leg is indented by under its row.
+    static let legIndent = 2
 
     /// `BTC 60000C`: market, strike and kind; the expiry is in its own column.
     static func shortName(_ series: OptionSeries, engine: Engine) -> String {
