@@ -26,6 +26,8 @@ struct PriceFileProblem: Error, Hashable, Sendable, CustomStringConvertible {
 enum PriceFileReader {
     /// Shortest gap that is always an error, whatever `--max-gap` says.
     static let dayLimit = SimDuration.days(1)
+    /// Largest value an `--iv` file may hold, percent (the engine's pricing domain stops at 1000% vol).
+    static let impliedVolatilityCeiling = 1_000.0
     /// Default `--max-gap`.
     static let defaultMaximumGap = SimDuration.hours(6)
 
@@ -36,8 +38,10 @@ enum PriceFileReader {
     }
 
     /// Parses `text` (the contents of `file`) and returns the bars opened within `[from, to)`.
+    /// `percentCeiling`: for an implied-volatility index (`--iv`), the largest value accepted, so a price file given
+    /// by mistake (values in the thousands) is refused rather than read as vols of thousands of percent.
     static func read(_ text: String, file: String, from: SimTime? = nil, to: SimTime? = nil,
-                     maximumGap: SimDuration = defaultMaximumGap) throws(PriceFileProblem) -> Result {
+                     maximumGap: SimDuration = defaultMaximumGap, percentCeiling: Double? = nil) throws(PriceFileProblem) -> Result {
         func fail(_ line: Int, _ field: String, _ problem: String) -> PriceFileProblem {
             PriceFileProblem(file: file, line: line, field: field, problem: problem)
         }
@@ -68,6 +72,9 @@ enum PriceFileReader {
                 let cell = cells[indices[position]]
                 guard let value = Double(cell), value.isFinite else { throw fail(lineNumber, name, "\"\(cell)\" is not a number") }
                 guard value > 0 else { throw fail(lineNumber, name, "must be positive, got \(cell)") }
+                if let percentCeiling, value > percentCeiling {
+                    throw fail(lineNumber, name, "\(cell) is not an implied volatility in percent (at most \(Int(percentCeiling)); DVOL runs 30–200): is this a price file?")
+                }
                 values.append(value)
             }
             guard indices[0] < cells.count, !cells[indices[0]].isEmpty else { throw fail(lineNumber, "timestamp", "missing value") }

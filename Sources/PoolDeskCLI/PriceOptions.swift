@@ -167,7 +167,8 @@ struct RecordedSources {
             let end = configuration.markets[index].history?.bars.end
             do {
                 // Bars opened up to a day before the start still cover it (a daily index opens at midnight).
-                let read = try PriceFileReader.read(file.text, file: file.name, from: start - .days(1), to: end, maximumGap: maximumGap)
+                let read = try PriceFileReader.read(file.text, file: file.name, from: start - .days(1), to: end, maximumGap: maximumGap,
+                                                    percentCeiling: PriceFileReader.impliedVolatilityCeiling)
                 configuration.markets[index].history?.impliedVolatility = read.bars
                 configuration.markets[index].history?.impliedVolatilitySource = Self.shortName(file.name)
                 warnings += read.warnings

@@ -147,6 +147,8 @@ struct SimReportSummary: Hashable, Sendable {
     var start: SimTime
     var end: SimTime
     var hours: Double
+    /// Runs shorter than this (a week) print no annualised return.
+    static let shortestAnnualisedHours = 7 * 24.0
     var hedgingEnabled: Bool
     var lp: LP
     var attribution: Attribution
@@ -240,7 +242,11 @@ struct SimReportSummary: Hashable, Sendable {
         return [
             ("Share price", SimSummaryFormat.grouped(lp.sharePriceStart, decimals: 6) + " → " + SimSummaryFormat.grouped(lp.sharePriceEnd, decimals: 6), ""),
             ("LP return", percent(lp.totalReturn), "%"),
-            ("Annualised return", percent(lp.annualizedReturn), "%"),
+            // Compounding a few days' return to a year turns noise into absurd figures (+34,521,161% from a day):
+            // the text says it only for a week or more (the JSON keeps the number, with `hours` beside it).
+            hours >= Self.shortestAnnualisedHours
+                ? ("Annualised return", percent(lp.annualizedReturn), "%")
+                : ("Annualised return", "—", "(not shown for runs under 7 days)"),
             ("Max drawdown", percent(lp.maxDrawdown), "% of the share price's peak"),
             ("Volatility", percent(lp.volatility), "% a year, from \(Plural.count(lp.hourlyReturns, "hourly return"))"),
             ("NAV at start", money(a.navStart), "USD"),

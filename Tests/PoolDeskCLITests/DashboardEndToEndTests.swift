@@ -58,6 +58,8 @@ struct DashboardEndToEndTests {
         #expect(session.waitFor("history ended", timeout: 30), "no history-ended notice:\n\((try? session.capture()) ?? "")")
         let screen = try session.capture()
         #expect(screen.contains("BTC holds the last recorded close"))
+        // And the header keeps saying it once the status line has moved on.
+        #expect(screen.split(separator: "\n").first?.contains("HISTORY ENDED") == true, "\(screen)")
         #expect(screen.contains("4,800"), "BTC should hold the file's last close:\n\(screen)")
     }
 

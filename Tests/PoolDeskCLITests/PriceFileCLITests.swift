@@ -42,6 +42,9 @@ struct PriceFileCLITests {
         runner.expectOneLineFailure(try runner.run(["sim", "--prices", "DOGE=\(good)"], home: home), mentioning: "--prices DOGE: no such market (markets: BTC, ETH)")
         runner.expectOneLineFailure(try runner.run(["sim", "--prices", good], home: home), mentioning: "use SYMBOL=FILE")
         runner.expectOneLineFailure(try runner.run(["sim", "--iv", "BTC=\(good)"], home: home), mentioning: "--iv needs --prices")
+        // A price file given as the IV index (the excerpt's first bar opens at 7934.52): refused at its first line.
+        runner.expectOneLineFailure(try runner.run(["sim", "--prices", "BTC=\(good)", "--iv", "BTC=\(good)"], home: home),
+                                    mentioning: "btc_usdt_1h_2020-03-12.csv:2: open: 7934.52 is not an implied volatility in percent")
         runner.expectOneLineFailure(try runner.run(["sim", "--prices", "BTC=/nonexistent/x.csv"], home: home), mentioning: "/nonexistent/x.csv: cannot read (no such file)")
         runner.expectOneLineFailure(try runner.run(["sim", "--prices", "BTC=\(good)", "--max-gap", "1d"], home: home), mentioning: "malformed --max-gap '1d'")
         runner.expectOneLineFailure(try runner.run(["sim", "--prices", "BTC=\(good)", "--from", "last week"], home: home), mentioning: "malformed --from 'last week'")

@@ -57,6 +57,16 @@ struct RecordedPricesSimTests {
             == JSONSerialization.data(withJSONObject: second, options: [.sortedKeys]))
     }
 
+    @Test("informed participants on the crash's first hours do not trap (the trial's crash: an enormous edge made an Int64 overflow)",
+          arguments: [1, 2] as [UInt64])
+    func informedOnTheCrashDoNotTrap(seed: UInt64) throws {
+        let json = try SimCommandTests.runJSON(["--prices", "BTC=\(Self.fixturePath)", "--bots", "20", "--seed", "\(seed)",
+                                                "--to", "2020-03-12T06:00:00Z"])
+        #expect(json["ticks"] as? Int == 6 * 3_600)
+        let invariants = try #require(json["invariants"] as? [String: Any])
+        #expect(invariants["ok"] as? Bool == true)
+    }
+
     @Test("the dashboard's driver says once that history ended, when the recorded prices run out")
     func historyEndedNotice() throws {
         let sources = RecordedSources(prices: [.init(symbol: "BTC", name: "btc.csv", text: try Fixture.text("btc_usdt_1h_2021-04-19_gap.csv"))])

@@ -160,7 +160,8 @@ struct DashboardReducerTests {
         fixture.press(.character(":"))
         fixture.type("buy two BTC-9Z-1-C")
         #expect(fixture.press(.enter).isEmpty)
-        #expect(fixture.state.status?.text.contains("quantity \"two\" is not a number") == true)
+        #expect(fixture.state.status?.text.contains("\"two\" is neither a quantity nor a strategy (spread, straddle, ") == true,
+                "\(fixture.state.status?.text ?? "")")
         fixture.press(.character(":"))
         fixture.type("frobnicate")
         fixture.press(.enter)

@@ -82,6 +82,9 @@ struct StrategyTrialTests {
         ("buy ratio BTC-1D-60000/61000-C 1x20 1", "ratio \"1x20\" must be AxB"),
         ("buy strangle BTC-1D-59000 BTC-1D-61000", "unexpected \"BTC-1D-61000\""),
         ("buy straddle BTC-1D-60000 2 1", "\"2\" looks like a size"),
+        ("buy straddle BTC-1D-60000 1 banana", "unexpected \"banana\" after the size \"1\""),
+        ("buy straddle BTC-1D-60000 1 @ 1500", "\"@\" sets a single order's price"),
+        ("buy fooble BTC-1D-60000 1", "\"fooble\" is neither a quantity nor a strategy"),
         ("buy custom +BTC-1D-60000-C -BTC-1D-61000-C -1", "size \"-1\" must be above zero"),
         ("buy spread BTC-1D-61000/60000-C", "\"BTC-1D-61000/60000-C\": strikes must be written low to high"),
     ])

@@ -12,6 +12,9 @@ extension CommandLineParser {
             .failure(CommandLineError("\(template.rawValue): \(message) — usage: \(template.syntax)"))
         }
         var words = arguments
+        if words.contains(where: { $0.hasPrefix("@") }) {
+            return fail("\"@\" sets a single order's price; a strategy's worst net premium follows :slippage (shown in its ticket)")
+        }
         var size: Quantity?
         // A last word that looks like a number (digits with a sign, point or comma) is the size, and must be one above
         // zero: `-1` is a bad size, never a second spec.
@@ -24,8 +27,12 @@ extension CommandLineParser {
             }
             words.removeLast()
         }
-        if let misplaced = words.first(where: looksNumeric) {
-            return fail("\"\(misplaced)\" looks like a size: the size goes last, once")
+        if let index = words.firstIndex(where: looksNumeric) {
+            // `straddle BTC-1D-60000 1 banana`: the word after the size is the one out of place.
+            if index + 1 < words.count, !looksNumeric(words[index + 1]) {
+                return fail("unexpected \"\(words[index + 1])\" after the size \"\(words[index])\": the size goes last")
+            }
+            return fail("\"\(words[index])\" looks like a size: the size goes last, once")
         }
         if template != .custom, let spec = words.first {
             var ratio: String?

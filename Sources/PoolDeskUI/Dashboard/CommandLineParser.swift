@@ -96,6 +96,11 @@ public enum CommandLineParser {
                 words.removeSubrange(at...)
             }
             guard let quantityWord = words.first else { return fail("missing quantity") }
+            // A word that is neither a number nor a template (`buy fooble BTC-1D-60000 1`) is most likely a
+            // template misspelt: say so, with the names, rather than only "not a number".
+            if let first = quantityWord.first, first.isLetter, !looksNumeric(quantityWord) {
+                return fail("\"\(quantityWord)\" is neither a quantity nor a strategy (\(StrategyTemplate.words.joined(separator: ", ")))")
+            }
             let parsed: Quantity
             switch quantity(quantityWord) {
             case .success(let value): parsed = value

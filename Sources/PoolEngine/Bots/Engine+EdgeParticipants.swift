@@ -132,7 +132,11 @@ extension Engine {
         let marketConfig = configuration.markets[board.market.index]
         let spot = markets[board.market.index].spot
         var size = quantity
-        var multiple = min(10, Int64(best.edge / max(rules.minimumEdge, 1e-9)))
+        // The ratio is clamped before it becomes an integer: an option the informed value at almost nothing (a
+        // recorded market whose next hours are flat gives a realized vol near 0) makes the edge enormous, and an
+        // unclamped conversion past Int64.max traps.
+        let conviction = best.edge / max(rules.minimumEdge, 1e-9)
+        var multiple: Int64 = conviction.isNaN ? 1 : Int64(min(10, max(1, conviction)))
         while multiple > 1 {
             let (micros, overflow) = quantity.micros.multipliedReportingOverflow(by: multiple)
             let candidate = Quantity(micros: micros)

@@ -39,6 +39,8 @@ enum HeaderView {
             }
         }
         if state.isReplay { badges.append(("REPLAY", .info)) }
+        // Recorded prices that have run out stay said: the status line's notice is overwritten by the next expiry.
+        if engine.isRecordedHistoryOver { badges.append(("HISTORY ENDED", .warning)) }
         if state.paused { badges.append(("PAUSED", .warning)) }
         if !engine.halts.isEmpty {
             // Name what is halted: a board (BTC 1D) or everything (low free liquidity stops all opening trades).

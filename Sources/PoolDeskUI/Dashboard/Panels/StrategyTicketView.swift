@@ -96,7 +96,9 @@ enum StrategyTicketView {
             probability = model.probability
         }
         func bound(_ value: Double?, _ sign: String) -> String { value.map { sign + NumberFormat.fixed($0) } ?? "unlimited" }
-        lines.add("Max profit/loss", "\(bound(profile.maximumProfit, "+"))  /  \(bound(profile.maximumLoss, "−"))",
+        // A calendar's maximum profit depends on the later legs' vol at the first expiry: say it is the model's.
+        lines.add("Max profit/loss", "\(multiExpiry ? "≈" : "")\(bound(profile.maximumProfit, "+"))  /  \(bound(profile.maximumLoss, "−"))"
+                  + (multiExpiry ? "  (profit at today's vols)" : ""),
                   profile.maximumLoss == nil ? .warning : .text)
         let breakEvens = profile.breakEvens.map { NumberFormat.fixed($0, decimals: $0 >= 1000 ? 0 : 2) }.joined(separator: ", ")
         lines.add("Break-even", breakEvens.isEmpty ? "none" : breakEvens)
