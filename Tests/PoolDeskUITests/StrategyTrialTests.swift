@@ -372,6 +372,21 @@ struct StrategyTrialTests {
         }
     }
 
+    @Test("at 80×24 a held strategy keeps the positions' P&L column: long strategy names give way to the template's word")
+    func narrowPositionsKeepPnL() throws {
+        var fixture = DashboardFixture()
+        let k = try Base.strikes(fixture, count: 3)
+        _ = Base.run(&fixture, "buy spread BTC-1D-\(k[1])/\(k[2])-C 0.1")
+        fixture.press(.enter)
+        #expect(fixture.engine.strategies(of: fixture.state.deskAccount).count == 1, "\(fixture.state.status?.text ?? "")")
+        let text = fixture.render(width: 80, height: 24).text
+        let header = text.split(separator: "\n").first { $0.contains("Series") }
+        #expect(header?.contains("P&L") == true, "\(text)")
+        #expect(text.contains("▶ spread") || text.contains("▶ vertical spread"), "\(text)")
+        // Wide screens keep the full name.
+        #expect(fixture.render(width: 160, height: 48).text.contains("▶ vertical spread"))
+    }
+
     // MARK: - 9. The strategy close ticket
 
     /// A desk holding the iron condor of `StrategyDashboardTests`, focus on its positions row.

@@ -36,18 +36,28 @@ enum PositionsPanel {
         }
         let positionRows = state.positionRows(in: engine)
         // Strategy rows count toward the columns' widths too, so their name and figures are never cut.
-        var strategyWidths: [PositionSort: Int] = [:]
-        for case .strategy(let summary) in positionRows {
-            for sort in PositionSort.allCases {
-                let width = strategyCell(sort, summary, engine: engine, glyphs: context.glyphs).text.count
-                strategyWidths[sort] = max(strategyWidths[sort] ?? 0, width)
+        func strategyWidths(compact: Bool) -> [PositionSort: Int] {
+            var widths: [PositionSort: Int] = [:]
+            for case .strategy(let summary) in positionRows {
+                for sort in PositionSort.allCases {
+                    let width = strategyCell(sort, summary, engine: engine, glyphs: context.glyphs, compact: compact).text.count
+                    widths[sort] = max(widths[sort] ?? 0, width)
+                }
             }
+            return widths
         }
         // A strategy's legs are indented under its row: their names need that much more room, or the call and the
         // put of one strike would both be cut to the same `BTC-2DEC26-6000…`.
         let legViews = positionRows.compactMap { row -> PositionView? in if case .leg(let view, _) = row { view } else { nil } }
-        let layout = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow, extraWidths: strategyWidths,
-                                 indentedViews: legViews)
+        var compactStrategies = false
+        var layout = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow,
+                                 extraWidths: strategyWidths(compact: false), indentedViews: legViews)
+        if !layout.columns.contains(where: { $0.sort == .pnl }) {
+            // A narrow panel keeps P&L before long strategy names: `▸ spread` rather than `▸ vertical spread`.
+            let narrower = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow,
+                                       extraWidths: strategyWidths(compact: true), indentedViews: legViews)
+            if narrower.columns.contains(where: { $0.sort == .pnl }) { (layout, compactStrategies) = (narrower, true) }
+        }
         let rows: [TableRow] = positionRows.map { row in
             switch row {
             case .single(let view):
@@ -59,7 +69,7 @@ enum PositionsPanel {
                     return cell
                 })
             case .strategy(let summary):
-                return TableRow(layout.columns.map { strategyCell($0.sort, summary, engine: engine, glyphs: context.glyphs) })
+                return TableRow(layout.columns.map { strategyCell($0.sort, summary, engine: engine, glyphs: context.glyphs, compact: compactStrategies) })
             }
         }
         let tableRect = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1)
@@ -168,12 +178,15 @@ enum PositionsPanel {
 
     /// One cell of a strategy's row: its name (▸ folded, ▾ expanded), net P&L, collateral and summed Greeks; blank
     /// where a figure only means something per leg.
-    static func strategyCell(_ sort: PositionSort, _ summary: StrategySummary, engine: Engine, glyphs: GlyphSet) -> TableCell {
+    /// `compact`: the template's command word (`spread`, `ironfly`) instead of its display name.
+    static func strategyCell(_ sort: PositionSort, _ summary: StrategySummary, engine: Engine, glyphs: GlyphSet,
+                             compact: Bool = false) -> TableCell {
         let holding = summary.holding
         switch sort {
         case .series:
             let fold = summary.expanded ? glyphs.arrowDown : glyphs.arrowRight
-            return TableCell("\(Character(fold)) \(holding.name)", role: .title)
+            let name = compact ? (StrategyTemplate.allCases.first { $0.displayName == holding.name }?.rawValue ?? holding.name) : holding.name
+            return TableCell("\(Character(fold)) \(name)", role: .title)
         case .size: return TableCell(Plural.count(holding.legs.count, "leg"), role: .muted)
         case .pnl: return TableCell(NumberFormat.signed(summary.unrealizedPnL), role: summary.unrealizedPnL < 0 ? .down : .up)
         case .collateral: return TableCell(NumberFormat.fixed(holding.collateral.doubleValue, decimals: holding.collateral.doubleValue >= 10_000 ? 0 : 2))
