@@ -383,8 +383,10 @@ struct StrategyTrialTests {
         let header = text.split(separator: "\n").first { $0.contains("Series") }
         #expect(header?.contains("P&L") == true, "\(text)")
         #expect(text.contains("▶ spread") || text.contains("▶ vertical spread"), "\(text)")
-        // Wide screens keep the full name.
+        // Wide screens keep the full name, and the widest add the strikes (two spreads told apart unexpanded).
         #expect(fixture.render(width: 160, height: 48).text.contains("▶ vertical spread"))
+        let wide = fixture.render(width: 220, height: 60).text
+        #expect(wide.contains("▶ vertical spread \(k[1])/\(k[2])C"), "\(wide)")
     }
 
     // MARK: - 9. The strategy close ticket

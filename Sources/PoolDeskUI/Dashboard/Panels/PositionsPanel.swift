@@ -36,11 +36,11 @@ enum PositionsPanel {
         }
         let positionRows = state.positionRows(in: engine)
         // Strategy rows count toward the columns' widths too, so their name and figures are never cut.
-        func strategyWidths(compact: Bool) -> [PositionSort: Int] {
+        func strategyWidths(_ naming: StrategyNaming) -> [PositionSort: Int] {
             var widths: [PositionSort: Int] = [:]
             for case .strategy(let summary) in positionRows {
                 for sort in PositionSort.allCases {
-                    let width = strategyCell(sort, summary, engine: engine, glyphs: context.glyphs, compact: compact).text.count
+                    let width = strategyCell(sort, summary, engine: engine, glyphs: context.glyphs, naming: naming).text.count
                     widths[sort] = max(widths[sort] ?? 0, width)
                 }
             }
@@ -49,14 +49,15 @@ enum PositionsPanel {
         // A strategy's legs are indented under its row: their names need that much more room, or the call and the
         // put of one strike would both be cut to the same `BTC-2DEC26-6000…`.
         let legViews = positionRows.compactMap { row -> PositionView? in if case .leg(let view, _) = row { view } else { nil } }
-        var compactStrategies = false
+        // The strategy rows' names as long as P&L still fits: `▸ vertical spread 60000/62000C` (two spreads told apart
+        // without expanding them), then `▸ vertical spread`, then the template's word `▸ spread`.
+        var naming = StrategyNaming.detailed
         var layout = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow,
-                                 extraWidths: strategyWidths(compact: false), indentedViews: legViews)
-        if !layout.columns.contains(where: { $0.sort == .pnl }) {
-            // A narrow panel keeps P&L before long strategy names: `▸ spread` rather than `▸ vertical spread`.
+                                 extraWidths: strategyWidths(naming), indentedViews: legViews)
+        for shorter in [StrategyNaming.name, .word] where !layout.columns.contains(where: { $0.sort == .pnl }) {
             let narrower = self.layout(views: views, state: state, engine: engine, width: inner.width, arrow: arrow,
-                                       extraWidths: strategyWidths(compact: true), indentedViews: legViews)
-            if narrower.columns.contains(where: { $0.sort == .pnl }) { (layout, compactStrategies) = (narrower, true) }
+                                       extraWidths: strategyWidths(shorter), indentedViews: legViews)
+            if narrower.columns.contains(where: { $0.sort == .pnl }) { (layout, naming) = (narrower, shorter) }
         }
         let rows: [TableRow] = positionRows.map { row in
             switch row {
@@ -69,7 +70,7 @@ enum PositionsPanel {
                     return cell
                 })
             case .strategy(let summary):
-                return TableRow(layout.columns.map { strategyCell($0.sort, summary, engine: engine, glyphs: context.glyphs, compact: compactStrategies) })
+                return TableRow(layout.columns.map { strategyCell($0.sort, summary, engine: engine, glyphs: context.glyphs, naming: naming) })
             }
         }
         let tableRect = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1)
@@ -178,15 +179,29 @@ enum PositionsPanel {
 
     /// One cell of a strategy's row: its name (▸ folded, ▾ expanded), net P&L, collateral and summed Greeks; blank
     /// where a figure only means something per leg.
-    /// `compact`: the template's command word (`spread`, `ironfly`) instead of its display name.
+    /// How a strategy row names it, longest first.
+    enum StrategyNaming {
+        /// `vertical spread 60000/62000C`
+        case detailed
+        /// `vertical spread`
+        case name
+        /// `spread`: the template's command word.
+        case word
+    }
+
     static func strategyCell(_ sort: PositionSort, _ summary: StrategySummary, engine: Engine, glyphs: GlyphSet,
-                             compact: Bool = false) -> TableCell {
+                             naming: StrategyNaming = .name) -> TableCell {
         let holding = summary.holding
         switch sort {
         case .series:
-            let fold = summary.expanded ? glyphs.arrowDown : glyphs.arrowRight
-            let name = compact ? (StrategyTemplate.allCases.first { $0.displayName == holding.name }?.rawValue ?? holding.name) : holding.name
-            return TableCell("\(Character(fold)) \(name)", role: .title)
+            let fold = Character(summary.expanded ? glyphs.arrowDown : glyphs.arrowRight)
+            switch naming {
+            case .detailed: return TableCell("\(fold) \(holding.name) \(strikeSummary(holding, engine: engine))", role: .title)
+            case .name: return TableCell("\(fold) \(holding.name)", role: .title)
+            case .word:
+                let word = StrategyTemplate.allCases.first { $0.displayName == holding.name }?.rawValue ?? holding.name
+                return TableCell("\(fold) \(word)", role: .title)
+            }
         case .size: return TableCell(Plural.count(holding.legs.count, "leg"), role: .muted)
         case .pnl: return TableCell(NumberFormat.signed(summary.unrealizedPnL), role: summary.unrealizedPnL < 0 ? .down : .up)
         case .collateral: return TableCell(NumberFormat.fixed(holding.collateral.doubleValue, decimals: holding.collateral.doubleValue >= 10_000 ? 0 : 2))
@@ -201,6 +216,17 @@ enum PositionsPanel {
         case .entry: return TableCell(NumberFormat.signed(holding.netPremium.doubleValue), role: .muted)
         case .mark, .mid, .liquidation: return TableCell("")
         }
+    }
+
+    /// The strikes a strategy holds, low to high, and `C`/`P` when its legs are all calls or all puts
+    /// (`60000/62000C`, `2800/2900/3100/3200`): two spreads on one board are told apart without expanding them.
+    static func strikeSummary(_ holding: StrategyHolding, engine: Engine) -> String {
+        let legs = holding.legs.compactMap { engine.series[safe: $0.series.index] }
+        let strikes = Array(Set(legs.map(\.strike))).sorted()
+        let text = strikes.map { NumberFormat.fixed($0.doubleValue, decimals: $0.micros % 1_000_000 == 0 ? 0 : 2, grouping: false) }
+            .joined(separator: "/")
+        let kinds = Set(legs.map(\.kind))
+        return text + (kinds == [.call] ? "C" : kinds == [.put] ? "P" : "")
     }
 
     /// Cells a strategy's leg is indented by under its row.
