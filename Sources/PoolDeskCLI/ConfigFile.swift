@@ -480,8 +480,8 @@ struct ConfigReader {
 
     func unknown(_ path: [String], expected: [String]) -> ConfigFileError {
         let name = path.last ?? ""
-        let close = expected.min { Self.editDistance($0.lowercased(), name.lowercased()) < Self.editDistance($1.lowercased(), name.lowercased()) }
-        if let close, Self.editDistance(close.lowercased(), name.lowercased()) <= max(2, name.count / 4) {
+        let close = expected.min { editDistance($0.lowercased(), name.lowercased()) < editDistance($1.lowercased(), name.lowercased()) }
+        if let close, editDistance(close.lowercased(), name.lowercased()) <= max(2, name.count / 4) {
             return error(path, "unknown key (did you mean \(close)?)")
         }
         return error(path, "unknown key (expected one of: \(expected.joined(separator: ", ")))")
@@ -521,20 +521,5 @@ struct ConfigReader {
         if value.table != nil { return "a table" }
         if value.array != nil { return "a list" }
         return value.type.description
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
-        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }
